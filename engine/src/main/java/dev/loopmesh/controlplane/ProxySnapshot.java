@@ -1,0 +1,41 @@
+package dev.loopmesh.controlplane;
+
+import dev.loopmesh.policy.routing.ClusterConfig;
+import dev.loopmesh.policy.routing.RouteTable;
+
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything one proxy needs, computed by the control plane, immutable and versioned (Envoy's
+ * listeners → routes → clusters → endpoints). A request finishes on the snapshot it started with.
+ *
+ * @param proxy     the pod name, or {@link Registry#GATEWAY}
+ * @param version   the control plane's version when this snapshot was computed
+ * @param routes    outbound routes (for the gateway: its routes)
+ * @param clusters  by cluster name
+ * @param inbound   what the inbound listener enforces
+ * @param resources {@code Kind namespace/name} of every resource that shaped this snapshot
+ */
+public record ProxySnapshot(String proxy, long version, RouteTable routes, Map<String, ClusterConfig> clusters,
+                            InboundConfig inbound, List<String> resources) {
+    public ProxySnapshot {
+        requireNonNull(proxy, "proxy");
+        requireNonNull(routes, "routes");
+        clusters = Map.copyOf(clusters);
+        inbound = inbound == null ? InboundConfig.DEFAULT : inbound;
+        resources = List.copyOf(resources);
+    }
+
+    /** The same content at another version: what the cache compares to decide whether to push. */
+    public boolean sameContent(ProxySnapshot other) {
+        return other != null && routes.equals(other.routes) && clusters.equals(other.clusters)
+                && inbound.equals(other.inbound) && resources.equals(other.resources);
+    }
+
+    public ProxySnapshot withVersion(long v) {
+        return new ProxySnapshot(proxy, v, routes, clusters, inbound, resources);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.loopmesh.internal;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one event-loop group a mesh shares: every listener, upstream connection and workload runs on
+ * it (epoll where available, else NIO), as many threads as cores.
+ */
+public final class EventLoops implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final boolean epoll;
+
+    public EventLoops(int threads) {
+        this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("loopmesh.nio");
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("loopmesh", true), factory);
+    }
+
+    public static EventLoops ofCores() {
+        return new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    public Class<? extends ServerChannel> serverChannel() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    public Class<? extends SocketChannel> socketChannel() {
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    public boolean isEpoll() {
+        return epoll;
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

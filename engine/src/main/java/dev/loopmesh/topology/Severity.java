@@ -1,0 +1,3 @@
+package dev.loopmesh.topology;
+
+public enum Severity { ERROR, WARNING, INFO }
