@@ -12,12 +12,13 @@ import static java.util.Objects.requireNonNull;
  * @param name         {@code reviews-v2-0}
  * @param workload     {@code reviews-v2}
  * @param address      the pod's own loopback address ({@code 127.x.y.z})
+ * @param appHost      where the workload listens: the pod's address, or an external process's host
  * @param appPort      where the workload listens (the service port, or an allocated one in fallback mode)
  * @param inboundPort  the sidecar's inbound listener (15006), 0 without a sidecar
  * @param outboundPort the sidecar's outbound listener (15001), 0 without a sidecar
  */
 public record PodInfo(String name, String workload, String service, String namespace, String version,
-                      String address, int appPort, int inboundPort, int outboundPort, int servicePort,
+                      String address, String appHost, int appPort, int inboundPort, int outboundPort, int servicePort,
                       Map<String, String> labels, boolean sidecar, String serviceAccount, Protocol protocol) {
     public PodInfo {
         requireNonNull(name, "name");
@@ -25,6 +26,7 @@ public record PodInfo(String name, String workload, String service, String names
         requireNonNull(service, "service");
         requireNonNull(namespace, "namespace");
         requireNonNull(address, "address");
+        requireNonNull(appHost, "appHost");
         labels = Map.copyOf(labels);
     }
 

@@ -73,8 +73,8 @@ public final class RegistryPlanner {
     }
 
     private static PodInfo pod(ServiceSpec s, WorkloadSpec w, int replica, String address, int app, int in, int out) {
-        String host = w.external() != null ? w.external().host() : address;
-        return new PodInfo(w.name() + "-" + replica, w.name(), s.name(), s.namespace(), w.version(), host, app, in, out,
+        String appHost = w.external() != null ? w.external().host() : address;
+        return new PodInfo(w.name() + "-" + replica, w.name(), s.name(), s.namespace(), w.version(), address, appHost, app, in, out,
                 s.port(), w.labels(), w.sidecar(), w.serviceAccount(), s.protocol());
     }
 
