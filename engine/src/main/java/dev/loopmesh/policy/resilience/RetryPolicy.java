@@ -16,9 +16,13 @@ import static java.util.Objects.requireNonNull;
  */
 public record RetryPolicy(int attempts, Duration perTryTimeout, Set<String> retryOn, boolean retryIgnorePreviousHosts,
                           boolean retryRemoteLocalities) {
-    /** Istio's mesh default when a route says nothing: 2 attempts on connect-failure, refused-stream, unavailable, cancelled. */
+    /**
+     * Istio's mesh default when a route says nothing (pilot's retry.DefaultPolicy): 2 retries on
+     * connect-failure, refused-stream, unavailable, cancelled and retriable-status-codes with 503,
+     * avoiding the previous host.
+     */
     public static final RetryPolicy ISTIO_DEFAULT = new RetryPolicy(2, null,
-            Set.of("connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes"), false, false);
+            Set.of("connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes", "503"), true, false);
     public static final RetryPolicy NONE = new RetryPolicy(0, null, Set.of(), false, false);
 
     public RetryPolicy {

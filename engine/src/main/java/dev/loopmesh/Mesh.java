@@ -1,0 +1,238 @@
+package dev.loopmesh;
+
+import dev.loopmesh.controlplane.ApplyResult;
+import dev.loopmesh.controlplane.ControlPlane;
+import dev.loopmesh.controlplane.PodInfo;
+import dev.loopmesh.controlplane.ProxySnapshot;
+import dev.loopmesh.controlplane.Registry;
+import dev.loopmesh.controlplane.RegistryPlanner;
+import dev.loopmesh.controlplane.Translator;
+import dev.loopmesh.dataplane.Proxy;
+import dev.loopmesh.dataplane.ProxyIdentity;
+import dev.loopmesh.internal.EventLoops;
+import dev.loopmesh.policy.routing.Endpoint;
+import dev.loopmesh.telemetry.EdgeSnapshot;
+import dev.loopmesh.telemetry.Telemetry;
+import dev.loopmesh.topology.MeshResource;
+import dev.loopmesh.topology.Problem;
+import dev.loopmesh.topology.Severity;
+import dev.loopmesh.topology.Topology;
+import dev.loopmesh.topology.TopologyException;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one facade the app and the CLI use: start a mesh from a topology, apply config, read its
+ * state, stop it. Everything listens on loopback only.
+ */
+public final class Mesh implements AutoCloseable {
+    private static final AtomicInteger NEXT_BLOCK = new AtomicInteger(1);
+
+    private final Topology topology;
+    private final MeshOptions options;
+    private final EventLoops loops;
+    private final Registry registry;
+    private final Telemetry telemetry = new Telemetry();
+    private final ControlPlane controlPlane;
+    private final Map<String, Proxy> proxies = new LinkedHashMap<>();
+    private final boolean perPodAddresses;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private InetSocketAddress ingress;
+    private ScheduledFuture<?> ticker;
+    private volatile boolean closed;
+
+    private Mesh(Topology topology, MeshOptions options, Translator translator) {
+        this.topology = topology;
+        this.options = options;
+        int block = freeBlock();
+        this.perPodAddresses = block > 0;
+        this.registry = perPodAddresses ? RegistryPlanner.perPodAddresses(topology.mesh(), block)
+                : RegistryPlanner.sharedLoopback(topology.mesh());
+        this.controlPlane = new ControlPlane(translator, registry, Clock.systemUTC(), 2000);
+        this.loops = EventLoops.ofCores();
+    }
+
+    /**
+     * Starts everything: control plane, workloads, one sidecar per pod, the gateway, the admin API and
+     * (if asked) the load. Resources of the topology that the control plane rejects stop the start.
+     *
+     * @throws TopologyException when a resource of the topology is invalid
+     * @throws MeshStartException when an address cannot be bound
+     */
+    public static Mesh start(Topology topology, MeshOptions options, Translator translator) {
+        Mesh mesh = new Mesh(topology, options, translator);
+        try {
+            mesh.startAll();
+            return mesh;
+        } catch (RuntimeException e) {
+            mesh.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        List<Problem> problems = new ArrayList<>();
+        for (MeshResource r : topology.resources()) {
+            controlPlane.translator().validate(r, registry).stream().filter(p -> p.severity() == Severity.ERROR).forEach(problems::add);
+        }
+        if (!problems.isEmpty()) {
+            throw new TopologyException(problems);
+        }
+        Map<String, ProxySnapshot> snapshots = controlPlane.initialSnapshots(topology.resources());
+        long seed = options.seed();
+        for (PodInfo pod : registry.pods()) {
+            if (!pod.sidecar()) {
+                continue;
+            }
+            ProxySnapshot s = snapshots.get(pod.name());
+            ProxyIdentity id = new ProxyIdentity(pod.name(), pod.workload(), pod.namespace(), pod.service(), pod.version(), "",
+                    pod.address());
+            Endpoint app = new Endpoint(pod.name(), pod.workload(), pod.appHost(), pod.appPort(), pod.labels(), false,
+                    pod.serviceAccount(), pod.namespace());
+            Proxy p = Proxy.sidecar(id, loops, telemetry, options.timeScale(), seed++, app, pod.servicePort(), s);
+            proxies.put(pod.name(), p);
+            bind(p, List.of(new Proxy.Listener(pod.address(), pod.inboundPort(), inbound()),
+                    new Proxy.Listener(pod.address(), pod.outboundPort(), outbound())));
+        }
+        ProxyIdentity gw = new ProxyIdentity(Registry.GATEWAY, Registry.GATEWAY, Registry.GATEWAY_NAMESPACE,
+                "istio-ingressgateway", "", "", "127.0.0.1");
+        Proxy gateway = Proxy.gateway(gw, loops, telemetry, options.timeScale(), seed, snapshots.get(Registry.GATEWAY));
+        proxies.put(Registry.GATEWAY, gateway);
+        ingress = bind(gateway, List.of(new Proxy.Listener("127.0.0.1", options.ingressPort(), gatewayMode()))).get(0);
+        controlPlane.setPusher((proxy, snapshot) -> {
+            Proxy p = proxies.get(proxy);
+            if (p == null) {
+                return "no such proxy";
+            }
+            Proxy.PushResult r = p.push(snapshot);
+            return r.ack() ? null : r.detail();
+        });
+        ticker = loops.group().next().scheduleAtFixedRate(telemetry.edges()::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private static dev.loopmesh.dataplane.ListenerMode inbound() {
+        return dev.loopmesh.dataplane.ListenerMode.INBOUND;
+    }
+
+    private static dev.loopmesh.dataplane.ListenerMode outbound() {
+        return dev.loopmesh.dataplane.ListenerMode.OUTBOUND;
+    }
+
+    private static dev.loopmesh.dataplane.ListenerMode gatewayMode() {
+        return dev.loopmesh.dataplane.ListenerMode.GATEWAY;
+    }
+
+    private List<InetSocketAddress> bind(Proxy p, List<Proxy.Listener> listeners) {
+        try {
+            return p.listen(listeners);
+        } catch (RuntimeException e) {
+            p.close();
+            Proxy.Listener l = listeners.get(0);
+            throw new MeshStartException("cannot listen on " + l.host() + ":" + l.port() + " for " + p.identity().proxy() + ": "
+                    + e.getMessage() + (l.port() == options.ingressPort() ? " — is another mesh running? Try --ingress-port 0" : ""), e);
+        }
+    }
+
+    /** A block of 127/8 free on this machine, or 0 when only 127.0.0.1 is routed. */
+    private static int freeBlock() {
+        for (int i = 0; i < 254; i++) {
+            int block = (NEXT_BLOCK.getAndIncrement() - 1) % 254 + 1;
+            if (!RegistryPlanner.perPodAddressesWork(block)) {
+                return 0;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getByName("127." + block + ".0.1"), RegistryPlanner.OUTBOUND_PORT));
+                return block;
+            } catch (IOException inUse) {
+                // another mesh holds this block: try the next
+            }
+        }
+        return 0;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public MeshOptions options() {
+        return options;
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
+    public ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    public EventLoops eventLoops() {
+        return loops;
+    }
+
+    /** Whether each pod has its own loopback address (false where only 127.0.0.1 is routed). */
+    public boolean perPodAddresses() {
+        return perPodAddresses;
+    }
+
+    public InetSocketAddress ingressAddress() {
+        return ingress;
+    }
+
+    public Optional<Proxy> proxy(String name) {
+        return Optional.ofNullable(proxies.get(name));
+    }
+
+    public ApplyResult apply(List<MeshResource> resources) {
+        return controlPlane.apply(resources);
+    }
+
+    public ApplyResult delete(List<MeshResource> resources) {
+        return controlPlane.delete(resources);
+    }
+
+    public List<EdgeSnapshot> edges(int windowSeconds) {
+        return telemetry.edges().snapshot(windowSeconds);
+    }
+
+    /** Registers something to close with the mesh (workloads, load, admin API), last registered first. */
+    public void onClose(AutoCloseable c) {
+        closeables.add(0, c);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing the rest matters more
+            }
+        }
+        proxies.values().forEach(Proxy::close);
+        loops.close();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.loopmesh.dataplane;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+
+import java.util.List;
+
+/**
+ * Looks at the first bytes of a downstream connection: the HTTP/2 connection preface means h2c
+ * with prior knowledge (what gRPC and {@code curl --http2-prior-knowledge} send), anything else is
+ * HTTP/1.1. Then it installs that protocol's pipeline and steps aside.
+ */
+final class ProtocolDetector extends ByteToMessageDecoder {
+    static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+    private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
+
+    private final Proxy proxy;
+    private final ListenerMode mode;
+
+    ProtocolDetector(Proxy proxy, ListenerMode mode) {
+        this.proxy = proxy;
+        this.mode = mode;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int n = Math.min(in.readableBytes(), PREFACE.readableBytes());
+        if (!ByteBufUtil.equals(in, in.readerIndex(), PREFACE, 0, n)) {
+            http1(ctx);
+        } else if (n == PREFACE.readableBytes()) {
+            http2(ctx);
+        }
+        // else: a prefix of the preface so far, wait for more
+    }
+
+    private void http1(ChannelHandlerContext ctx) {
+        ctx.pipeline().addAfter(ctx.name(), "decoder", new StrictRequestDecoder());
+        ctx.pipeline().addAfter("decoder", "encoder", new HttpResponseEncoder());
+        ctx.pipeline().addAfter("encoder", "aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+        ctx.pipeline().addAfter("aggregator", "downstream", new DownstreamHandler(proxy, mode));
+        ctx.pipeline().remove(this);
+    }
+
+    private void http2(ChannelHandlerContext ctx) {
+        ctx.pipeline().addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forServer().build());
+        ctx.pipeline().addAfter("h2", "h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline()
+                        .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true))
+                        .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                        .addLast("downstream", new DownstreamHandler(proxy, mode));
+            }
+        }));
+        ctx.pipeline().remove(this);
+    }
+}

@@ -1,0 +1,300 @@
+package dev.loopmesh.dataplane;
+
+import dev.loopmesh.controlplane.ProxySnapshot;
+import dev.loopmesh.internal.EventLoops;
+import dev.loopmesh.internal.TimeScale;
+import dev.loopmesh.policy.resilience.RetryPolicy;
+import dev.loopmesh.policy.routing.ClusterConfig;
+import dev.loopmesh.policy.routing.Endpoint;
+import dev.loopmesh.policy.routing.LbPolicy;
+import dev.loopmesh.policy.routing.Mirror;
+import dev.loopmesh.policy.routing.RequestView;
+import dev.loopmesh.policy.routing.RoutingDecision;
+import dev.loopmesh.telemetry.RequestRecord;
+import dev.loopmesh.telemetry.RequestSink;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One Envoy: a sidecar (inbound and outbound listeners) or the ingress gateway (one listener). It
+ * holds the snapshot the control plane pushed last, the live state of its clusters and its pool
+ * of upstream connections; a request runs on the snapshot it started with.
+ */
+public final class Proxy implements AutoCloseable {
+    static final String PEER_WORKLOAD_HEADER = "x-envoy-peer-metadata-id";
+    static final String PEER_NAMESPACE_HEADER = "x-envoy-peer-metadata-namespace";
+
+    /** A listener to open: where, and what it does with requests. */
+    public record Listener(String host, int port, ListenerMode mode) {
+    }
+
+    /** The control plane's answer from the proxy: ACK, or NACK with why. */
+    public record PushResult(boolean ack, long version, String detail) {
+    }
+
+    private final ProxyIdentity identity;
+    private final EventLoops loops;
+    private final UpstreamPool pool;
+    private final RequestSink sink;
+    private final TimeScale timeScale;
+    private final Random random;
+    private final AtomicReference<ProxySnapshot> snapshot = new AtomicReference<>();
+    private final Map<String, ClusterRuntime> clusters = new ConcurrentHashMap<>();
+    private final ClusterRuntime inbound;
+    private final RoutingDecision inboundDecision;
+    private final List<Channel> listening = new ArrayList<>();
+
+    private Proxy(ProxyIdentity identity, EventLoops loops, RequestSink sink, TimeScale timeScale, long seed,
+                  Endpoint app, int servicePort) {
+        this.identity = requireNonNull(identity, "identity");
+        this.loops = loops;
+        this.pool = new UpstreamPool(loops);
+        this.sink = sink;
+        this.timeScale = timeScale;
+        this.random = new Random(seed);
+        if (app != null) {
+            String name = ClusterConfig.name("inbound", servicePort, "", identity.workload());
+            this.inbound = new ClusterRuntime(new ClusterConfig(name, identity.workload(), "", app.port(), List.of(app),
+                    new LbPolicy(LbPolicy.Kind.ROUND_ROBIN, null, null), null, null, "", ""));
+            this.inboundDecision = new RoutingDecision(RoutingDecision.Outcome.ROUTE, "", -1, "inbound|" + servicePort + "||",
+                    name, identity.workload(), "", app.port(), null, null, null, null, null, RetryPolicy.NONE, null,
+                    List.of(), 0, "", null, List.of());
+        } else {
+            this.inbound = null;
+            this.inboundDecision = null;
+        }
+    }
+
+    /** A sidecar in front of {@code app} (the pod's workload) with the given first snapshot. */
+    public static Proxy sidecar(ProxyIdentity identity, EventLoops loops, RequestSink sink, TimeScale timeScale,
+                                long seed, Endpoint app, int servicePort, ProxySnapshot initial) {
+        Proxy p = new Proxy(identity, loops, sink, timeScale, seed, app, servicePort);
+        p.push(initial);
+        return p;
+    }
+
+    public static Proxy gateway(ProxyIdentity identity, EventLoops loops, RequestSink sink, TimeScale timeScale,
+                                long seed, ProxySnapshot initial) {
+        Proxy p = new Proxy(identity, loops, sink, timeScale, seed, null, 0);
+        p.push(initial);
+        return p;
+    }
+
+    /** Opens the listeners; the future's addresses are where they are bound. */
+    public List<InetSocketAddress> listen(List<Listener> listeners) {
+        List<InetSocketAddress> bound = new ArrayList<>();
+        for (Listener l : listeners) {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(loops.group())
+                    .channel(loops.serverChannel())
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline()
+                                    .addLast("idle", new IdleStateHandler(0, 0, 3600, TimeUnit.SECONDS) {
+                                        @Override
+                                        protected void channelIdle(ChannelHandlerContext ctx, io.netty.handler.timeout.IdleStateEvent evt) {
+                                            ctx.close();
+                                        }
+                                    })
+                                    .addLast("headers-timeout", new RequestHeadersTimeout(10, TimeUnit.SECONDS))
+                                    .addLast("detect", new ProtocolDetector(Proxy.this, l.mode()));
+                        }
+                    });
+            Channel ch = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
+            listening.add(ch);
+            bound.add((InetSocketAddress) ch.localAddress());
+        }
+        return bound;
+    }
+
+    /** Applies a snapshot from the control plane: all of it, or nothing (NACK). */
+    public PushResult push(ProxySnapshot s) {
+        requireNonNull(s, "snapshot");
+        ProxySnapshot current = snapshot.get();
+        if (current != null && s.version() < current.version()) {
+            return new PushResult(false, s.version(), "stale version " + s.version() + " < " + current.version());
+        }
+        for (ClusterConfig c : s.clusters().values()) {
+            if (c.connectionPool().maxConnections() < 1) {
+                return new PushResult(false, s.version(), "cluster " + c.name() + ": maxConnections " + c.connectionPool().maxConnections()
+                        + " (expected: >= 1)");
+            }
+        }
+        Map<String, ClusterRuntime> next = new HashMap<>();
+        for (ClusterConfig c : s.clusters().values()) {
+            ClusterRuntime rt = clusters.get(c.name());
+            if (rt == null) {
+                rt = new ClusterRuntime(c);
+            } else {
+                rt.update(c);
+            }
+            next.put(c.name(), rt);
+        }
+        clusters.putAll(next);
+        clusters.keySet().retainAll(next.keySet());
+        snapshot.set(s);
+        return new PushResult(true, s.version(), "");
+    }
+
+    public ProxySnapshot snapshot() {
+        return snapshot.get();
+    }
+
+    public ProxyIdentity identity() {
+        return identity;
+    }
+
+    ClusterRuntime cluster(String name) {
+        return clusters.get(name);
+    }
+
+    ClusterRuntime inboundCluster() {
+        return inbound;
+    }
+
+    RoutingDecision inboundDecision() {
+        return inboundDecision;
+    }
+
+    UpstreamPool pool() {
+        return pool;
+    }
+
+    Random random() {
+        return random;
+    }
+
+    TimeScale timeScale() {
+        return timeScale;
+    }
+
+    String newRequestId() {
+        return UUID.randomUUID().toString();
+    }
+
+    String sourceIp(Channel ch) {
+        Channel c = ch.parent() != null && !(ch.remoteAddress() instanceof InetSocketAddress) ? ch.parent() : ch;
+        return c.remoteAddress() instanceof InetSocketAddress ? ((InetSocketAddress) c.remoteAddress()).getAddress().getHostAddress() : "";
+    }
+
+    RequestView requestView(FullHttpRequest req, Channel ch) {
+        Map<String, List<String>> headers = new HashMap<>();
+        for (Map.Entry<String, String> e : req.headers()) {
+            headers.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>(1)).add(e.getValue());
+        }
+        String authority = req.headers().get(HttpHeaderNames.HOST, "");
+        String uri = req.uri();
+        if (uri.startsWith("http://")) {
+            int slash = uri.indexOf('/', 7);
+            if (authority.isEmpty()) {
+                authority = slash < 0 ? uri.substring(7) : uri.substring(7, slash);
+            }
+            uri = slash < 0 ? "/" : uri.substring(slash);
+        }
+        int port = 80;
+        int colon = authority.lastIndexOf(':');
+        if (colon > 0 && authority.indexOf(']') < colon) {
+            try {
+                port = Integer.parseInt(authority.substring(colon + 1));
+            } catch (NumberFormatException ignored) {
+                port = 80;
+            }
+        }
+        return new RequestView(req.method().name(), "http", authority, uri, port, headers, sourceIp(ch));
+    }
+
+    void addPeerMetadata(HttpHeaders h) {
+        h.set(PEER_WORKLOAD_HEADER, identity.workload());
+        h.set(PEER_NAMESPACE_HEADER, identity.namespace());
+    }
+
+    void mirror(EventLoop loop, Mirror m, FullHttpRequest request, String authority) {
+        ClusterRuntime c = clusters.get(m.cluster());
+        if (c != null) {
+            Mirroring.send(this, loop, c, request, m.authority() == null || m.authority().isEmpty() ? authority : m.authority());
+        }
+    }
+
+    /** Outlier detection hook: called with each attempt's outcome. */
+    void outlier(ClusterRuntime cluster, Endpoint endpoint, int status, boolean localOrigin) {
+        // outlier detection is not implemented yet: endpoints are never ejected
+    }
+
+    void recordRequest(ProxyExchange ex, int status, long responseBytes) {
+        FullHttpRequest req = ex.request();
+        RoutingDecision d = ex.decision();
+        Endpoint e = ex.endpoint();
+        boolean inboundMode = ex.mode() == ListenerMode.INBOUND;
+        String source = inboundMode ? orUnknown(ex.sourceWorkload()) : identity.workload();
+        String sourceNs = inboundMode ? orUnknown(ex.sourceNamespace()) : identity.namespace();
+        String destWorkload = inboundMode ? identity.workload() : e == null ? "unknown" : orUnknown(e.workload());
+        String destNs = inboundMode ? identity.namespace() : e == null ? "unknown" : orUnknown(e.namespace());
+        String destService = d == null || d.destinationHost().isEmpty() ? hostOnly(ex.authority()) : d.destinationHost();
+        String destVersion = inboundMode ? identity.version() : e == null ? "unknown" : e.labels().getOrDefault("version", "unknown");
+        List<String> trace = new ArrayList<>();
+        for (RequestTimeline.Step s : ex.timeline().steps()) {
+            trace.add(String.format(Locale.ROOT, "+%.1fms %s", timeScale.toConfiguredNanos(s.atNanos()) / 1e6, s.what()));
+        }
+        long durationNanos = timeScale.toConfiguredNanos(System.nanoTime() - ex.startNanos());
+        sink.record(new RequestRecord(inboundMode ? "destination" : "source", identity.proxy(), System.currentTimeMillis()
+                - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ex.startNanos()), req.method().name(), req.uri(), "http",
+                ex.authority(), status, ResponseFlag.format(ex.flags()), source, sourceNs, "", destWorkload, destNs, destService,
+                "", destVersion, d == null ? "" : d.routeName(), d == null ? "" : d.cluster(),
+                e == null ? "-" : e.hostPort(), ex.attempts(), durationNanos / 1000,
+                timeScale.toConfiguredNanos(ex.upstreamNanos()) / 1000, req.content().readableBytes(), responseBytes, false,
+                req.headers().get("x-request-id", ""), req.headers().get(HttpHeaderNames.USER_AGENT, "-"),
+                sourceIp(ex.downstream().channel()), trace));
+    }
+
+    void recordProtocolError(ChannelHandlerContext ctx, int status, String why) {
+        sink.record(new RequestRecord("source", identity.proxy(), System.currentTimeMillis(), "-", "-", "http", "-", status,
+                ResponseFlag.DPE.name(), "unknown", "unknown", "", "unknown", "unknown", "unknown", "", "unknown", "", "", "-", 0,
+                0, 0, 0, 0, false, "", "-", sourceIp(ctx.channel()), List.of(why)));
+    }
+
+    private static String orUnknown(String s) {
+        return s == null || s.isEmpty() ? "unknown" : s;
+    }
+
+    private static String hostOnly(String authority) {
+        if (authority == null) {
+            return "unknown";
+        }
+        int colon = authority.lastIndexOf(':');
+        return colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
+    }
+
+    @Override
+    public void close() {
+        for (Channel ch : listening) {
+            ch.close().syncUninterruptibly();
+        }
+        listening.clear();
+        pool.closeAll();
+    }
+}

@@ -1,0 +1,649 @@
+package dev.loopmesh.dataplane;
+
+import dev.loopmesh.controlplane.ProxySnapshot;
+import dev.loopmesh.policy.resilience.FaultPolicy;
+import dev.loopmesh.policy.resilience.RetryPolicy;
+import dev.loopmesh.policy.routing.Endpoint;
+import dev.loopmesh.policy.routing.HeaderOps;
+import dev.loopmesh.policy.routing.Mirror;
+import dev.loopmesh.policy.routing.RoutingDecision;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One request through one proxy: route, fault, then attempts with retries and timers, then the
+ * answer. Lives on the downstream channel's event loop; every callback comes back to it.
+ */
+final class ProxyExchange implements UpstreamHandler.Listener {
+
+    static final String FLAGS_HEADER = "x-loopmesh-response-flags";
+    private static final long BACKOFF_BASE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+    private static final long BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final Proxy proxy;
+    private final ListenerMode mode;
+    private final ChannelHandlerContext down;
+    private final FullHttpRequest request;
+    private final Consumer<Boolean> onDone;
+    private final ProxySnapshot snapshot;
+    private final long startNanos;
+    private final RequestTimeline timeline;
+    private final EnumSet<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
+    private final boolean keepAlive;
+
+    private RoutingDecision decision;
+    private ClusterRuntime cluster;
+    private RetryPolicy retry = RetryPolicy.NONE;
+    private int attempts;
+    private final List<String> tried = new ArrayList<>(2);
+    private Endpoint endpoint;
+    private Channel upstream;
+    private Future<Channel> acquiring;
+    private ScheduledFuture<?> globalTimer;
+    private ScheduledFuture<?> tryTimer;
+    private long upstreamStartNanos;
+    private long upstreamNanos;
+    private boolean finished;
+    private String authority;
+    private String sourceWorkload;
+    private String sourceNamespace;
+
+    ProxyExchange(Proxy proxy, ListenerMode mode, ChannelHandlerContext down, FullHttpRequest request, Consumer<Boolean> onDone) {
+        this.proxy = proxy;
+        this.mode = mode;
+        this.down = down;
+        this.request = request;
+        this.onDone = onDone;
+        this.snapshot = proxy.snapshot();
+        this.startNanos = System.nanoTime();
+        this.timeline = new RequestTimeline(startNanos);
+        this.keepAlive = HttpUtil.isKeepAlive(request);
+    }
+
+    ChannelHandlerContext downstream() {
+        return down;
+    }
+
+    void start() {
+        HttpHeaders h = request.headers();
+        prepareRequestHeaders(h);
+        authority = h.get(HttpHeaderNames.HOST, "");
+        if (mode == ListenerMode.INBOUND) {
+            decision = proxy.inboundDecision();
+            cluster = proxy.inboundCluster();
+        } else {
+            decision = snapshot.routes().route(proxy.requestView(request, down.channel()), proxy.random());
+            cluster = decision.outcome() == RoutingDecision.Outcome.ROUTE ? proxy.cluster(decision.cluster()) : null;
+        }
+        for (String t : decision.trace()) {
+            timeline.add(startNanos, t);
+        }
+        switch (decision.outcome()) {
+            case NO_ROUTE:
+                flags.add(ResponseFlag.NR);
+                respondLocal(404, "", false);
+                return;
+            case BLACKHOLE:
+                respondLocal(502, "", false);
+                return;
+            case DIRECT_RESPONSE:
+                respondLocal(decision.status(), decision.body(), false);
+                return;
+            case REDIRECT:
+                respondRedirect();
+                return;
+            case PASSTHROUGH:
+            case ROUTE:
+            default:
+                break;
+        }
+        if (cluster == null) {
+            flags.add(ResponseFlag.NC);
+            respondLocal(503, "no cluster " + decision.cluster(), false);
+            return;
+        }
+        FaultPolicy fault = decision.fault();
+        if (fault != null) {
+            retry = RetryPolicy.NONE;
+            applyFault(fault);
+            return;
+        }
+        retry = mode == ListenerMode.INBOUND ? RetryPolicy.NONE : decision.retry();
+        beginUpstream();
+    }
+
+    private void applyFault(FaultPolicy fault) {
+        if (fault.hasDelay() && roll(fault.delayPercent())) {
+            flags.add(ResponseFlag.DI);
+            timeline.add(System.nanoTime(), "fault: delay " + fault.delay().toMillis() + "ms injected");
+            down.executor().schedule(() -> {
+                if (!finished) {
+                    afterDelay(fault);
+                }
+            }, proxy.timeScale().scaleNanos(fault.delay()), TimeUnit.NANOSECONDS);
+            return;
+        }
+        afterDelay(fault);
+    }
+
+    private void afterDelay(FaultPolicy fault) {
+        if (fault.hasAbort() && roll(fault.abortPercent())) {
+            flags.add(ResponseFlag.FI);
+            timeline.add(System.nanoTime(), "fault: abort " + (fault.abortStatus() > 0 ? fault.abortStatus() : "grpc " + fault.abortGrpcStatus()) + " injected");
+            respondLocal(fault.abortStatus() > 0 ? fault.abortStatus() : 200, "fault filter abort", false);
+            return;
+        }
+        beginUpstream();
+    }
+
+    private boolean roll(double percent) {
+        return percent >= 100 || (percent > 0 && proxy.random().nextDouble() * 100 < percent);
+    }
+
+    private void beginUpstream() {
+        long timeoutNanos = routeTimeoutNanos();
+        if (timeoutNanos > 0) {
+            globalTimer = down.executor().schedule(this::globalTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        sendMirrors();
+        attempt();
+    }
+
+    private long routeTimeoutNanos() {
+        if (mode == ListenerMode.OUTBOUND) {
+            String override = request.headers().get("x-envoy-upstream-rq-timeout-ms");
+            if (override != null) {
+                try {
+                    long ms = Long.parseLong(override.trim());
+                    return ms <= 0 ? 0 : proxy.timeScale().scaleNanos(TimeUnit.MILLISECONDS.toNanos(ms));
+                } catch (NumberFormatException ignored) {
+                    // Envoy ignores an unparsable override
+                }
+            }
+        }
+        return decision.timeout() == null || decision.timeout().isZero() ? 0 : proxy.timeScale().scaleNanos(decision.timeout());
+    }
+
+    private void attempt() {
+        attempts++;
+        endpoint = cluster.pick(proxy.random(), retry.retryIgnorePreviousHosts() ? tried : List.of(), hashKey());
+        if (endpoint == null) {
+            flags.add(ResponseFlag.UH);
+            respondLocal(503, "no healthy upstream", true);
+            return;
+        }
+        tried.add(endpoint.hostPort());
+        timeline.add(System.nanoTime(), "attempt " + attempts + " → " + endpoint.pod() + " (" + endpoint.hostPort() + ")");
+        if (retry.perTryTimeout() != null && !retry.perTryTimeout().isZero()) {
+            tryTimer = down.executor().schedule(this::perTryTimeout, proxy.timeScale().scaleNanos(retry.perTryTimeout()), TimeUnit.NANOSECONDS);
+        }
+        cluster.activeRequests.incrementAndGet();
+        cluster.active(endpoint).incrementAndGet();
+        upstreamStartNanos = System.nanoTime();
+        acquiring = proxy.pool().acquire(down.channel().eventLoop(), endpoint, cluster);
+        acquiring.addListener(f -> {
+            acquiring = null;
+            if (finished) {
+                if (f.isSuccess()) {
+                    proxy.pool().release((Channel) f.getNow(), endpoint, cluster, true);
+                }
+                return;
+            }
+            if (!f.isSuccess()) {
+                Throwable c = f.cause();
+                ResponseFlag flag = c instanceof UpstreamPool.PoolException ? ((UpstreamPool.PoolException) c).flag : ResponseFlag.UF;
+                attemptFailed(flag, UpstreamPool.describe(c), 0);
+                return;
+            }
+            send((Channel) f.getNow());
+        });
+    }
+
+    private String hashKey() {
+        var lb = cluster.config().lb();
+        if (lb.hashOn() == null) {
+            return null;
+        }
+        switch (lb.hashOn()) {
+            case HEADER:
+                return request.headers().get(lb.hashKey());
+            case SOURCE_IP:
+                return proxy.sourceIp(down.channel());
+            default:
+                return request.uri();
+        }
+    }
+
+    private void send(Channel ch) {
+        upstream = ch;
+        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
+                decision.rewritePath() != null ? decision.rewritePath() : pathOnlyTarget(request.uri()),
+                request.content().retainedDuplicate());
+        out.headers().set(request.headers());
+        HttpHeaders h = out.headers();
+        h.remove(HttpHeaderNames.CONNECTION);
+        h.remove("keep-alive");
+        h.remove("proxy-connection");
+        if (decision.rewriteAuthority() != null) {
+            h.set(HttpHeaderNames.HOST, decision.rewriteAuthority());
+        }
+        applyOps(h, decision.requestHeaders());
+        if (mode != ListenerMode.INBOUND) {
+            h.set("x-envoy-attempt-count", attempts);
+            proxy.addPeerMetadata(h);
+        }
+        HttpUtil.setContentLength(out, out.content().readableBytes());
+        ch.pipeline().get(UpstreamHandler.class).await(this);
+        ch.writeAndFlush(out).addListener(w -> {
+            if (!w.isSuccess() && !finished && upstream == ch) {
+                ch.close();
+            }
+        });
+    }
+
+    /** The absolute-form target an app sends to its HTTP proxy becomes origin-form upstream. */
+    private static String pathOnlyTarget(String uri) {
+        if (uri.startsWith("http://")) {
+            int slash = uri.indexOf('/', 7);
+            return slash < 0 ? "/" : uri.substring(slash);
+        }
+        return uri;
+    }
+
+    @Override
+    public void onResponse(FullHttpResponse response) {
+        Channel ch = upstream;
+        upstream = null;
+        upstreamNanos = System.nanoTime() - upstreamStartNanos;
+        endAttempt();
+        boolean reusable = HttpUtil.isKeepAlive(response);
+        if (finished) {
+            response.release();
+            proxy.pool().release(ch, endpoint, cluster, reusable);
+            return;
+        }
+        proxy.pool().release(ch, endpoint, cluster, reusable);
+        int status = response.status().code();
+        timeline.add(System.nanoTime(), "attempt " + attempts + " answered " + status);
+        proxy.outlier(cluster, endpoint, status, false);
+        if (retriable(status, response.headers()) ) {
+            if (canRetry()) {
+                response.release();
+                scheduleRetry("status " + status);
+                return;
+            }
+            if (retry.attempts() > 0 && attempts > 1) {
+                flags.add(ResponseFlag.URX);
+            }
+        }
+        respondUpstream(response);
+    }
+
+    @Override
+    public void onReset(Throwable cause) {
+        Channel ch = upstream;
+        upstream = null;
+        if (ch != null) {
+            ch.close();
+        }
+        if (finished) {
+            endAttempt();
+            return;
+        }
+        attemptFailed(ResponseFlag.UC, "upstream reset: " + UpstreamPool.describe(cause), 0);
+    }
+
+    private void endAttempt() {
+        if (tryTimer != null) {
+            tryTimer.cancel(false);
+            tryTimer = null;
+        }
+        if (endpoint != null) {
+            cluster.activeRequests.decrementAndGet();
+            cluster.active(endpoint).decrementAndGet();
+        }
+    }
+
+    private void attemptFailed(ResponseFlag flag, String why, int status) {
+        endAttempt();
+        timeline.add(System.nanoTime(), "attempt " + attempts + " failed: " + why);
+        if (flag != ResponseFlag.UO) {
+            proxy.outlier(cluster, endpoint, 503, true);
+        }
+        boolean retriable = flag == ResponseFlag.UF ? retryOn("connect-failure") || retryOn("5xx") || retryOn("gateway-error") || retryOn("reset")
+                : flag == ResponseFlag.UC ? retryOn("reset") || retryOn("5xx")
+                : flag == ResponseFlag.UT ? retryOn("5xx") || retryOn("gateway-error") || retryOn("reset")
+                : false;
+        if (retriable && canRetry()) {
+            flags.remove(ResponseFlag.UT);
+            scheduleRetry(why);
+            return;
+        }
+        flags.add(flag);
+        if (retriable && retry.attempts() > 0 && attempts > 1) {
+            flags.add(ResponseFlag.URX);
+        }
+        if (flag == ResponseFlag.UO) {
+            respondLocal(503, "upstream connect error or disconnect/reset before headers. reset reason: overflow", true);
+        } else if (flag == ResponseFlag.UT) {
+            respondLocal(504, "upstream request timeout", true);
+        } else {
+            respondLocal(503, flag == ResponseFlag.UF ? why : "upstream connect error or disconnect/reset before headers. reset reason: connection termination", true);
+        }
+    }
+
+    private boolean retryOn(String condition) {
+        return retry.retryOn().contains(condition);
+    }
+
+    private boolean retriable(int status, HttpHeaders headers) {
+        if (retry.attempts() == 0) {
+            return false;
+        }
+        if (status >= 500 && retryOn("5xx")) {
+            return true;
+        }
+        if ((status == 502 || status == 503 || status == 504) && retryOn("gateway-error")) {
+            return true;
+        }
+        if (status == 409 && retryOn("retriable-4xx")) {
+            return true;
+        }
+        if (retryOn("retriable-status-codes") && retryOn(Integer.toString(status))) {
+            return true;
+        }
+        String grpc = headers.get("grpc-status");
+        if (grpc != null) {
+            switch (grpc.trim()) {
+                case "1": return retryOn("cancelled");
+                case "4": return retryOn("deadline-exceeded");
+                case "8": return retryOn("resource-exhausted");
+                case "13": return retryOn("internal");
+                case "14": return retryOn("unavailable");
+                default: return false;
+            }
+        }
+        return false;
+    }
+
+    private boolean canRetry() {
+        if (attempts > retry.attempts()) {
+            return false;
+        }
+        int max = cluster.config().connectionPool().maxRetries();
+        if (cluster.activeRetries.get() >= max) {
+            timeline.add(System.nanoTime(), "retry not attempted: maxRetries " + max + " reached");
+            return false;
+        }
+        return true;
+    }
+
+    private void scheduleRetry(String why) {
+        int k = attempts;
+        long cap = Math.min(BACKOFF_MAX_NANOS, BACKOFF_BASE_NANOS << Math.min(k - 1, 10));
+        long backoff = (long) (proxy.random().nextDouble() * cap);
+        timeline.add(System.nanoTime(), "retry " + k + " of " + retry.attempts() + " because " + why + ", back-off " + backoff / 1_000_000 + "ms");
+        cluster.activeRetries.incrementAndGet();
+        down.executor().schedule(() -> {
+            cluster.activeRetries.decrementAndGet();
+            if (!finished) {
+                attempt();
+            }
+        }, proxy.timeScale().scaleNanos(backoff), TimeUnit.NANOSECONDS);
+    }
+
+    private void perTryTimeout() {
+        tryTimer = null;
+        if (finished) {
+            return;
+        }
+        abortUpstream();
+        attemptFailed(ResponseFlag.UT, "per-try timeout after " + retry.perTryTimeout().toMillis() + "ms", 0);
+    }
+
+    private void globalTimeout() {
+        globalTimer = null;
+        if (finished) {
+            return;
+        }
+        abortUpstream();
+        endAttempt();
+        flags.add(ResponseFlag.UT);
+        timeline.add(System.nanoTime(), "route timeout after " + (decision.timeout() == null ? "?" : decision.timeout().toMillis()) + "ms");
+        respondLocal(504, "upstream request timeout", true);
+    }
+
+    private void abortUpstream() {
+        if (acquiring != null) {
+            acquiring.cancel(false);
+        }
+        Channel ch = upstream;
+        upstream = null;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    void downstreamClosed() {
+        if (finished) {
+            return;
+        }
+        flags.add(ResponseFlag.DC);
+        abortUpstream();
+        endAttempt();
+        finish(0, null, 0);
+    }
+
+    private void sendMirrors() {
+        for (Mirror m : decision.mirrors()) {
+            if (roll(m.percent())) {
+                proxy.mirror(down.channel().eventLoop(), m, request, authority);
+            }
+        }
+    }
+
+    private void respondRedirect() {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(decision.status()));
+        res.headers().set(HttpHeaderNames.LOCATION, decision.body()).set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        write(res);
+    }
+
+    private void respondLocal(int status, String body, boolean upstreamFailure) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(bytes));
+        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        if (bytes.length > 0) {
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+        }
+        if (flags.contains(ResponseFlag.UO)) {
+            res.headers().set("x-envoy-overloaded", "true");
+        }
+        if (upstreamFailure && decision.outcome() == RoutingDecision.Outcome.ROUTE) {
+            applyOps(res.headers(), decision.responseHeaders());
+        }
+        write(res);
+    }
+
+    private void respondUpstream(FullHttpResponse upstreamResponse) {
+        FullHttpResponse res = upstreamResponse;
+        HttpHeaders h = res.headers();
+        h.remove(HttpHeaderNames.CONNECTION);
+        h.remove("keep-alive");
+        if (mode != ListenerMode.INBOUND) {
+            h.set("x-envoy-upstream-service-time", TimeUnit.NANOSECONDS.toMillis(proxy.timeScale().toConfiguredNanos(upstreamNanos)));
+        }
+        applyOps(h, decision.responseHeaders());
+        write(res);
+    }
+
+    private void write(FullHttpResponse res) {
+        if (finished) {
+            res.release();
+            return;
+        }
+        if (globalTimer != null) {
+            globalTimer.cancel(false);
+            globalTimer = null;
+        }
+        HttpHeaders h = res.headers();
+        h.set(HttpHeaderNames.SERVER, "istio-envoy");
+        if (mode == ListenerMode.OUTBOUND) {
+            h.set(FLAGS_HEADER, flags.isEmpty() ? "" : ResponseFlag.format(flags));
+        } else {
+            h.remove(FLAGS_HEADER);
+        }
+        HttpUtil.setContentLength(res, res.content().readableBytes());
+        if (!keepAlive) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        int status = res.status().code();
+        long bytes = res.content().readableBytes();
+        finish(status, res, bytes);
+    }
+
+    private void finish(int status, FullHttpResponse res, long responseBytes) {
+        finished = true;
+        if (globalTimer != null) {
+            globalTimer.cancel(false);
+        }
+        if (tryTimer != null) {
+            tryTimer.cancel(false);
+        }
+        proxy.recordRequest(this, status, responseBytes);
+        long requestBytes = request.content().readableBytes();
+        request.release();
+        if (res == null || !down.channel().isActive()) {
+            if (res != null) {
+                res.release();
+            }
+            onDone.accept(false);
+            return;
+        }
+        res.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (keepAlive) {
+            down.writeAndFlush(res).addListener(f -> onDone.accept(f.isSuccess()));
+        } else {
+            down.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            onDone.accept(false);
+        }
+        assert requestBytes >= 0;
+    }
+
+    private void prepareRequestHeaders(HttpHeaders h) {
+        if (mode == ListenerMode.GATEWAY) {
+            // Envoy strips internal-only headers from requests that come from outside the mesh
+            List<String> internal = new ArrayList<>();
+            for (var e : h) {
+                String n = e.getKey().toLowerCase(java.util.Locale.ROOT);
+                if (n.startsWith("x-envoy-") || n.equals(FLAGS_HEADER)) {
+                    internal.add(e.getKey());
+                }
+            }
+            internal.forEach(h::remove);
+            String peer = proxy.sourceIp(down.channel());
+            String xff = h.get("x-forwarded-for");
+            h.set("x-forwarded-for", xff == null ? peer : xff + ", " + peer);
+            h.set("x-forwarded-proto", "http");
+        }
+        if (mode == ListenerMode.INBOUND) {
+            sourceWorkload = h.get(Proxy.PEER_WORKLOAD_HEADER);
+            sourceNamespace = h.get(Proxy.PEER_NAMESPACE_HEADER);
+            h.remove(Proxy.PEER_WORKLOAD_HEADER);
+            h.remove(Proxy.PEER_NAMESPACE_HEADER);
+        }
+        if (!h.contains("x-request-id")) {
+            h.set("x-request-id", proxy.newRequestId());
+        }
+    }
+
+    private static void applyOps(HttpHeaders h, HeaderOps ops) {
+        if (ops.isEmpty()) {
+            return;
+        }
+        ops.remove().forEach(h::remove);
+        ops.set().forEach(h::set);
+        ops.add().forEach(h::add);
+    }
+
+    // What the telemetry needs, read once the exchange is finished.
+    ListenerMode mode() {
+        return mode;
+    }
+
+    FullHttpRequest request() {
+        return request;
+    }
+
+    RoutingDecision decision() {
+        return decision;
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    EnumSet<ResponseFlag> flags() {
+        return flags;
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    long upstreamNanos() {
+        return upstreamNanos;
+    }
+
+    String authority() {
+        return authority;
+    }
+
+    String sourceWorkload() {
+        return sourceWorkload;
+    }
+
+    String sourceNamespace() {
+        return sourceNamespace;
+    }
+
+    RequestTimeline timeline() {
+        return timeline;
+    }
+
+    ClusterRuntime cluster() {
+        return cluster;
+    }
+
+    static ByteBuf empty() {
+        return Unpooled.EMPTY_BUFFER;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.loopmesh.dataplane;
+
+import dev.loopmesh.internal.EventLoops;
+import dev.loopmesh.policy.resilience.ConnectionPoolSettings;
+import dev.loopmesh.policy.routing.Endpoint;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A proxy's upstream HTTP/1.1 connections, pooled per event loop and endpoint so that a connection
+ * is only ever touched by the loop that owns it, and opened on the loop of the downstream
+ * connection that needs it. Connection limits are counted per cluster (Envoy's circuit breakers).
+ */
+final class UpstreamPool {
+    static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+    /** Why a connection could not be had. */
+    static final class PoolException extends Exception {
+        private static final long serialVersionUID = 1L;
+        final ResponseFlag flag;
+
+        PoolException(ResponseFlag flag, String message, Throwable cause) {
+            super(message, cause, false, false);
+            this.flag = flag;
+        }
+    }
+
+    private final EventLoops loops;
+    private final Map<Key, HostPool> pools = new ConcurrentHashMap<>();
+
+    private record Key(EventLoop loop, String hostPort) {
+    }
+
+    UpstreamPool(EventLoops loops) {
+        this.loops = loops;
+    }
+
+    /** Acquires a connection to {@code e} on {@code loop}; the future fails with a {@link PoolException}. */
+    Future<Channel> acquire(EventLoop loop, Endpoint e, ClusterRuntime cluster) {
+        HostPool p = pools.computeIfAbsent(new Key(loop, e.hostPort()), k -> new HostPool(loop, e));
+        return p.acquire(cluster);
+    }
+
+    /** Gives a connection back after a complete exchange; {@code reusable} false closes it. */
+    void release(Channel ch, Endpoint e, ClusterRuntime cluster, boolean reusable) {
+        HostPool p = pools.get(new Key(ch.eventLoop(), e.hostPort()));
+        if (p == null || !reusable || !ch.isActive()) {
+            ch.close();
+            return;
+        }
+        p.release(ch, cluster);
+    }
+
+    void closeAll() {
+        pools.values().forEach(HostPool::closeIdle);
+        pools.clear();
+    }
+
+    private final class HostPool {
+        private final EventLoop loop;
+        private final Endpoint endpoint;
+        private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+        private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+
+        private record Waiter(Promise<Channel> promise, ClusterRuntime cluster) {
+        }
+
+        HostPool(EventLoop loop, Endpoint endpoint) {
+            this.loop = loop;
+            this.endpoint = endpoint;
+        }
+
+        Future<Channel> acquire(ClusterRuntime cluster) {
+            Promise<Channel> promise = loop.newPromise();
+            Channel ch;
+            while ((ch = idle.pollFirst()) != null) {
+                if (ch.isActive()) {
+                    return promise.setSuccess(ch);
+                }
+            }
+            ConnectionPoolSettings limits = cluster.config().connectionPool();
+            if (cluster.connections.incrementAndGet() <= limits.maxConnections()) {
+                connect(promise, cluster);
+                return promise;
+            }
+            cluster.connections.decrementAndGet();
+            if (cluster.pendingRequests.incrementAndGet() <= limits.http1MaxPendingRequests()) {
+                waiters.addLast(new Waiter(promise, cluster));
+                promise.addListener(f -> {
+                    if (f.isCancelled()) {
+                        waiters.removeIf(w -> w.promise == promise);
+                        cluster.pendingRequests.decrementAndGet();
+                    }
+                });
+                return promise;
+            }
+            cluster.pendingRequests.decrementAndGet();
+            return promise.setFailure(new PoolException(ResponseFlag.UO,
+                    "upstream connection pool overflow (maxConnections " + limits.maxConnections()
+                            + ", http1MaxPendingRequests " + limits.http1MaxPendingRequests() + ")", null));
+        }
+
+        void release(Channel ch, ClusterRuntime cluster) {
+            int max = cluster.config().connectionPool().maxRequestsPerConnection();
+            if (max > 0 && ch.pipeline().get(UpstreamHandler.class).requestsSent() >= max) {
+                ch.close();
+                return;
+            }
+            Waiter w;
+            while ((w = waiters.pollFirst()) != null) {
+                w.cluster.pendingRequests.decrementAndGet();
+                if (w.promise.trySuccess(ch)) {
+                    return;
+                }
+            }
+            idle.addLast(ch);
+        }
+
+        private void serveWaiterWithNewConnection(ClusterRuntime cluster) {
+            Waiter w = waiters.pollFirst();
+            if (w == null) {
+                return;
+            }
+            w.cluster.pendingRequests.decrementAndGet();
+            if (w.promise.isDone()) {
+                serveWaiterWithNewConnection(cluster);
+                return;
+            }
+            cluster.connections.incrementAndGet();
+            connect(w.promise, cluster);
+        }
+
+        private void connect(Promise<Channel> promise, ClusterRuntime cluster) {
+            ConnectionPoolSettings limits = cluster.config().connectionPool();
+            long idleSeconds = Math.max(1, limits.idleTimeout().toSeconds());
+            Bootstrap b = new Bootstrap()
+                    .group(loop)
+                    .channel(loops.socketChannel())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, limits.connectTimeout().toMillis()))
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline()
+                                    .addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS) {
+                                        @Override
+                                        protected void channelIdle(io.netty.channel.ChannelHandlerContext ctx, IdleStateEvent evt) {
+                                            if (!ctx.pipeline().get(UpstreamHandler.class).busy()) {
+                                                ctx.close();
+                                            }
+                                        }
+                                    })
+                                    .addLast("codec", new HttpClientCodec())
+                                    .addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES))
+                                    .addLast("upstream", new UpstreamHandler());
+                        }
+                    });
+            ChannelFuture f = b.connect(endpoint.address(), endpoint.port());
+            f.addListener(done -> {
+                if (done.isSuccess()) {
+                    Channel ch = f.channel();
+                    ch.closeFuture().addListener(c -> {
+                        cluster.connections.decrementAndGet();
+                        idle.remove(ch);
+                        serveWaiterWithNewConnection(cluster);
+                    });
+                    if (!promise.trySuccess(ch)) {
+                        release(ch, cluster);
+                    }
+                } else {
+                    cluster.connections.decrementAndGet();
+                    promise.tryFailure(new PoolException(ResponseFlag.UF, "upstream connect error or disconnect/reset before headers. "
+                            + "reset reason: connection failure (" + describe(done.cause()) + ")", done.cause()));
+                    serveWaiterWithNewConnection(cluster);
+                }
+            });
+        }
+
+        void closeIdle() {
+            loop.execute(() -> {
+                idle.forEach(Channel::close);
+                idle.clear();
+            });
+        }
+    }
+
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "unknown";
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.loopmesh.telemetry;
+
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.IntCountsHistogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Per-edge statistics from the source reporter's records. Recording is lock-free (an HdrHistogram
+ * {@link Recorder} and adders); once a second {@link #tick()} folds what was recorded into a ring of
+ * one-second buckets (the last 10 s) and a ring of ten-second buckets (the last minute), plus totals
+ * since start for reports.
+ */
+public final class EdgeStats implements RequestSink {
+    /** Latencies are kept in microseconds up to a minute; longer ones count as a minute. */
+    static final long MAX_MICROS = 60_000_000L;
+    private static final int SHORT = 10;
+    private static final int LONG = 6;
+
+    private final ConcurrentHashMap<Key, Edge> edges = new ConcurrentHashMap<>();
+    private long ticks;
+
+    private record Key(String source, String destination) {
+    }
+
+    @Override
+    public void record(RequestRecord r) {
+        if (!"source".equals(r.reporter())) {
+            return;
+        }
+        String destination = "unknown".equals(r.destinationWorkload()) ? r.destinationService() : r.destinationWorkload();
+        Edge e = edges.computeIfAbsent(new Key(r.sourceWorkload(), destination), k -> new Edge(r.destinationService()));
+        e.recorder.recordValue(Math.min(Math.max(r.durationMicros(), 1), MAX_MICROS));
+        e.requests.increment();
+        e.statuses.computeIfAbsent(r.status(), s -> new LongAdder()).increment();
+        if (!"-".equals(r.responseFlags())) {
+            for (String f : r.responseFlags().split(",")) {
+                e.flags.computeIfAbsent(f, x -> new LongAdder()).increment();
+            }
+        }
+        e.mtls = r.mtls();
+    }
+
+    /** Folds the last second in; call once a second from one thread. */
+    public synchronized void tick() {
+        ticks++;
+        for (Edge e : edges.values()) {
+            e.roll(ticks);
+        }
+    }
+
+    /** The last {@code seconds} (10 or 60; other values round to those) of every edge with traffic in it. */
+    public synchronized List<EdgeSnapshot> snapshot(int seconds) {
+        boolean shortWindow = seconds <= SHORT;
+        List<EdgeSnapshot> out = new ArrayList<>();
+        edges.forEach((k, e) -> {
+            EdgeSnapshot s = e.window(k, shortWindow, ticks);
+            if (s.requests() > 0) {
+                out.add(s);
+            }
+        });
+        out.sort(Comparator.comparing(EdgeSnapshot::source).thenComparing(EdgeSnapshot::destination));
+        return out;
+    }
+
+    /** Totals since the start, including what was recorded since the last tick. */
+    public synchronized List<EdgeSnapshot> totals() {
+        tick();
+        List<EdgeSnapshot> out = new ArrayList<>();
+        edges.forEach((k, e) -> out.add(e.summarize(k, e.total, e.totalCounts, ticks)));
+        out.sort(Comparator.comparing(EdgeSnapshot::source).thenComparing(EdgeSnapshot::destination));
+        return out;
+    }
+
+    private static final class Bucket {
+        final AbstractHistogram histogram = new IntCountsHistogram(1, MAX_MICROS, 2);
+        final Map<String, Long> counts = new HashMap<>();
+
+        void reset() {
+            histogram.reset();
+            counts.clear();
+        }
+
+        void add(Bucket b) {
+            histogram.add(b.histogram);
+            b.counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
+        }
+    }
+
+    private static final class Edge {
+        final String destinationService;
+        final Recorder recorder = new Recorder(1, MAX_MICROS, 2);
+        final LongAdder requests = new LongAdder();
+        final ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, LongAdder> flags = new ConcurrentHashMap<>();
+        volatile boolean mtls;
+
+        final Bucket[] seconds = new Bucket[SHORT];
+        final Bucket[] tens = new Bucket[LONG];
+        final Bucket current10 = new Bucket();
+        final Histogram total = new Histogram(1, MAX_MICROS, 2);
+        final Map<String, Long> totalCounts = new HashMap<>();
+        final Map<String, Long> lastCounts = new HashMap<>();
+        Histogram interval;
+        long firstTick = -1;
+
+        Edge(String destinationService) {
+            this.destinationService = destinationService;
+            for (int i = 0; i < SHORT; i++) {
+                seconds[i] = new Bucket();
+            }
+            for (int i = 0; i < LONG; i++) {
+                tens[i] = new Bucket();
+            }
+        }
+
+        void roll(long tick) {
+            if (firstTick < 0) {
+                firstTick = tick;
+            }
+            interval = recorder.getIntervalHistogram(interval);
+            Bucket b = seconds[(int) (tick % SHORT)];
+            b.reset();
+            b.histogram.add(interval);
+            total.add(interval);
+            Map<String, Long> now = new HashMap<>();
+            now.put("requests", requests.sum());
+            statuses.forEach((s, a) -> now.put("status:" + s, a.sum()));
+            flags.forEach((f, a) -> now.put("flag:" + f, a.sum()));
+            now.forEach((k, v) -> {
+                long delta = v - lastCounts.getOrDefault(k, 0L);
+                if (delta != 0) {
+                    b.counts.put(k, delta);
+                }
+            });
+            lastCounts.putAll(now);
+            totalCounts.clear();
+            totalCounts.putAll(now);
+            current10.add(b);
+            if (tick % SHORT == 0) {
+                Bucket t = tens[(int) ((tick / SHORT) % LONG)];
+                t.reset();
+                t.add(current10);
+                current10.reset();
+            }
+        }
+
+        EdgeSnapshot window(Key k, boolean shortWindow, long tick) {
+            Bucket sum = new Bucket();
+            if (shortWindow) {
+                for (Bucket b : seconds) {
+                    sum.add(b);
+                }
+            } else {
+                for (Bucket b : tens) {
+                    sum.add(b);
+                }
+                sum.add(current10);
+            }
+            return summarize(k, sum.histogram, sum.counts, shortWindow ? Math.min(SHORT, tick - firstTick + 1)
+                    : Math.min(SHORT * LONG + (tick % SHORT), tick - firstTick + 1));
+        }
+
+        EdgeSnapshot summarize(Key k, AbstractHistogram h, Map<String, Long> counts, long windowSeconds) {
+            long n = counts.getOrDefault("requests", 0L);
+            Map<String, Long> responses = new HashMap<>();
+            Map<String, Long> fl = new HashMap<>();
+            long failed = 0;
+            for (Map.Entry<String, Long> c : counts.entrySet()) {
+                if (c.getKey().startsWith("status:")) {
+                    String code = c.getKey().substring(7);
+                    responses.put(code, c.getValue());
+                    int status = Integer.parseInt(code);
+                    if (status >= 500 || status == 0) {
+                        failed += c.getValue();
+                    }
+                } else if (c.getKey().startsWith("flag:")) {
+                    fl.put(c.getKey().substring(5), c.getValue());
+                }
+            }
+            long window = Math.max(1, windowSeconds);
+            return new EdgeSnapshot(k.source(), k.destination(), destinationService, window, n, (double) n / window,
+                    n == 0 ? Double.NaN : (double) (n - failed) / n,
+                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0, responses, fl, mtls);
+        }
+    }
+}

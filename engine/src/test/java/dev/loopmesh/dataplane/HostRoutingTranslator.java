@@ -1,0 +1,71 @@
+package dev.loopmesh.dataplane;
+
+import dev.loopmesh.controlplane.PodInfo;
+import dev.loopmesh.controlplane.ProxySnapshot;
+import dev.loopmesh.controlplane.Registry;
+import dev.loopmesh.controlplane.Translator;
+import dev.loopmesh.policy.resilience.RetryPolicy;
+import dev.loopmesh.policy.routing.ClusterConfig;
+import dev.loopmesh.policy.routing.Endpoint;
+import dev.loopmesh.policy.routing.RequestView;
+import dev.loopmesh.policy.routing.RouteTable;
+import dev.loopmesh.policy.routing.RoutingDecision;
+import dev.loopmesh.topology.MeshResource;
+import dev.loopmesh.topology.Problem;
+import dev.loopmesh.topology.ServiceSpec;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * A control plane without Istio resources, for data-plane tests: the host names a service, the
+ * gateway sends everything to {@code gatewayService}. The request path it feeds is the real one.
+ */
+final class HostRoutingTranslator implements Translator {
+    private final String gatewayService;
+    private final RetryPolicy retry;
+
+    HostRoutingTranslator(String gatewayService, RetryPolicy retry) {
+        this.gatewayService = gatewayService;
+        this.retry = retry;
+    }
+
+    @Override
+    public List<Problem> validate(MeshResource resource, Registry registry) {
+        return List.of();
+    }
+
+    @Override
+    public Map<String, ProxySnapshot> translate(Registry registry, List<MeshResource> resources, long version) {
+        Map<String, ClusterConfig> clusters = new HashMap<>();
+        for (ServiceSpec s : registry.mesh().services()) {
+            List<Endpoint> eps = registry.podsOf(s.name(), s.namespace()).stream().map(HostRoutingTranslator::endpoint).toList();
+            String name = ClusterConfig.name("outbound", s.port(), "", s.fqdn());
+            clusters.put(name, new ClusterConfig(name, s.fqdn(), "", s.port(), eps, null, null, null, "", ""));
+        }
+        Map<String, ProxySnapshot> out = new HashMap<>();
+        for (PodInfo p : registry.pods()) {
+            out.put(p.name(), new ProxySnapshot(p.name(), version, new Table(registry, null, retry), clusters, null, List.of()));
+        }
+        out.put(Registry.GATEWAY, new ProxySnapshot(Registry.GATEWAY, version, new Table(registry, gatewayService, retry), clusters, null, List.of()));
+        return out;
+    }
+
+    static Endpoint endpoint(PodInfo p) {
+        return new Endpoint(p.name(), p.workload(), p.address(), p.connectPort(), p.labels(), p.sidecar(), p.serviceAccount(), p.namespace());
+    }
+
+    private record Table(Registry registry, String fixed, RetryPolicy retry) implements RouteTable {
+        @Override
+        public RoutingDecision route(RequestView request, RandomGenerator random) {
+            String host = fixed != null ? fixed : request.authority().split("[:.]")[0];
+            return registry.mesh().services().stream().filter(s -> s.name().equals(host)).findFirst()
+                    .map(s -> new RoutingDecision(RoutingDecision.Outcome.ROUTE, "", -1, "default",
+                            ClusterConfig.name("outbound", s.port(), "", s.fqdn()), s.fqdn(), "", s.port(), null, null, null, null,
+                            null, retry, null, List.of(), 0, "", null, List.of("host " + host)))
+                    .orElse(RoutingDecision.noRoute("no virtual host for " + request.authority()));
+        }
+    }
+}
