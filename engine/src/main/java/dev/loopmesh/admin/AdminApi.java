@@ -1,0 +1,229 @@
+package dev.loopmesh.admin;
+
+import dev.loopmesh.Mesh;
+import dev.loopmesh.controlplane.ApplyResult;
+import dev.loopmesh.controlplane.PodInfo;
+import dev.loopmesh.controlplane.ProxySnapshot;
+import dev.loopmesh.dataplane.Proxy;
+import dev.loopmesh.policy.routing.ClusterConfig;
+import dev.loopmesh.policy.routing.Endpoint;
+import dev.loopmesh.telemetry.AccessLog;
+import dev.loopmesh.telemetry.EdgeSnapshot;
+import dev.loopmesh.telemetry.RequestRecord;
+import dev.loopmesh.topology.MeshResource;
+import dev.loopmesh.topology.ServiceSpec;
+import dev.loopmesh.topology.TopologyException;
+import dev.loopmesh.topology.WorkloadSpec;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The admin API's routes over a running mesh. JSON shapes are what the CLI, the app and scripts read. */
+public final class AdminApi implements AdminServer.Handler {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Mesh mesh;
+    private final Function<String, List<MeshResource>> parser;
+
+    /** @param parser turns a YAML body into resources, throwing TopologyException with positions when it is bad */
+    public AdminApi(Mesh mesh, Function<String, List<MeshResource>> parser) {
+        this.mesh = mesh;
+        this.parser = parser;
+    }
+
+    @Override
+    public AdminServer.Reply handle(String method, QueryStringDecoder uri, String body, String contentType) {
+        String path = uri.path();
+        switch (method + " " + path) {
+            case "GET /healthz":
+            case "GET /ready":
+                return AdminServer.Reply.text(200, "ok\n");
+            case "GET /api/topology":
+                return json(200, topology());
+            case "GET /api/edges":
+                return json(200, Map.of("edges", edges(intParam(uri, "window", 10))));
+            case "GET /api/events":
+                return json(200, mesh.controlPlane().events(intParam(uri, "after", 0)));
+            case "GET /api/config_dump":
+                return configDump(param(uri, "proxy"));
+            case "GET /api/accesslog":
+                return accessLog(param(uri, "proxy"), intParam(uri, "limit", 100), "json".equals(param(uri, "format")));
+            case "POST /api/apply":
+                return applyOrDelete(body, true);
+            case "POST /api/delete":
+                return applyOrDelete(body, false);
+            default:
+                return AdminServer.Reply.text(404, "no such endpoint: " + method + " " + path
+                        + " (expected one of: GET /healthz, /api/topology, /api/edges, /api/events, /api/config_dump?proxy=POD, "
+                        + "/api/accesslog?proxy=POD; POST /api/apply, /api/delete)\n");
+        }
+    }
+
+    private Map<String, Object> topology() {
+        List<Object> services = new ArrayList<>();
+        for (ServiceSpec s : mesh.topology().mesh().services()) {
+            List<Object> workloads = new ArrayList<>();
+            for (WorkloadSpec w : s.workloads()) {
+                List<Object> pods = new ArrayList<>();
+                for (PodInfo p : mesh.registry().pods()) {
+                    if (p.workload().equals(w.name()) && p.namespace().equals(s.namespace())) {
+                        Map<String, Object> pod = new LinkedHashMap<>();
+                        pod.put("name", p.name());
+                        pod.put("address", p.address());
+                        pod.put("appPort", p.appPort());
+                        pod.put("inboundPort", p.inboundPort());
+                        pod.put("outboundPort", p.outboundPort());
+                        pod.put("sidecar", p.sidecar());
+                        pod.put("labels", p.labels());
+                        pods.add(pod);
+                    }
+                }
+                Map<String, Object> wl = new LinkedHashMap<>();
+                wl.put("name", w.name());
+                wl.put("version", w.version());
+                wl.put("serviceAccount", w.serviceAccount());
+                wl.put("pods", pods);
+                workloads.add(wl);
+            }
+            Map<String, Object> svc = new LinkedHashMap<>();
+            svc.put("name", s.name());
+            svc.put("namespace", s.namespace());
+            svc.put("port", s.port());
+            svc.put("protocol", s.protocol().yamlName());
+            svc.put("workloads", workloads);
+            services.add(svc);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", mesh.topology().mesh().name());
+        out.put("ingress", "127.0.0.1:" + mesh.ingressAddress().getPort());
+        out.put("services", services);
+        return out;
+    }
+
+    static List<Map<String, Object>> edges(List<EdgeSnapshot> snapshots) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (EdgeSnapshot e : snapshots) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source", e.source());
+            m.put("destination", e.destination());
+            m.put("destinationService", e.destinationService());
+            m.put("requests", e.requests());
+            m.put("rps", round(e.rps()));
+            m.put("successRate", Double.isNaN(e.successRate()) ? null : round(e.successRate()));
+            m.put("p50Ms", round(e.p50Ms()));
+            m.put("p95Ms", round(e.p95Ms()));
+            m.put("p99Ms", round(e.p99Ms()));
+            m.put("responses", e.responses());
+            m.put("responseFlags", e.responseFlags());
+            m.put("mtls", e.mtls());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private List<Map<String, Object>> edges(int window) {
+        return edges(mesh.edges(window));
+    }
+
+    private AdminServer.Reply configDump(String proxy) {
+        if (proxy == null) {
+            return AdminServer.Reply.text(400, "missing ?proxy=POD (expected a pod name like reviews-v2-0, or istio-ingressgateway)\n");
+        }
+        Proxy p = mesh.proxy(proxy).orElse(null);
+        if (p == null) {
+            return AdminServer.Reply.text(404, "no proxy " + proxy + " (expected one of: " + String.join(", ", proxies()) + ")\n");
+        }
+        return json(200, ConfigDump.of(p.snapshot()));
+    }
+
+    private List<String> proxies() {
+        List<String> names = mesh.registry().pods().stream().filter(PodInfo::sidecar).map(PodInfo::name).collect(Collectors.toList());
+        names.add(dev.loopmesh.controlplane.Registry.GATEWAY);
+        return names;
+    }
+
+    private AdminServer.Reply accessLog(String proxy, int limit, boolean asJson) {
+        if (proxy == null) {
+            return AdminServer.Reply.text(400, "missing ?proxy=POD\n");
+        }
+        List<RequestRecord> records = mesh.telemetry().accessLog().last(proxy, Math.max(1, limit));
+        if (asJson) {
+            return json(200, records);
+        }
+        return AdminServer.Reply.text(200, records.stream().map(AccessLog::envoyFormat).collect(Collectors.joining("\n", "", records.isEmpty() ? "" : "\n")));
+    }
+
+    private AdminServer.Reply applyOrDelete(String body, boolean apply) {
+        List<MeshResource> resources;
+        try {
+            resources = parser.apply(body);
+        } catch (TopologyException e) {
+            return json(422, Map.of("applied", false, "errors", e.problems().stream().map(Object::toString).toList()));
+        }
+        ApplyResult r = apply ? mesh.apply(resources) : mesh.delete(resources);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (ApplyResult.Outcome o : r.outcomes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("resource", o.resource());
+            m.put("accepted", o.accepted());
+            m.put("action", o.action());
+            m.put("problems", o.problems().stream().map(Object::toString).toList());
+            m.put("proxies", o.proxies());
+            items.add(m);
+        }
+        return json(r.allAccepted() ? 200 : 422, Map.of("version", r.version(), "results", items));
+    }
+
+    private static AdminServer.Reply json(int status, Object body) {
+        return AdminServer.Reply.json(status, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n");
+    }
+
+    private static String param(QueryStringDecoder uri, String name) {
+        List<String> v = uri.parameters().get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static int intParam(QueryStringDecoder uri, String name, int def) {
+        String v = param(uri, name);
+        try {
+            return v == null ? def : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            return def;
+        }
+    }
+
+    static double round(double v) {
+        return Double.isNaN(v) ? v : Math.round(v * 1000) / 1000.0;
+    }
+
+    /** A proxy's effective config, as {@code istioctl proxy-config all} lays it out. */
+    record ConfigDump(String proxy, long version, List<String> listeners, Object routes, List<Map<String, Object>> clusters,
+                      List<String> resources) {
+        static ConfigDump of(ProxySnapshot s) {
+            List<Map<String, Object>> clusters = new ArrayList<>();
+            for (ClusterConfig c : s.clusters().values()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", c.name());
+                m.put("service", c.service());
+                m.put("subset", c.subset());
+                m.put("lb", c.lb().kind().name());
+                m.put("connectionPool", c.connectionPool());
+                m.put("outlierDetection", c.outlier());
+                m.put("tlsMode", c.tlsMode());
+                m.put("destinationRule", c.destinationRule());
+                m.put("endpoints", c.endpoints().stream().map(Endpoint::pod).toList());
+                clusters.add(m);
+            }
+            clusters.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));
+            boolean gateway = s.proxy().equals(dev.loopmesh.controlplane.Registry.GATEWAY);
+            List<String> listeners = gateway ? List.of("0.0.0.0_8080 (gateway)") : List.of("virtualOutbound 15001", "virtualInbound 15006");
+            return new ConfigDump(s.proxy(), s.version(), listeners, s.routes().toString(), clusters, s.resources());
+        }
+    }
+}
