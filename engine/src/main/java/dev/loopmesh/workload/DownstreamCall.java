@@ -1,0 +1,114 @@
+package dev.loopmesh.workload;
+
+import dev.loopmesh.topology.CallSpec;
+import dev.loopmesh.workload.client.ClientFailures;
+import dev.loopmesh.workload.client.ClientRequest;
+import dev.loopmesh.workload.client.ClientResponse;
+import dev.loopmesh.workload.client.UpstreamTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.concurrent.Future;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One downstream call as an app makes it: up to {@code attempts} tries, each under the app's own
+ * timeout, retried on timeout, connection failure or 5xx. Ends with the call's node of the call tree.
+ * Runs on the event loop of the connection that serves the incoming request.
+ */
+final class DownstreamCall {
+    /** Headers an app copies from the request it serves to the requests it makes (Istio's list, plus B3 single). */
+    static final List<String> PROPAGATED = List.of("x-request-id", "traceparent", "tracestate", "x-b3-traceid",
+            "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags", "b3", "x-ot-span-context");
+
+    private final WorkloadRuntime rt;
+    private final EventLoop loop;
+    private final CallSpec call;
+    private final ClientRequest request;
+    private final Consumer<CallTree> done;
+    private long startNanos;
+    private int attempt;
+
+    DownstreamCall(WorkloadRuntime rt, EventLoop loop, CallSpec call, HttpHeaders incoming, Consumer<CallTree> done) {
+        this.rt = rt;
+        this.loop = loop;
+        this.call = call;
+        this.done = done;
+        this.request = request(rt.outbound().authority(call), call, incoming);
+    }
+
+    static ClientRequest request(String authority, CallSpec call, HttpHeaders incoming) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        copy(incoming, PROPAGATED, headers);
+        copy(incoming, call.propagate(), headers);
+        call.headers().forEach((k, v) -> headers.add(Map.entry(k, v)));
+        return new ClientRequest(call.method(), call.path(), authority, headers, true);
+    }
+
+    private static void copy(HttpHeaders from, List<String> names, List<Map.Entry<String, String>> to) {
+        for (String name : names) {
+            for (String value : from.getAll(name)) {
+                to.add(Map.entry(name, value));
+            }
+        }
+    }
+
+    void start() {
+        startNanos = rt.ticker().getAsLong();
+        tryOnce();
+    }
+
+    private void tryOnce() {
+        attempt++;
+        InetSocketAddress address = rt.outbound().address(call);
+        if (address == null) {
+            finishOrRetry(0, "", "no endpoint for service " + call.service(), null);
+            return;
+        }
+        long timeout = call.timeout() == null ? 0 : Math.max(1, rt.timeScale().scaleNanos(call.timeout()));
+        rt.client().send(loop, address, request, timeout).addListener(this::onResult);
+    }
+
+    private void onResult(Future<? super ClientResponse> f) {
+        if (f.isSuccess()) {
+            ClientResponse r = (ClientResponse) f.getNow();
+            String error = r.status() >= 200 && r.status() < 300 ? "" : "upstream status " + r.status();
+            boolean retriable = r.status() >= 500;
+            if (retriable && attempt < call.attempts()) {
+                tryOnce();
+            } else {
+                finish(r.status(), r.responseFlags(), error.isEmpty() ? "" : withAttempt(error), CallTreeJson.parse(r.body()));
+            }
+            return;
+        }
+        Throwable cause = f.cause();
+        String reason = cause instanceof UpstreamTimeoutException
+                ? "app timeout after " + call.timeout().toMillis() + "ms"
+                : ClientFailures.describe(cause);
+        finishOrRetry(0, "", reason, null);
+    }
+
+    private void finishOrRetry(int status, String flags, String reason, CallTree callee) {
+        if (attempt < call.attempts()) {
+            tryOnce();
+        } else {
+            finish(status, flags, withAttempt(reason), callee);
+        }
+    }
+
+    private String withAttempt(String reason) {
+        return call.attempts() > 1 ? reason + " (attempt " + attempt + " of " + call.attempts() + ")" : reason;
+    }
+
+    private void finish(int status, String flags, String error, CallTree callee) {
+        double ms = rt.configuredMillis(rt.ticker().getAsLong() - startNanos);
+        CallTree node = callee != null
+                ? callee.asSeenByCaller(status, ms, flags, error)
+                : new CallTree(call.service(), "", "", status, ms, flags, error, List.of());
+        done.accept(node);
+    }
+}
