@@ -18,6 +18,11 @@ import dev.loopmesh.topology.Problem;
 import dev.loopmesh.topology.Severity;
 import dev.loopmesh.topology.Topology;
 import dev.loopmesh.topology.TopologyException;
+import dev.loopmesh.topology.TrafficClientSpec;
+import dev.loopmesh.traffic.LoadGenerator;
+import dev.loopmesh.traffic.TrafficTarget;
+import dev.loopmesh.workload.ServiceResolver;
+import dev.loopmesh.workload.Workloads;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -49,7 +54,10 @@ public final class Mesh implements AutoCloseable {
     private final Map<String, Proxy> proxies = new LinkedHashMap<>();
     private final boolean perPodAddresses;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final java.util.Random random;
     private InetSocketAddress ingress;
+    private Workloads workloads;
+    private LoadGenerator load;
     private ScheduledFuture<?> ticker;
     private volatile boolean closed;
 
@@ -62,6 +70,7 @@ public final class Mesh implements AutoCloseable {
                 : RegistryPlanner.sharedLoopback(topology.mesh());
         this.controlPlane = new ControlPlane(translator, registry, Clock.systemUTC(), 2000);
         this.loops = EventLoops.ofCores();
+        this.random = new java.util.Random(options.seed());
     }
 
     /**
@@ -91,6 +100,14 @@ public final class Mesh implements AutoCloseable {
             throw new TopologyException(problems);
         }
         Map<String, ProxySnapshot> snapshots = controlPlane.initialSnapshots(topology.resources());
+        try {
+            workloads = Workloads.start(registry, loops, options.timeScale(), resolver(), new java.util.SplittableRandom(options.seed()))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new MeshStartException("cannot start the workloads: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+            throw new MeshStartException("the workloads did not start within 30s", e);
+        }
         long seed = options.seed();
         for (PodInfo pod : registry.pods()) {
             if (!pod.sidecar()) {
@@ -120,6 +137,44 @@ public final class Mesh implements AutoCloseable {
             return r.ack() ? null : r.detail();
         });
         ticker = loops.group().next().scheduleAtFixedRate(telemetry.edges()::tick, 1, 1, TimeUnit.SECONDS);
+        load = new LoadGenerator(loops, options.timeScale(), new java.util.SplittableRandom(options.seed() + 7));
+        for (TrafficClientSpec c : topology.mesh().traffic()) {
+            load.add(c, target(c));
+        }
+        if (options.traffic()) {
+            load.start();
+        }
+    }
+
+    private TrafficTarget target(TrafficClientSpec c) {
+        if (c.target().equals("ingress")) {
+            return TrafficTarget.fixed(ingress, "127.0.0.1:" + ingress.getPort());
+        }
+        String ns = topology.mesh().namespace();
+        int port = topology.mesh().service(c.target(), ns).map(dev.loopmesh.topology.ServiceSpec::port).orElse(80);
+        return TrafficTarget.service(resolver(), c.target(), ns, port);
+    }
+
+    /** Kubernetes' kube-proxy for callers outside the mesh: a random pod of the service. */
+    public ServiceResolver resolver() {
+        return (service, namespace) -> {
+            List<PodInfo> pods = registry.podsOf(service, namespace);
+            if (pods.isEmpty()) {
+                return null;
+            }
+            PodInfo p = pods.get(random.nextInt(pods.size()));
+            return new InetSocketAddress(p.address(), p.connectPort());
+        };
+    }
+
+    /** The emulated apps, one server per pod. */
+    public Workloads workloads() {
+        return workloads;
+    }
+
+    /** The load clients of the topology (started only when the options ask for traffic). */
+    public LoadGenerator load() {
+        return load;
     }
 
     private static dev.loopmesh.dataplane.ListenerMode inbound() {
@@ -232,7 +287,13 @@ public final class Mesh implements AutoCloseable {
                 // closing the rest matters more
             }
         }
+        if (load != null) {
+            load.close();
+        }
         proxies.values().forEach(Proxy::close);
+        if (workloads != null) {
+            workloads.close();
+        }
         loops.close();
     }
 }

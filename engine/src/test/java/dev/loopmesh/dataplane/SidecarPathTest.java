@@ -6,6 +6,7 @@ import dev.loopmesh.controlplane.PodInfo;
 import dev.loopmesh.policy.resilience.RetryPolicy;
 import dev.loopmesh.telemetry.RequestRecord;
 import dev.loopmesh.topology.BehaviorSpec;
+import dev.loopmesh.topology.ExternalSpec;
 import dev.loopmesh.topology.MeshSpec;
 import dev.loopmesh.topology.Protocol;
 import dev.loopmesh.topology.ServiceSpec;
@@ -38,20 +39,21 @@ class SidecarPathTest {
     private final List<TestBackend> backends = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private static WorkloadSpec workload(String service, String version, int replicas) {
-        return new WorkloadSpec(service, "default", version, replicas, service, Map.of(), true, BehaviorSpec.DEFAULT, null, null);
+    /** An external workload: the app is a test backend on its own port, fronted by a real sidecar. */
+    private WorkloadSpec external(String service, String version) {
+        TestBackend b = new TestBackend(service + "-" + version + "-0", "127.0.0.1", 0);
+        backends.add(b);
+        return new WorkloadSpec(service, "default", version, 1, service, Map.of(), true, BehaviorSpec.DEFAULT,
+                new ExternalSpec("127.0.0.1", b.port()), null);
     }
 
     private void start(RetryPolicy retry) {
         MeshSpec spec = new MeshSpec("test", "default", List.of(
-                new ServiceSpec("front", "default", 9080, Protocol.HTTP, List.of(workload("front", "v1", 1)), null),
-                new ServiceSpec("back", "default", 9080, Protocol.HTTP, List.of(workload("back", "v1", 2)), null)),
+                new ServiceSpec("front", "default", 9080, Protocol.HTTP, List.of(external("front", "v1")), null),
+                new ServiceSpec("back", "default", 9080, Protocol.HTTP, List.of(external("back", "v1"), external("back", "v2")), null)),
                 null, List.of(), null);
         mesh = Mesh.start(new Topology(spec, List.of(), List.of(), List.of()), MeshOptions.forTests(),
                 new HostRoutingTranslator("front", retry));
-        for (PodInfo p : mesh.registry().pods()) {
-            backends.add(new TestBackend(p.name(), p.appHost(), p.appPort()));
-        }
     }
 
     @BeforeEach
@@ -146,7 +148,7 @@ class SidecarPathTest {
                     assertThat(Set.of(r.responseFlags().split(","))).contains("URX");
                 }));
         await().untilAsserted(() -> assertThat(mesh.telemetry().accessLog().last("back-v1-0", 10).size()
-                + mesh.telemetry().accessLog().last("back-v1-1", 10).size()).isEqualTo(3));
+                + mesh.telemetry().accessLog().last("back-v2-0", 10).size()).isEqualTo(3));
         assertThat(mesh.telemetry().accessLog().last("back-v1-0", 10)).allSatisfy(r -> assertThat(r.responseFlags()).isEqualTo("UF"));
     }
 

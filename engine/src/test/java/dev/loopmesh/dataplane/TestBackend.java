@@ -61,6 +61,10 @@ final class TestBackend implements AutoCloseable {
                 }).bind(host, port).syncUninterruptibly().channel();
     }
 
+    int port() {
+        return ((java.net.InetSocketAddress) channel.localAddress()).getPort();
+    }
+
     List<Map<String, String>> all() {
         return List.copyOf(received);
     }
