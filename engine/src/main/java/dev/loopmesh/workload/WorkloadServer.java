@@ -12,6 +12,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelHandler.Sharable;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,10 +94,15 @@ public final class WorkloadServer {
             return result;
         }
         s.close().addListener(f -> {
+            // complete only when every connection is closed: a close from another loop is a queued task,
+            // and the connection's own loop could still serve a request before running it
+            List<CompletableFuture<Void>> closes = new ArrayList<>();
             for (Channel c : connections) {
-                c.close();
+                CompletableFuture<Void> closed = new CompletableFuture<>();
+                c.close().addListener(x -> closed.complete(null));
+                closes.add(closed);
             }
-            result.complete(null);
+            CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).thenRun(() -> result.complete(null));
         });
         return result;
     }

@@ -1,0 +1,158 @@
+package dev.loopmesh.controlplane.istio;
+
+import dev.loopmesh.controlplane.InboundConfig;
+import dev.loopmesh.controlplane.PodInfo;
+import dev.loopmesh.controlplane.ProxySnapshot;
+import dev.loopmesh.controlplane.Registry;
+import dev.loopmesh.controlplane.Translator;
+import dev.loopmesh.policy.routing.ClusterConfig;
+import dev.loopmesh.topology.MeshResource;
+import dev.loopmesh.topology.Problem;
+import dev.loopmesh.topology.ServiceSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * istiod for Loopmesh: Istio {@code networking.istio.io} resources to one {@link ProxySnapshot} per
+ * sidecar pod (keyed by pod name) and one for the ingress gateway ({@link Registry#GATEWAY}).
+ * Stateless and deterministic: the same registry and resources give equal snapshots.
+ */
+public final class IstioTranslator implements Translator {
+    /** The labels of the ingress gateway pod, as Istio's default install gives them. */
+    public static final Map<String, String> GATEWAY_LABELS = Map.of("istio", "ingressgateway", "app", "istio-ingressgateway");
+
+    @Override
+    public List<Problem> validate(MeshResource resource, Registry registry) {
+        if (!IstioBinder.handles(resource)) {
+            return List.of();
+        }
+        IstioBinder.Bound bound = IstioBinder.bind(resource);
+        List<Problem> out = new ArrayList<>(bound.problems());
+        if (bound.value() instanceof VirtualService) {
+            IstioConfig config = new IstioConfig(registry, List.of());
+            out.addAll(References.hosts((VirtualService) bound.value(), resource, config));
+        }
+        return out;
+    }
+
+    /**
+     * Cross-resource findings, like {@code istioctl analyze}: subsets no DestinationRule defines,
+     * delegates and gateways that do not exist (errors), destination hosts nobody knows and
+     * VirtualServices that lose a host to an older one (warnings).
+     */
+    public List<Problem> analyze(Registry registry, List<MeshResource> resources) {
+        IstioConfig config = new IstioConfig(registry, resources);
+        List<Problem> out = new ArrayList<>(config.problems);
+        out.addAll(References.check(config, resources));
+        return out;
+    }
+
+    @Override
+    public Map<String, ProxySnapshot> translate(Registry registry, List<MeshResource> resources, long version) {
+        IstioConfig config = new IstioConfig(registry, resources);
+        Map<String, ProxySnapshot> out = new LinkedHashMap<>();
+        for (PodInfo pod : registry.pods()) {
+            if (pod.sidecar()) {
+                ProxyContext ctx = new ProxyContext(pod.name(), pod.namespace(), pod.labels(), false, Set.of());
+                out.put(pod.name(), sidecar(config, ctx, version));
+            }
+        }
+        out.put(Registry.GATEWAY, gateway(config, version));
+        return out;
+    }
+
+    private static ProxySnapshot sidecar(IstioConfig config, ProxyContext ctx, long version) {
+        Set<String> used = new TreeSet<>();
+        Sidecar sc = sidecarFor(config, ctx);
+        if (sc != null) {
+            used.add("Sidecar " + sc.key());
+        }
+        RouteTableBuilder.Visibility visible = (host, ns) -> visible(sc, host, ns, ctx.namespace());
+        List<VirtualHost> hosts = new RouteTableBuilder(config).sidecar(ctx, visible, used);
+        IstioRouteTable.UnknownHosts unknown = sc != null && "REGISTRY_ONLY".equals(sc.outboundTrafficPolicyMode())
+                ? IstioRouteTable.UnknownHosts.REGISTRY_ONLY : IstioRouteTable.UnknownHosts.ALLOW_ANY;
+        IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, List.of(), unknown);
+        return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, visible, used), InboundConfig.DEFAULT,
+                List.copyOf(used));
+    }
+
+    private static ProxySnapshot gateway(IstioConfig config, long version) {
+        Set<String> names = new TreeSet<>();
+        for (Gateway g : config.gateways) {
+            if (!g.selector().isEmpty() && GATEWAY_LABELS.entrySet().containsAll(g.selector().entrySet())) {
+                names.add(g.key());
+            }
+        }
+        ProxyContext ctx = new ProxyContext(Registry.GATEWAY, Registry.GATEWAY_NAMESPACE, GATEWAY_LABELS, true, names);
+        Set<String> used = new TreeSet<>();
+        RouteTableBuilder builder = new RouteTableBuilder(config);
+        List<VirtualHost> hosts = builder.gateway(ctx, used);
+        IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, builder.ingress(), IstioRouteTable.UnknownHosts.NOT_FOUND);
+        return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, (h, ns) -> true, used),
+                InboundConfig.DEFAULT, List.copyOf(used));
+    }
+
+    private static Map<String, ClusterConfig> clusters(IstioConfig config, ProxyContext ctx,
+                                                       RouteTableBuilder.Visibility visible, Set<String> used) {
+        Map<String, ClusterConfig> clusters = new LinkedHashMap<>();
+        ClusterBuilder cb = new ClusterBuilder(config);
+        for (ServiceSpec s : config.services.values()) {
+            if (visible.test(s.fqdn(), s.namespace())) {
+                cb.service(s, ctx, clusters, used);
+            }
+        }
+        for (ServiceEntry se : config.serviceEntries) {
+            if (!IstioConfig.exported(se.exportTo(), se.namespace(), ctx.namespace())) {
+                continue;
+            }
+            for (String h : se.hosts()) {
+                String host = HostNames.fqdn(h, se.namespace());
+                if (!config.services.containsKey(host) && visible.test(host, se.namespace())) {
+                    cb.serviceEntry(se, host, ctx, clusters, used);
+                }
+            }
+        }
+        return clusters;
+    }
+
+    /** The Sidecar for a pod: one selecting it in its namespace, else its namespace's default, else the mesh's. */
+    static Sidecar sidecarFor(IstioConfig config, ProxyContext ctx) {
+        for (Sidecar s : config.sidecars) {
+            if (s.namespace().equals(ctx.namespace()) && !s.workloadSelector().isEmpty()
+                    && ctx.labels().entrySet().containsAll(s.workloadSelector().entrySet())) {
+                return s;
+            }
+        }
+        for (String ns : new String[] {ctx.namespace(), IstioConfig.ROOT_NAMESPACE}) {
+            for (Sidecar s : config.sidecars) {
+                if (s.namespace().equals(ns) && s.workloadSelector().isEmpty()) {
+                    return s;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Sidecar egress hosts ({@code namespace/dnsName}): without any, everything is visible. */
+    static boolean visible(Sidecar sc, String host, String hostNamespace, String proxyNamespace) {
+        if (sc == null || sc.egressHosts().isEmpty()) {
+            return true;
+        }
+        for (String e : sc.egressHosts()) {
+            int slash = e.indexOf('/');
+            String ns = e.substring(0, slash);
+            String dns = e.substring(slash + 1).toLowerCase(java.util.Locale.ROOT);
+            // "." is the Sidecar's own namespace, "*" any namespace, "~" none
+            boolean nsOk = ns.equals("*") || (ns.equals(".") ? hostNamespace.equals(sc.namespace()) : ns.equals(hostNamespace));
+            if (nsOk && (dns.equals("*") || HostNames.matches(dns, host))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

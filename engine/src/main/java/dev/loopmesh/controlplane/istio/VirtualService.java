@@ -1,0 +1,129 @@
+package dev.loopmesh.controlplane.istio;
+
+import dev.loopmesh.policy.resilience.FaultPolicy;
+import dev.loopmesh.policy.resilience.RetryPolicy;
+import dev.loopmesh.policy.routing.CorsPolicy;
+import dev.loopmesh.policy.routing.HeaderOps;
+import dev.loopmesh.policy.routing.StringMatch;
+import dev.loopmesh.topology.Position;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/** Istio {@code VirtualService} (networking.istio.io), bound from YAML: only the HTTP part routes. */
+public record VirtualService(String name, String namespace, List<String> hosts, List<String> gateways,
+                             List<HttpRule> http, List<String> exportTo, Position position) {
+    public VirtualService {
+        requireNonNull(name, "name");
+        requireNonNull(namespace, "namespace");
+        hosts = List.copyOf(hosts);
+        gateways = List.copyOf(gateways);
+        http = List.copyOf(http);
+        exportTo = List.copyOf(exportTo);
+    }
+
+    /** {@code namespace/name} */
+    public String key() {
+        return namespace + "/" + name;
+    }
+
+    /**
+     * One {@code http} rule.
+     *
+     * @param retries null when the rule says nothing (the mesh default applies)
+     * @param mirrorPercentage null when absent (Istio's default: 100)
+     */
+    public record HttpRule(String name, List<HttpMatch> match, List<RouteDestination> route, Redirect redirect,
+                           Rewrite rewrite, DirectResponse directResponse, Delegate delegate, Duration timeout,
+                           RetryPolicy retries, FaultPolicy fault, Destination mirror, Double mirrorPercentage,
+                           List<MirrorTarget> mirrors, CorsPolicy corsPolicy, HeaderOps requestHeaders,
+                           HeaderOps responseHeaders, Position position) {
+        public HttpRule {
+            name = name == null ? "" : name;
+            match = List.copyOf(match);
+            route = List.copyOf(route);
+            mirrors = List.copyOf(mirrors);
+            requestHeaders = requestHeaders == null ? HeaderOps.NONE : requestHeaders;
+            responseHeaders = responseHeaders == null ? HeaderOps.NONE : responseHeaders;
+        }
+
+        HttpRule withMatchAndName(List<HttpMatch> m, String n) {
+            return new HttpRule(n, m, route, redirect, rewrite, directResponse, delegate, timeout, retries, fault, mirror,
+                    mirrorPercentage, mirrors, corsPolicy, requestHeaders, responseHeaders, position);
+        }
+    }
+
+    /**
+     * One match block (Istio's HTTPMatchRequest): every condition set must hold.
+     *
+     * @param headers        by lower-case name; a null {@link HeaderMatch#match()} checks presence
+     * @param withoutHeaders the same syntax, inverted
+     * @param port           0 for any
+     */
+    public record HttpMatch(String name, StringMatch uri, StringMatch scheme, StringMatch method, StringMatch authority,
+                            Map<String, HeaderMatch> headers, Map<String, HeaderMatch> withoutHeaders,
+                            Map<String, HeaderMatch> queryParams, int port, Map<String, String> sourceLabels,
+                            String sourceNamespace, List<String> gateways, boolean ignoreUriCase) {
+        public HttpMatch {
+            name = name == null ? "" : name;
+            headers = Map.copyOf(headers);
+            withoutHeaders = Map.copyOf(withoutHeaders);
+            queryParams = Map.copyOf(queryParams);
+            sourceLabels = Map.copyOf(sourceLabels);
+            sourceNamespace = sourceNamespace == null ? "" : sourceNamespace;
+            gateways = List.copyOf(gateways);
+        }
+    }
+
+    /** A header or query parameter condition: a string match, or presence when {@code match} is null. */
+    public record HeaderMatch(StringMatch match) {
+        public static final HeaderMatch PRESENT = new HeaderMatch(null);
+
+        public boolean presence() {
+            return match == null;
+        }
+    }
+
+    /** @param port 0 when not written */
+    public record Destination(String host, String subset, int port) {
+        public Destination {
+            requireNonNull(host, "host");
+            subset = subset == null ? "" : subset;
+        }
+    }
+
+    /** @param weight null when not written */
+    public record RouteDestination(Destination destination, Integer weight, HeaderOps requestHeaders,
+                                   HeaderOps responseHeaders) {
+        public RouteDestination {
+            requireNonNull(destination, "destination");
+            requestHeaders = requestHeaders == null ? HeaderOps.NONE : requestHeaders;
+            responseHeaders = responseHeaders == null ? HeaderOps.NONE : responseHeaders;
+        }
+    }
+
+    /** @param redirectCode 0 when not written (Envoy answers 301); @param port 0 when not written */
+    public record Redirect(String uri, String authority, int redirectCode, String scheme, int port) {
+    }
+
+    /** @param regexMatch null without uriRegexRewrite; {@code regexRewrite} is Envoy's substitution (\1 for groups) */
+    public record Rewrite(String uri, String authority, String regexMatch, String regexRewrite) {
+        public Pattern compiledRegex() {
+            return regexMatch == null ? null : Pattern.compile(regexMatch);
+        }
+    }
+
+    public record DirectResponse(int status, String body) {
+    }
+
+    public record Delegate(String name, String namespace) {
+    }
+
+    /** An entry of {@code mirrors}; percent 100 when not written. */
+    public record MirrorTarget(Destination destination, double percent) {
+    }
+}
