@@ -200,6 +200,7 @@ public final class YamlReader {
                 .setSchema(new CoreSchema())
                 .setUseMarks(true)
                 .setAllowRecursiveKeys(false)
+                .setAllowNonScalarKeys(true)
                 .setMaxAliasesForCollections(Math.max(limits.maxAliases() + 1, 50))
                 .setCodePointLimit((int) limits.maxBytes() + 16)
                 .build();
