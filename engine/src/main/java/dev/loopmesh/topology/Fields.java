@@ -115,7 +115,7 @@ final class Fields {
 
     Optional<YamlNode> required(YamlNode.Mapping mapping, String key, String owner, String expected) {
         Optional<YamlNode> node = value(mapping, key);
-        if (node.isEmpty()) {
+        if (node.isEmpty() && !misspelled(mapping, key)) {
             boolean present = mapping.entries().containsKey(key);
             error(missingCode, present ? mapping.keyPosition(key) : mapping.position(),
                     present ? YamlReader.childPath(mapping.path(), key) : mapping.path(),
@@ -123,6 +123,16 @@ final class Fields {
                             + " (expected: " + expected + ")");
         }
         return node;
+    }
+
+    /** A missing key written with a typo was already reported as an unknown key with a suggestion. */
+    private static boolean misspelled(YamlNode.Mapping mapping, String key) {
+        for (String written : mapping.entries().keySet()) {
+            if (!written.equals(key) && Suggestions.nearest(written, List.of(key)).isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A list at {@code key}; empty when absent, null, or not a list (reported). */

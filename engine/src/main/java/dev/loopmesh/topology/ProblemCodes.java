@@ -54,7 +54,6 @@ public final class ProblemCodes {
     public static final String NO_PODS = "LM0220";
     /** An ingress route that an earlier route always shadows (a warning). */
     public static final String SHADOWED_ROUTE = "LM0221";
-    public static final String BAD_MESH_VERSION = "LM0222";
 
     public static final String RESOURCE_MISSING_KEY = "LM0301";
     public static final String UNKNOWN_API_VERSION = "LM0302";
