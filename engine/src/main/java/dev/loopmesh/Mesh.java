@@ -58,6 +58,7 @@ public final class Mesh implements AutoCloseable {
     private InetSocketAddress ingress;
     private Workloads workloads;
     private LoadGenerator load;
+    private dev.loopmesh.admin.AdminServer admin;
     private ScheduledFuture<?> ticker;
     private volatile boolean closed;
 
@@ -80,14 +81,36 @@ public final class Mesh implements AutoCloseable {
      * @throws TopologyException when a resource of the topology is invalid
      * @throws MeshStartException when an address cannot be bound
      */
+    public static Mesh start(Topology topology, MeshOptions options) {
+        return start(topology, options, new dev.loopmesh.controlplane.istio.IstioTranslator());
+    }
+
+    /** Starts with another control-plane translation (tests of the data plane use a simpler one). */
     public static Mesh start(Topology topology, MeshOptions options, Translator translator) {
-        Mesh mesh = new Mesh(topology, options, translator);
-        try {
-            mesh.startAll();
-            return mesh;
-        } catch (RuntimeException e) {
-            mesh.close();
-            throw e;
+        for (int tries = 1; ; tries++) {
+            Mesh mesh = new Mesh(topology, options, translator);
+            try {
+                mesh.startAll();
+                return mesh;
+            } catch (PodAddressTaken e) {
+                mesh.close();
+                // another mesh on this machine holds part of this block of 127/8: take the next block
+                if (tries == 20) {
+                    throw new MeshStartException("no free block of loopback addresses after 20 tries: " + e.getMessage(), e);
+                }
+            } catch (RuntimeException e) {
+                mesh.close();
+                throw e;
+            }
+        }
+    }
+
+    /** A pod's own address and port is held by someone else. */
+    private static final class PodAddressTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PodAddressTaken(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -104,6 +127,9 @@ public final class Mesh implements AutoCloseable {
             workloads = Workloads.start(registry, loops, options.timeScale(), resolver(), new java.util.SplittableRandom(options.seed()))
                     .get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
+            if (perPodAddresses && String.valueOf(e.getCause().getMessage()).contains("already in use")) {
+                throw new PodAddressTaken(e.getCause().getMessage(), e.getCause());
+            }
             throw new MeshStartException("cannot start the workloads: " + e.getCause().getMessage(), e.getCause());
         } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
             throw new MeshStartException("the workloads did not start within 30s", e);
@@ -136,7 +162,15 @@ public final class Mesh implements AutoCloseable {
             Proxy.PushResult r = p.push(snapshot);
             return r.ack() ? null : r.detail();
         });
-        ticker = loops.group().next().scheduleAtFixedRate(telemetry.edges()::tick, 1, 1, TimeUnit.SECONDS);
+        ticker = loops.group().next().scheduleAtFixedRate(telemetry::tick, 1, 1, TimeUnit.SECONDS);
+        if (options.adminPort() >= 0) {
+            try {
+                admin = new dev.loopmesh.admin.AdminServer(loops, options.adminPort(), new dev.loopmesh.admin.AdminApi(this, this::parseResources));
+            } catch (RuntimeException e) {
+                throw new MeshStartException("cannot listen on 127.0.0.1:" + options.adminPort() + " for the admin API: " + e.getMessage()
+                        + " — is another mesh running? Try --admin-port 0", e);
+            }
+        }
         load = new LoadGenerator(loops, options.timeScale(), new java.util.SplittableRandom(options.seed() + 7));
         for (TrafficClientSpec c : topology.mesh().traffic()) {
             load.add(c, target(c));
@@ -153,6 +187,15 @@ public final class Mesh implements AutoCloseable {
         String ns = topology.mesh().namespace();
         int port = topology.mesh().service(c.target(), ns).map(dev.loopmesh.topology.ServiceSpec::port).orElse(80);
         return TrafficTarget.service(resolver(), c.target(), ns, port);
+    }
+
+    /** Parses a YAML text of resources (as {@code kubectl apply -f} takes), in this mesh's namespace. */
+    public List<MeshResource> parseResources(String yaml) {
+        return new dev.loopmesh.topology.TopologyLoader().loadString("request.yaml", yaml).resources();
+    }
+
+    public Optional<dev.loopmesh.admin.AdminServer> admin() {
+        return Optional.ofNullable(admin);
     }
 
     /** Kubernetes' kube-proxy for callers outside the mesh: a random pod of the service. */
@@ -195,6 +238,9 @@ public final class Mesh implements AutoCloseable {
         } catch (RuntimeException e) {
             p.close();
             Proxy.Listener l = listeners.get(0);
+            if (perPodAddresses && !l.host().equals("127.0.0.1")) {
+                throw new PodAddressTaken(l.host() + ":" + l.port() + " " + e.getMessage(), e);
+            }
             throw new MeshStartException("cannot listen on " + l.host() + ":" + l.port() + " for " + p.identity().proxy() + ": "
                     + e.getMessage() + (l.port() == options.ingressPort() ? " — is another mesh running? Try --ingress-port 0" : ""), e);
         }
@@ -289,6 +335,9 @@ public final class Mesh implements AutoCloseable {
         }
         if (load != null) {
             load.close();
+        }
+        if (admin != null) {
+            admin.close();
         }
         proxies.values().forEach(Proxy::close);
         if (workloads != null) {

@@ -48,6 +48,8 @@ public final class AdminApi implements AdminServer.Handler {
                 return json(200, topology());
             case "GET /api/edges":
                 return json(200, Map.of("edges", edges(intParam(uri, "window", 10))));
+            case "GET /api/workloads":
+                return json(200, Map.of("workloads", edges(mesh.telemetry().workloads().snapshot(intParam(uri, "window", 10)))));
             case "GET /api/events":
                 return json(200, mesh.controlPlane().events(intParam(uri, "after", 0)));
             case "GET /api/config_dump":
@@ -60,7 +62,7 @@ public final class AdminApi implements AdminServer.Handler {
                 return applyOrDelete(body, false);
             default:
                 return AdminServer.Reply.text(404, "no such endpoint: " + method + " " + path
-                        + " (expected one of: GET /healthz, /api/topology, /api/edges, /api/events, /api/config_dump?proxy=POD, "
+                        + " (expected one of: GET /healthz, /api/topology, /api/edges, /api/workloads, /api/events, /api/config_dump?proxy=POD, "
                         + "/api/accesslog?proxy=POD; POST /api/apply, /api/delete)\n");
         }
     }
@@ -106,7 +108,7 @@ public final class AdminApi implements AdminServer.Handler {
         return out;
     }
 
-    static List<Map<String, Object>> edges(List<EdgeSnapshot> snapshots) {
+    public static List<Map<String, Object>> edges(List<EdgeSnapshot> snapshots) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (EdgeSnapshot e : snapshots) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -17,6 +17,8 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -192,9 +194,14 @@ final class UpstreamPool {
         }
 
         void closeIdle() {
+            if (loop.isShuttingDown()) {
+                return;
+            }
             loop.execute(() -> {
-                idle.forEach(Channel::close);
+                // closing a channel removes it from `idle` (its close listener): close a copy
+                List<Channel> copy = new ArrayList<>(idle);
                 idle.clear();
+                copy.forEach(Channel::close);
             });
         }
     }

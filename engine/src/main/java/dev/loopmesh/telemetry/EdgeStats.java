@@ -26,18 +26,34 @@ public final class EdgeStats implements RequestSink {
     private static final int LONG = 6;
 
     private final ConcurrentHashMap<Key, Edge> edges = new ConcurrentHashMap<>();
+    private final String reporter;
+    private final boolean perDestination;
     private long ticks;
+
+    /** Edges as the source reporters (callers' sidecars and the gateway) saw them. */
+    public EdgeStats() {
+        this("source", false);
+    }
+
+    /**
+     * @param reporter       which side's records to count: "source" or "destination"
+     * @param perDestination true to fold every source into one: per-workload statistics (source "*")
+     */
+    public EdgeStats(String reporter, boolean perDestination) {
+        this.reporter = reporter;
+        this.perDestination = perDestination;
+    }
 
     private record Key(String source, String destination) {
     }
 
     @Override
     public void record(RequestRecord r) {
-        if (!"source".equals(r.reporter())) {
+        if (!reporter.equals(r.reporter())) {
             return;
         }
         String destination = "unknown".equals(r.destinationWorkload()) ? r.destinationService() : r.destinationWorkload();
-        Edge e = edges.computeIfAbsent(new Key(r.sourceWorkload(), destination), k -> new Edge(r.destinationService()));
+        Edge e = edges.computeIfAbsent(new Key(perDestination ? "*" : r.sourceWorkload(), destination), k -> new Edge(r.destinationService()));
         e.recorder.recordValue(Math.min(Math.max(r.durationMicros(), 1), MAX_MICROS));
         e.requests.increment();
         e.statuses.computeIfAbsent(r.status(), s -> new LongAdder()).increment();
