@@ -27,6 +27,9 @@ final class WorkloadHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private record Pending(HttpHeaders headers, boolean keepAlive) {
     }
 
+    /** Pipelined requests a connection may queue; a client that sends more without reading is cut off. */
+    static final int MAX_PIPELINED = 128;
+
     private final WorkloadRuntime rt;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean busy;
@@ -44,6 +47,11 @@ final class WorkloadHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         // the body is dropped with the request (released on return); the headers are plain objects
+        if (queue.size() >= MAX_PIPELINED) {
+            queue.clear();
+            ctx.close();
+            return;
+        }
         queue.add(new Pending(req.headers(), HttpUtil.isKeepAlive(req)));
         serveNext(ctx);
     }

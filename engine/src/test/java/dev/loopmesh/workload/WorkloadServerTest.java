@@ -68,6 +68,19 @@ class WorkloadServerTest {
     }
 
     @Test
+    void downstreamConnectionsAreKeptAliveAndReused() throws Exception {
+        mesh.start("ratings", TestMesh.behavior(LatencySpec.ZERO, List.of()));
+        mesh.start("reviews", TestMesh.behavior(LatencySpec.ZERO, List.of(TestMesh.call("ratings", null, 1, List.of()))));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(mesh.get("reviews", "/reviews/" + i).statusCode()).isEqualTo(200);
+        }
+
+        assertThat(mesh.client.openConnections()).isEqualTo(1);
+        assertThat(mesh.servers("ratings").served()).isEqualTo(5);
+    }
+
+    @Test
     void propagatesRequestIdTraceHeadersAndTheChosenHeaders() throws Exception {
         try (CaptureServer downstream = new CaptureServer(200)) {
             mesh.addresses.put("reviews", downstream.address());

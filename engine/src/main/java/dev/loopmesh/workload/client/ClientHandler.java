@@ -23,6 +23,11 @@ final class ClientHandler extends SimpleChannelInboundHandler<FullHttpResponse> 
             ctx.close(); // an answer nobody asked for: the connection is out of step
             return;
         }
+        if (msg.decoderResult().isFailure()) {
+            exchange.fail(new java.io.IOException("not an HTTP response: " + msg.decoderResult().cause().getMessage()));
+            ctx.close();
+            return;
+        }
         String body = exchange.wantBody() ? msg.content().toString(StandardCharsets.UTF_8) : "";
         ClientResponse response = new ClientResponse(msg.status().code(), msg.headers(), body);
         exchange.responded(ctx.channel(), response, HttpUtil.isKeepAlive(msg));
