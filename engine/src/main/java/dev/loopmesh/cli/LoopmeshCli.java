@@ -1,6 +1,12 @@
 package dev.loopmesh.cli;
 
 import dev.loopmesh.MeshStartException;
+import dev.loopmesh.controlplane.Registry;
+import dev.loopmesh.controlplane.RegistryPlanner;
+import dev.loopmesh.controlplane.istio.IstioTranslator;
+import dev.loopmesh.topology.MeshResource;
+import dev.loopmesh.topology.Topology;
+import dev.loopmesh.topology.TopologyLoader;
 import dev.loopmesh.topology.Problem;
 import dev.loopmesh.topology.TopologyException;
 import picocli.CommandLine;
@@ -23,7 +29,7 @@ import java.util.concurrent.Callable;
         description = {"A service mesh that runs on one laptop.",
                 "With no command: opens the desktop app on FILE… (the built-in Bookinfo mesh when none).",
                 "Every command takes --debug to print the stack trace of an error."},
-        subcommands = {RunCommand.class, ValidateCommand.class, ApplyCommand.class,
+        subcommands = {RunCommand.class, ApplyCommand.class,
                 ApplyCommand.Delete.class, DescribeCommand.class, GetCommand.class, CommandLine.HelpCommand.class})
 public final class LoopmeshCli implements Callable<Integer> {
     public static final int OK = 0;
@@ -59,6 +65,8 @@ public final class LoopmeshCli implements Callable<Integer> {
         boolean debug = List.of(args).contains("--debug");
         args = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         CommandLine cl = new CommandLine(new LoopmeshCli());
+        cl.addSubcommand("validate", new ValidateCommand(LoopmeshCli::checkResources));
+        cl.addSubcommand("route", new RouteCommand(files -> new TopologyLoader().load(files)));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, cmd.getErr(), debug));
         cl.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -83,6 +91,18 @@ public final class LoopmeshCli implements Callable<Integer> {
         }
         err.flush();
         return BAD_INPUT;
+    }
+
+    /** What the control plane would say of the topology's resources: `istioctl analyze` for `validate`. */
+    static List<Problem> checkResources(Topology topology) {
+        IstioTranslator translator = new IstioTranslator();
+        Registry registry = RegistryPlanner.perPodAddresses(topology.mesh(), 1);
+        List<Problem> out = new ArrayList<>();
+        for (MeshResource r : topology.resources()) {
+            out.addAll(translator.validate(r, registry));
+        }
+        out.addAll(translator.analyze(registry, topology.resources()));
+        return out;
     }
 
     @Override

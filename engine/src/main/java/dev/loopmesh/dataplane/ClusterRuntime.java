@@ -2,7 +2,8 @@ package dev.loopmesh.dataplane;
 
 import dev.loopmesh.policy.routing.ClusterConfig;
 import dev.loopmesh.policy.routing.Endpoint;
-import dev.loopmesh.policy.routing.LbPolicy;
+import dev.loopmesh.policy.routing.LoadBalancer;
+import dev.loopmesh.policy.routing.RequestView;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.random.RandomGenerator;
  */
 final class ClusterRuntime {
     private volatile ClusterConfig config;
+    private volatile LoadBalancer balancer;
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger pendingRequests = new AtomicInteger();
     final AtomicInteger activeRequests = new AtomicInteger();
@@ -27,6 +29,7 @@ final class ClusterRuntime {
 
     ClusterRuntime(ClusterConfig config) {
         this.config = config;
+        this.balancer = LoadBalancer.of(config.lb());
     }
 
     ClusterConfig config() {
@@ -34,6 +37,9 @@ final class ClusterRuntime {
     }
 
     void update(ClusterConfig c) {
+        if (!c.lb().equals(config.lb())) {
+            this.balancer = LoadBalancer.of(c.lb());
+        }
         this.config = c;
     }
 
@@ -42,12 +48,12 @@ final class ClusterRuntime {
     }
 
     /**
-     * Picks an endpoint, or null when none is left.
+     * Picks an endpoint with the cluster's load balancer, or null when none is left.
      *
-     * @param exclude host:port of endpoints to avoid when others remain (retryIgnorePreviousHosts)
-     * @param hash    the consistent-hash key of the request, or null
+     * @param exclude host:port of endpoints to avoid when others remain (Istio's default retry host
+     *                predicate, previous_hosts)
      */
-    Endpoint pick(RandomGenerator random, List<String> exclude, String hash) {
+    Endpoint pick(RandomGenerator random, List<String> exclude, RequestView request) {
         List<Endpoint> all = config.endpoints();
         List<Endpoint> candidates = all;
         if (!exclude.isEmpty() && all.size() > 1) {
@@ -61,35 +67,7 @@ final class ClusterRuntime {
                 candidates = all;
             }
         }
-        int n = candidates.size();
-        if (n == 0) {
-            return null;
-        }
-        if (n == 1) {
-            return candidates.get(0);
-        }
-        LbPolicy lb = config.lb();
-        switch (lb.kind()) {
-            case ROUND_ROBIN:
-                return candidates.get(Math.floorMod(roundRobin.getAndIncrement(), n));
-            case RANDOM:
-            case PASSTHROUGH:
-                return candidates.get(random.nextInt(n));
-            case CONSISTENT_HASH:
-                return candidates.get(Math.floorMod(hash == null ? random.nextInt() : mix(hash.hashCode()), n));
-            case LEAST_REQUEST:
-            default:
-                // Envoy's least request with two random choices
-                Endpoint a = candidates.get(random.nextInt(n));
-                Endpoint b = candidates.get(random.nextInt(n));
-                return active(b).get() < active(a).get() ? b : a;
-        }
+        return balancer.pick(candidates, new LoadBalancer.Context(request, random, e -> active(e).get(), roundRobin.getAndIncrement()));
     }
 
-    private static int mix(int h) {
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        return h;
-    }
 }

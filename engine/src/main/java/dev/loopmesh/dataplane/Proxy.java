@@ -63,6 +63,7 @@ public final class Proxy implements AutoCloseable {
     private final AtomicReference<ProxySnapshot> snapshot = new AtomicReference<>();
     private final Map<String, ClusterRuntime> clusters = new ConcurrentHashMap<>();
     private final ClusterRuntime inbound;
+    private final Map<String, ClusterRuntime> passthrough = new ConcurrentHashMap<>();
     private final RoutingDecision inboundDecision;
     private final List<Channel> listening = new ArrayList<>();
 
@@ -171,6 +172,37 @@ public final class Proxy implements AutoCloseable {
 
     ClusterRuntime cluster(String name) {
         return clusters.get(name);
+    }
+
+    /**
+     * Istio's PassthroughCluster (outboundTrafficPolicy ALLOW_ANY): the original destination, here the
+     * host and port the app addressed. Only loopback destinations are reached; anything else is
+     * refused, so no traffic leaves the machine.
+     */
+    ClusterRuntime passthrough(String authority) {
+        String host = authority;
+        int port = 80;
+        int colon = authority.lastIndexOf(':');
+        if (colon > 0 && authority.indexOf(']') < colon) {
+            host = authority.substring(0, colon);
+            try {
+                port = Integer.parseInt(authority.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        if (!isLoopback(host)) {
+            return null;
+        }
+        String key = "PassthroughCluster|" + host + ":" + port;
+        String h = host;
+        int p = port;
+        return passthrough.computeIfAbsent(key, k -> new ClusterRuntime(new ClusterConfig("PassthroughCluster", h, "", p,
+                List.of(new Endpoint(h + ":" + p, "", h, p, Map.of(), false, "", "")), null, null, null, "", "")));
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
     }
 
     ClusterRuntime inboundCluster() {

@@ -54,6 +54,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private final boolean keepAlive;
 
     private RoutingDecision decision;
+    private dev.loopmesh.policy.routing.RequestView view;
     private ClusterRuntime cluster;
     private RetryPolicy retry = RetryPolicy.NONE;
     private int attempts;
@@ -94,8 +95,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             decision = proxy.inboundDecision();
             cluster = proxy.inboundCluster();
         } else {
-            decision = snapshot.routes().route(proxy.requestView(request, down.channel()), proxy.random());
-            cluster = decision.outcome() == RoutingDecision.Outcome.ROUTE ? proxy.cluster(decision.cluster()) : null;
+            view = proxy.requestView(request, down.channel());
+            decision = snapshot.routes().route(view, proxy.random());
+            cluster = decision.outcome() == RoutingDecision.Outcome.ROUTE ? proxy.cluster(decision.cluster())
+                    : decision.outcome() == RoutingDecision.Outcome.PASSTHROUGH ? proxy.passthrough(view.authority()) : null;
         }
         for (String t : decision.trace()) {
             timeline.add(startNanos, t);
@@ -118,6 +121,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             case ROUTE:
             default:
                 break;
+        }
+        if (cluster == null && decision.outcome() == RoutingDecision.Outcome.PASSTHROUGH) {
+            respondLocal(502, "passthrough refused: " + view.authority() + " is not on loopback (Loopmesh never sends traffic off this machine)", false);
+            return;
         }
         if (cluster == null) {
             flags.add(ResponseFlag.NC);
@@ -188,7 +195,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
 
     private void attempt() {
         attempts++;
-        endpoint = cluster.pick(proxy.random(), retry.retryIgnorePreviousHosts() ? tried : List.of(), hashKey());
+        endpoint = cluster.pick(proxy.random(), retry.retryIgnorePreviousHosts() ? tried : List.of(), view);
         if (endpoint == null) {
             flags.add(ResponseFlag.UH);
             respondLocal(503, "no healthy upstream", true);
@@ -219,21 +226,6 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             }
             send((Channel) f.getNow());
         });
-    }
-
-    private String hashKey() {
-        var lb = cluster.config().lb();
-        if (lb.hashOn() == null) {
-            return null;
-        }
-        switch (lb.hashOn()) {
-            case HEADER:
-                return request.headers().get(lb.hashKey());
-            case SOURCE_IP:
-                return proxy.sourceIp(down.channel());
-            default:
-                return request.uri();
-        }
     }
 
     private void send(Channel ch) {
