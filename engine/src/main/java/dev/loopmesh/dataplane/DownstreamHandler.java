@@ -30,7 +30,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     private final Proxy proxy;
     private final ListenerMode mode;
+    static final int MAX_PIPELINED = 128;
+
     private ProxyExchange inFlight;
+    /** Requests decoded from the same read as the one in flight (HTTP/1.1 pipelining), answered in order. */
+    private final java.util.ArrayDeque<FullHttpRequest> pipelined = new java.util.ArrayDeque<>();
+    private ChannelHandlerContext context;
 
     DownstreamHandler(Proxy proxy, ListenerMode mode) {
         this.proxy = proxy;
@@ -51,6 +56,20 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         FullHttpRequest req = (FullHttpRequest) msg;
+        context = ctx;
+        if (inFlight != null) {
+            if (pipelined.size() >= MAX_PIPELINED) {
+                req.release();
+                ctx.close();
+                return;
+            }
+            pipelined.addLast(req);
+            return;
+        }
+        handle(ctx, req);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         String invalid = validate(req);
         if (invalid != null) {
             int status = req.decoderResult().cause() instanceof TooLongHttpLineException ? 414
@@ -65,10 +84,27 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void exchangeDone(boolean keepAlive) {
-        ChannelHandlerContext ctx = inFlight == null ? null : inFlight.downstream();
+        ChannelHandlerContext ctx = context;
         inFlight = null;
-        if (ctx != null && keepAlive && ctx.channel().isActive()) {
+        if (ctx == null) {
+            return;
+        }
+        if (!keepAlive || !ctx.channel().isActive()) {
+            releasePipelined();
+            return;
+        }
+        FullHttpRequest next = pipelined.pollFirst();
+        if (next != null) {
+            handle(ctx, next);
+        } else {
             ctx.read();
+        }
+    }
+
+    private void releasePipelined() {
+        FullHttpRequest r;
+        while ((r = pipelined.pollFirst()) != null) {
+            r.release();
         }
     }
 
@@ -111,6 +147,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        releasePipelined();
         ProxyExchange ex = inFlight;
         if (ex != null) {
             ex.downstreamClosed();

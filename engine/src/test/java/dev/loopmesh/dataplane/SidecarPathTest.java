@@ -111,6 +111,7 @@ class SidecarPathTest {
             out.flush();
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             // pipelined requests are answered in order
+            assertThat(answer).as("pipelined answers").contains(" /x", " /y");
             assertThat(answer.indexOf("/x")).isPositive().isLessThan(answer.indexOf("/y"));
             assertThat(answer).contains("x-loopmesh-response-flags");
         }
