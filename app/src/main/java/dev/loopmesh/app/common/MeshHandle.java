@@ -1,0 +1,36 @@
+package dev.loopmesh.app.common;
+
+import dev.loopmesh.controlplane.ConfigEvent;
+import dev.loopmesh.controlplane.PodInfo;
+import dev.loopmesh.telemetry.EdgeSnapshot;
+import dev.loopmesh.telemetry.RequestRecord;
+import dev.loopmesh.topology.MeshSpec;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * A running mesh as the app sees it: the read calls the views poll, nothing else. Every method may
+ * be called from any thread except the FX thread (some take locks inside the engine).
+ */
+public interface MeshHandle extends AutoCloseable {
+
+    MeshSpec spec();
+
+    List<PodInfo> pods();
+
+    InetSocketAddress ingressAddress();
+
+    /** Per-edge statistics over the last {@code windowSeconds} (10 or 60). */
+    List<EdgeSnapshot> edges(int windowSeconds);
+
+    /** The last {@code limit} requests a proxy (pod name or the gateway) saw, oldest first. */
+    List<RequestRecord> accessLog(String proxy, int limit);
+
+    /** Config events with a sequence number above {@code afterSequence}. */
+    List<ConfigEvent> events(long afterSequence);
+
+    /** Stops the mesh; idempotent, may block briefly. */
+    @Override
+    void close();
+}

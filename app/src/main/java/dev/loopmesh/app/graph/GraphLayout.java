@@ -1,0 +1,233 @@
+package dev.loopmesh.app.graph;
+
+import dev.loopmesh.controlplane.Registry;
+import dev.loopmesh.topology.CallSpec;
+import dev.loopmesh.topology.IngressSpec;
+import dev.loopmesh.topology.MeshSpec;
+import dev.loopmesh.topology.ServiceSpec;
+import dev.loopmesh.topology.WorkloadSpec;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where the graph's boxes go, in logical units: layered left to right from the ingress, a service's
+ * layer being its longest call path from the ingress over the spec's call graph (so a service called
+ * both directly and through another sits after the other). Pure: no JavaFX.
+ */
+public record GraphLayout(List<Node> nodes, List<Link> links, double width, double height) {
+    /** The id of the ingress node: the gateway's proxy and workload name in edge statistics. */
+    public static final String INGRESS = Registry.GATEWAY;
+
+    static final double NODE_WIDTH = 150;
+    static final double HEADER = 30;
+    static final double ROW = 38;
+    static final double PAD = 8;
+    static final double LAYER_GAP = 150;
+    static final double NODE_GAP = 56;
+    static final double MARGIN = 24;
+
+    public GraphLayout {
+        nodes = List.copyOf(nodes);
+        links = List.copyOf(links);
+    }
+
+    /** A box: the ingress, or a service with one row per workload (version). */
+    public record Node(String id, String label, int layer, double x, double y, double w, double h, List<Row> rows) {
+        public Node {
+            rows = List.copyOf(rows);
+        }
+
+        public boolean isIngress() {
+            return INGRESS.equals(id);
+        }
+
+        public boolean contains(double px, double py) {
+            return px >= x && px <= x + w && py >= y && py <= y + h;
+        }
+    }
+
+    /** A workload inside a service box; {@code workload} is the name edge statistics use ({@code reviews-v2}). */
+    public record Row(String workload, String version, double x, double y, double w, double h) {
+        public boolean contains(double px, double py) {
+            return px >= x && px <= x + w && py >= y && py <= y + h;
+        }
+    }
+
+    /** A call the spec declares, service to service (or ingress to service). */
+    public record Link(String from, String to) {
+    }
+
+    public Optional<Node> node(String id) {
+        return nodes.stream().filter(n -> n.id().equals(id)).findFirst();
+    }
+
+    /** The node holding a workload's row, or the ingress for the gateway. */
+    public Optional<Node> nodeOfWorkload(String workload) {
+        if (INGRESS.equals(workload)) {
+            return node(INGRESS);
+        }
+        return nodes.stream().filter(n -> n.rows().stream().anyMatch(r -> r.workload().equals(workload))).findFirst();
+    }
+
+    public Optional<Row> row(String workload) {
+        return nodes.stream().flatMap(n -> n.rows().stream()).filter(r -> r.workload().equals(workload)).findFirst();
+    }
+
+    public int layerOf(String id) {
+        return node(id).map(Node::layer).orElse(-1);
+    }
+
+    public static GraphLayout of(MeshSpec mesh) {
+        Map<String, Set<String>> calls = callGraph(mesh);
+        Map<String, Integer> layers = longestPathLayers(mesh, calls);
+        int maxLayer = layers.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        List<List<String>> byLayer = new ArrayList<>();
+        for (int i = 0; i <= maxLayer; i++) {
+            byLayer.add(new ArrayList<>());
+        }
+        layers.forEach((id, layer) -> byLayer.get(layer).add(id));
+        orderByParents(byLayer, calls);
+
+        Map<String, Double> heights = new LinkedHashMap<>();
+        heights.put(INGRESS, HEADER + ROW + PAD);
+        for (ServiceSpec s : mesh.services()) {
+            heights.put(s.name(), HEADER + Math.max(1, s.workloads().size()) * ROW + PAD);
+        }
+        double tallest = 0;
+        for (List<String> layer : byLayer) {
+            tallest = Math.max(tallest, columnHeight(layer, heights));
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (int l = 0; l < byLayer.size(); l++) {
+            List<String> layer = byLayer.get(l);
+            double x = MARGIN + l * (NODE_WIDTH + LAYER_GAP);
+            double y = MARGIN + (tallest - columnHeight(layer, heights)) / 2;
+            for (String id : layer) {
+                double h = heights.get(id);
+                nodes.add(INGRESS.equals(id) ? ingressNode(x, y, h) : serviceNode(mesh, id, l, x, y, h));
+                y += h + NODE_GAP;
+            }
+        }
+        List<Link> links = new ArrayList<>();
+        calls.forEach((from, tos) -> tos.forEach(to -> links.add(new Link(from, to))));
+        return new GraphLayout(nodes, links, 2 * MARGIN + byLayer.size() * NODE_WIDTH + (byLayer.size() - 1) * LAYER_GAP,
+                2 * MARGIN + tallest);
+    }
+
+    private static double columnHeight(List<String> layer, Map<String, Double> heights) {
+        return layer.stream().mapToDouble(heights::get).sum() + Math.max(0, layer.size() - 1) * NODE_GAP;
+    }
+
+    private static Node ingressNode(double x, double y, double h) {
+        return new Node(INGRESS, "ingress", 0, x, y, NODE_WIDTH, h,
+                List.of(new Row(INGRESS, "gateway", x + PAD, y + HEADER, NODE_WIDTH - 2 * PAD, ROW - 4)));
+    }
+
+    private static Node serviceNode(MeshSpec mesh, String name, int layer, double x, double y, double h) {
+        List<Row> rows = new ArrayList<>();
+        double ry = y + HEADER;
+        for (WorkloadSpec w : service(mesh, name).workloads()) {
+            rows.add(new Row(w.name(), w.version(), x + PAD, ry, NODE_WIDTH - 2 * PAD, ROW - 4));
+            ry += ROW;
+        }
+        return new Node(name, name, layer, x, y, NODE_WIDTH, h, rows);
+    }
+
+    private static ServiceSpec service(MeshSpec mesh, String name) {
+        return mesh.services().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Caller to callees, by service name, with the ingress as a caller; only calls to known services. */
+    static Map<String, Set<String>> callGraph(MeshSpec mesh) {
+        Set<String> known = new LinkedHashSet<>();
+        mesh.services().forEach(s -> known.add(s.name()));
+        Map<String, Set<String>> calls = new LinkedHashMap<>();
+        calls.put(INGRESS, new LinkedHashSet<>());
+        for (IngressSpec.Route r : mesh.ingress().routes()) {
+            if (known.contains(r.service())) {
+                calls.get(INGRESS).add(r.service());
+            }
+        }
+        for (ServiceSpec s : mesh.services()) {
+            Set<String> out = calls.computeIfAbsent(s.name(), k -> new LinkedHashSet<>());
+            for (WorkloadSpec w : s.workloads()) {
+                for (CallSpec c : w.behavior().calls()) {
+                    if (known.contains(c.service()) && !c.service().equals(s.name())) {
+                        out.add(c.service());
+                    }
+                }
+            }
+        }
+        return calls;
+    }
+
+    /**
+     * Longest path from the ingress; services nobody reaches from it start at layer 1 as roots of their
+     * own. Relaxation stops after as many rounds as there are nodes, so a call cycle cannot loop forever.
+     */
+    static Map<String, Integer> longestPathLayers(MeshSpec mesh, Map<String, Set<String>> calls) {
+        Map<String, Integer> layer = new LinkedHashMap<>();
+        layer.put(INGRESS, 0);
+        Set<String> called = new LinkedHashSet<>();
+        calls.values().forEach(called::addAll);
+        for (ServiceSpec s : mesh.services()) {
+            if (!called.contains(s.name())) {
+                layer.put(s.name(), 1);
+            }
+        }
+        int n = calls.size();
+        for (int round = 0; round < n; round++) {
+            boolean changed = false;
+            for (Map.Entry<String, Set<String>> e : calls.entrySet()) {
+                Integer from = layer.get(e.getKey());
+                if (from == null) {
+                    continue;
+                }
+                for (String to : e.getValue()) {
+                    int candidate = Math.min(from + 1, n);
+                    if (layer.getOrDefault(to, -1) < candidate) {
+                        layer.put(to, candidate);
+                        changed = true;
+                    }
+                }
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        // services only reachable through a cycle of unreached services
+        for (ServiceSpec s : mesh.services()) {
+            layer.putIfAbsent(s.name(), 1);
+        }
+        return layer;
+    }
+
+    /** One barycentre pass: each layer sorted by the mean position of its callers in the layer before. */
+    private static void orderByParents(List<List<String>> byLayer, Map<String, Set<String>> calls) {
+        for (int l = 1; l < byLayer.size(); l++) {
+            List<String> previous = byLayer.get(l - 1);
+            List<String> layer = byLayer.get(l);
+            Map<String, Double> centre = new LinkedHashMap<>();
+            for (int i = 0; i < layer.size(); i++) {
+                String id = layer.get(i);
+                double sum = 0;
+                int count = 0;
+                for (int p = 0; p < previous.size(); p++) {
+                    if (calls.getOrDefault(previous.get(p), Set.of()).contains(id)) {
+                        sum += p;
+                        count++;
+                    }
+                }
+                centre.put(id, count == 0 ? previous.size() + i : sum / count);
+            }
+            layer.sort(Comparator.comparingDouble(centre::get));
+        }
+    }
+}

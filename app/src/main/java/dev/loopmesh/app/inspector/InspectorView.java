@@ -1,0 +1,147 @@
+package dev.loopmesh.app.inspector;
+
+import dev.loopmesh.app.graph.TrafficStats;
+import dev.loopmesh.controlplane.PodInfo;
+import dev.loopmesh.telemetry.RequestRecord;
+import javafx.css.PseudoClass;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The right pane: the selection's numbers, pods and last requests. */
+public final class InspectorView extends VBox {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("mm:ss.SSS").withZone(ZoneId.systemDefault());
+    private static final PseudoClass FAILED = PseudoClass.getPseudoClass("failed");
+
+    private final InspectorViewModel vm;
+    private final Label title = new Label();
+    private final Label subtitle = new Label();
+    private final Label rps = value("rps");
+    private final Label success = value("success");
+    private final Label p50 = value("p50");
+    private final Label p95 = value("p95");
+    private final Label p99 = value("p99");
+    private final Label requests = value("requests");
+    private final Label responses = new Label();
+    private final Label pods = new Label();
+    private final ListView<RequestRecord> log = new ListView<>();
+
+    public InspectorView(InspectorViewModel vm) {
+        this.vm = vm;
+        build();
+        wire();
+    }
+
+    private static Label value(String id) {
+        Label l = new Label("–");
+        l.setId("inspector-" + id);
+        l.getStyleClass().add("metric-value");
+        return l;
+    }
+
+    private void build() {
+        getStyleClass().add("inspector");
+        title.getStyleClass().add("inspector-title");
+        title.setId("inspector-title");
+        subtitle.getStyleClass().add("dim");
+        subtitle.setWrapText(true);
+        GridPane grid = new GridPane();
+        grid.getStyleClass().add("metrics");
+        addMetric(grid, 0, 0, "rps", rps);
+        addMetric(grid, 1, 0, "success", success);
+        addMetric(grid, 2, 0, "requests (10 s)", requests);
+        addMetric(grid, 0, 1, "p50", p50);
+        addMetric(grid, 1, 1, "p95", p95);
+        addMetric(grid, 2, 1, "p99", p99);
+        responses.getStyleClass().add("mono");
+        responses.setWrapText(true);
+        pods.getStyleClass().add("mono");
+        pods.setWrapText(true);
+        Label logHeading = new Label("LAST REQUESTS");
+        logHeading.getStyleClass().add("pane-heading");
+        log.setId("inspector-log");
+        log.getStyleClass().add("access-log");
+        log.setCellFactory(l -> new RecordCell());
+        log.setPlaceholder(new Label("No requests yet"));
+        VBox.setVgrow(log, Priority.ALWAYS);
+        getChildren().addAll(title, subtitle, grid, responses, pods, logHeading, log);
+    }
+
+    private static void addMetric(GridPane grid, int col, int row, String name, Label value) {
+        Label n = new Label(name);
+        n.getStyleClass().add("metric-name");
+        VBox cell = new VBox(0, value, n);
+        cell.getStyleClass().add("metric");
+        grid.add(cell, col, row);
+    }
+
+    private void wire() {
+        title.textProperty().bind(vm.titleProperty());
+        subtitle.textProperty().bind(vm.subtitleProperty());
+        vm.statsProperty().addListener((o, a, s) -> showStats(s));
+        vm.selectedPodsProperty().addListener((o, a, p) -> showPods(p));
+        vm.logProperty().addListener((o, a, records) -> {
+            log.getItems().setAll(records);
+            if (!records.isEmpty()) {
+                log.scrollTo(records.size() - 1);
+            }
+        });
+        showStats(vm.statsProperty().get());
+    }
+
+    private void showStats(TrafficStats s) {
+        boolean any = s.requests() > 0;
+        rps.setText(any ? String.format(Locale.ROOT, "%.1f", s.rps()) : "–");
+        success.setText(TrafficStats.percent(s.successRate()));
+        success.getStyleClass().removeAll("healthy", "degraded", "failing", "idle");
+        success.getStyleClass().add(s.health().styleClass());
+        requests.setText(any ? Long.toString(s.requests()) : "–");
+        p50.setText(any ? ms(s.p50Ms()) : "–");
+        p95.setText(any ? ms(s.p95Ms()) : "–");
+        p99.setText(any ? ms(s.p99Ms()) : "–");
+        String codes = s.responses().entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue()).collect(Collectors.joining("  "));
+        String flags = s.responseFlags().entrySet().stream().map(Map.Entry::getKey).collect(Collectors.joining(","));
+        responses.setText(codes.isEmpty() ? "" : "responses  " + codes + (flags.isEmpty() ? "" : "\nflags      " + flags));
+    }
+
+    private static String ms(double v) {
+        return v < 10 ? String.format(Locale.ROOT, "%.1f ms", v) : String.format(Locale.ROOT, "%.0f ms", v);
+    }
+
+    private void showPods(List<PodInfo> list) {
+        pods.setText(list.isEmpty() ? "" : "pods\n" + list.stream().map(p -> "  " + p.name() + "  " + p.address())
+                .collect(Collectors.joining("\n")));
+    }
+
+    private static final class RecordCell extends ListCell<RequestRecord> {
+        private final javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+
+        @Override
+        protected void updateItem(RequestRecord r, boolean empty) {
+            super.updateItem(r, empty);
+            pseudoClassStateChanged(FAILED, !empty && r != null && !r.isSuccess());
+            if (empty || r == null) {
+                setText(null);
+                setTooltip(null);
+                return;
+            }
+            String dir = "source".equals(r.reporter()) ? "out" : "in ";
+            setText(TIME.format(Instant.ofEpochMilli(r.startEpochMillis())) + " " + dir + " " + r.status()
+                    + ("-".equals(r.responseFlags()) ? "" : " " + r.responseFlags()) + " " + r.method() + " " + r.path() + " "
+                    + String.format(Locale.ROOT, "%.0fms", r.durationMicros() / 1000.0) + " → " + r.upstreamHost());
+            tip.setText(dev.loopmesh.telemetry.AccessLog.envoyFormat(r));
+            setTooltip(tip);
+        }
+    }
+}

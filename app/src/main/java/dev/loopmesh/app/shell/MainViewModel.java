@@ -1,0 +1,217 @@
+package dev.loopmesh.app.shell;
+
+import dev.loopmesh.app.common.MeshFrame;
+import dev.loopmesh.app.common.MeshHandle;
+import dev.loopmesh.app.common.MeshPoller;
+import dev.loopmesh.app.common.MeshSource;
+import dev.loopmesh.app.graph.GraphLayout;
+import dev.loopmesh.app.graph.GraphViewModel;
+import dev.loopmesh.app.graph.Selection;
+import dev.loopmesh.app.inspector.InspectorViewModel;
+import dev.loopmesh.app.timeline.TimelineViewModel;
+import dev.loopmesh.controlplane.PodInfo;
+import dev.loopmesh.topology.MeshSpec;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/**
+ * The window's state: which mesh runs, its life cycle, and the view models of the panes. Engine calls
+ * (start, stop, requests) run on a background thread; results come back through {@code fx}, the FX
+ * thread's executor, so nothing here waits on the engine on the FX thread.
+ */
+public final class MainViewModel implements AutoCloseable {
+    static final long POLL_MILLIS = 100;
+
+    private final MeshSource source;
+    private final List<Path> files;
+    private final Executor fx;
+    private final ExecutorService engine = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "loopmesh-ui-engine");
+        t.setDaemon(true);
+        return t;
+    });
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final MeshPoller poller;
+
+    private final GraphViewModel graph = new GraphViewModel();
+    private final InspectorViewModel inspector = new InspectorViewModel(graph);
+    private final TimelineViewModel timeline = new TimelineViewModel();
+
+    private final ReadOnlyObjectWrapper<MeshState> state = new ReadOnlyObjectWrapper<>(this, "state", MeshState.STOPPED);
+    private final ReadOnlyStringWrapper meshName = new ReadOnlyStringWrapper(this, "meshName", "loopmesh");
+    private final ReadOnlyStringWrapper ingress = new ReadOnlyStringWrapper(this, "ingress", "");
+    private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+    private final ReadOnlyObjectWrapper<MeshSpec> spec = new ReadOnlyObjectWrapper<>(this, "spec");
+    private final ReadOnlyObjectWrapper<List<PodInfo>> pods = new ReadOnlyObjectWrapper<>(this, "pods", List.of());
+    private final ReadOnlyObjectWrapper<ProbeResult> probe = new ReadOnlyObjectWrapper<>(this, "probe");
+    private volatile MeshHandle handle;
+
+    public MainViewModel(MeshSource source, List<Path> files, Executor fx) {
+        this.source = source;
+        this.files = List.copyOf(files);
+        this.fx = fx;
+        this.poller = new MeshPoller(fx, this::apply);
+        graph.selectionProperty().addListener((o, a, b) -> poller.setLogQuery(inspector.logQuery()));
+    }
+
+    public GraphViewModel graph() {
+        return graph;
+    }
+
+    public InspectorViewModel inspector() {
+        return inspector;
+    }
+
+    public TimelineViewModel timeline() {
+        return timeline;
+    }
+
+    public ReadOnlyObjectProperty<MeshState> stateProperty() {
+        return state.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty meshNameProperty() {
+        return meshName.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty ingressProperty() {
+        return ingress.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty messageProperty() {
+        return message.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<MeshSpec> specProperty() {
+        return spec.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<List<PodInfo>> podsProperty() {
+        return pods.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<ProbeResult> probeProperty() {
+        return probe.getReadOnlyProperty();
+    }
+
+    public MeshState state() {
+        return state.get();
+    }
+
+    /** Starts the mesh in the background; the state says when it runs or why it failed. */
+    public void start() {
+        if (!state.get().canStart()) {
+            return;
+        }
+        state.set(MeshState.STARTING);
+        message.set("Starting the mesh…");
+        engine.execute(() -> {
+            try {
+                MeshHandle h = source.start(files);
+                handle = h;
+                fx.execute(() -> started(h));
+            } catch (RuntimeException e) {
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                fx.execute(() -> {
+                    state.set(MeshState.FAILED);
+                    message.set("Could not start: " + why);
+                });
+            }
+        });
+    }
+
+    private void started(MeshHandle h) {
+        MeshSpec s = h.spec();
+        spec.set(s);
+        meshName.set(s.name());
+        pods.set(h.pods());
+        InetSocketAddress a = h.ingressAddress();
+        ingress.set(a == null ? "" : "http://" + a.getHostString() + ":" + a.getPort());
+        graph.showMesh(s);
+        graph.select(new Selection.Service(GraphLayout.INGRESS));
+        inspector.setPods(h.pods());
+        timeline.reset();
+        poller.setLogQuery(inspector.logQuery());
+        poller.start(h, POLL_MILLIS);
+        state.set(MeshState.RUNNING);
+        message.set("Running " + h.pods().size() + " pods");
+    }
+
+    /** Stops the mesh in the background. */
+    public void stop() {
+        if (!state.get().canStop()) {
+            return;
+        }
+        state.set(MeshState.STOPPING);
+        message.set("Stopping…");
+        poller.stop();
+        MeshHandle h = handle;
+        handle = null;
+        engine.execute(() -> {
+            if (h != null) {
+                h.close();
+            }
+            fx.execute(() -> {
+                state.set(MeshState.STOPPED);
+                ingress.set("");
+                message.set("Stopped");
+            });
+        });
+    }
+
+    /** Sends one GET through the ingress, off the FX thread; the answer lands in {@link #probeProperty()}. */
+    public void sendOneRequest(String path) {
+        MeshHandle h = handle;
+        if (h == null || state.get() != MeshState.RUNNING) {
+            return;
+        }
+        String p = path == null || path.isBlank() ? "/" : path.startsWith("/") ? path : "/" + path;
+        URI uri = URI.create("http://127.0.0.1:" + h.ingressAddress().getPort() + p);
+        long t0 = System.nanoTime();
+        http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("user-agent", "loopmesh-app").build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .whenComplete((r, e) -> {
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    ProbeResult result = e != null
+                            ? new ProbeResult(p, 0, ms, "", String.valueOf(e.getCause() != null ? e.getCause() : e))
+                            : new ProbeResult(p, r.statusCode(), ms, r.body(), "");
+                    fx.execute(() -> probe.set(result));
+                });
+    }
+
+    private void apply(MeshFrame frame) {
+        if (state.get() != MeshState.RUNNING) {
+            return;
+        }
+        graph.updateEdges(frame.edges());
+        inspector.updateLog(frame.accessLog());
+        timeline.update(frame.nanoTime(), frame.events(), frame.edges());
+    }
+
+    /** Stops polling and the mesh; blocks until the mesh is closed (call it when the window goes). */
+    @Override
+    public void close() {
+        poller.close();
+        MeshHandle h = handle;
+        handle = null;
+        engine.shutdownNow();
+        if (h != null) {
+            h.close();
+        }
+    }
+}
