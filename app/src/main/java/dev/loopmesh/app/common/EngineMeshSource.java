@@ -24,13 +24,6 @@ public final class EngineMeshSource implements MeshSource {
         Topology topology(List<Path> files);
 
         Translator translator(Topology topology);
-
-        /**
-         * Starts what the engine does not start on its own yet (workloads, load); closed with the mesh.
-         */
-        default AutoCloseable afterStart(Mesh mesh) {
-            return () -> { };
-        }
     }
 
     private final Wiring wiring;
@@ -44,14 +37,7 @@ public final class EngineMeshSource implements MeshSource {
     @Override
     public MeshHandle start(List<Path> files) {
         Topology topology = wiring.topology(List.copyOf(files));
-        Mesh mesh = Mesh.start(topology, options, wiring.translator(topology));
-        try {
-            mesh.onClose(wiring.afterStart(mesh));
-        } catch (RuntimeException e) {
-            mesh.close();
-            throw e;
-        }
-        return new Handle(mesh);
+        return new Handle(Mesh.start(topology, options, wiring.translator(topology)));
     }
 
     private record Handle(Mesh mesh) implements MeshHandle {

@@ -1,25 +1,16 @@
 package dev.loopmesh.app.common;
 
-import dev.loopmesh.Mesh;
-import dev.loopmesh.app.common.standin.BookinfoTopology;
-import dev.loopmesh.app.common.standin.HostRoutingTranslator;
-import dev.loopmesh.app.common.standin.StandInLoad;
-import dev.loopmesh.app.common.standin.StandInWorkloads;
 import dev.loopmesh.controlplane.Translator;
+import dev.loopmesh.controlplane.istio.IstioTranslator;
 import dev.loopmesh.topology.Topology;
+import dev.loopmesh.topology.TopologyLoader;
 
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * THE place to wire the real engine pieces once they are merged:
- * <ul>
- *   <li>{@link #topology}: {@code TopologyLoader} on the files (the bundled Bookinfo when empty);</li>
- *   <li>{@link #translator}: {@code new IstioTranslator()};</li>
- *   <li>{@link #afterStart}: nothing, once {@code Mesh.start} starts the workloads and the load itself.</li>
- * </ul>
- * Until then it runs a Bookinfo built in code, routed by host name, with stand-in workloads and load
- * from {@code common.standin} (JDK HTTP server and client, no Netty), so the window has live traffic.
+ * What the desktop app starts: the topology files as {@code loopmesh run} loads them (the built-in
+ * Bookinfo when there are none) and Istio's control-plane translation.
  */
 public final class MeshWiring implements EngineMeshSource.Wiring {
     public static final MeshWiring DEFAULT = new MeshWiring();
@@ -29,29 +20,11 @@ public final class MeshWiring implements EngineMeshSource.Wiring {
 
     @Override
     public Topology topology(List<Path> files) {
-        if (!files.isEmpty()) {
-            throw new IllegalArgumentException("loading topology files needs the topology loader, which this build does not have yet: "
-                    + files + " (run without files for the built-in Bookinfo)");
-        }
-        return BookinfoTopology.create();
+        return new TopologyLoader().load(files);
     }
 
     @Override
     public Translator translator(Topology topology) {
-        return HostRoutingTranslator.forIngress(topology.mesh());
-    }
-
-    @Override
-    public AutoCloseable afterStart(Mesh mesh) {
-        StandInWorkloads workloads = StandInWorkloads.start(mesh.registry());
-        StandInLoad load = mesh.options().traffic()
-                ? StandInLoad.start(mesh.topology().mesh().traffic(), mesh.ingressAddress(), mesh.options().seed())
-                : null;
-        return () -> {
-            if (load != null) {
-                load.close();
-            }
-            workloads.close();
-        };
+        return new IstioTranslator();
     }
 }

@@ -1,6 +1,6 @@
 package dev.loopmesh.app.graph;
 
-import dev.loopmesh.app.common.standin.BookinfoTopology;
+import dev.loopmesh.topology.TopologyLoader;
 import dev.loopmesh.topology.BehaviorSpec;
 import dev.loopmesh.topology.CallSpec;
 import dev.loopmesh.topology.IngressSpec;
@@ -33,7 +33,7 @@ class GraphLayoutTest {
 
     @Test
     void bookinfoIsLayeredFromTheIngressLeftToRight() {
-        GraphLayout layout = GraphLayout.of(BookinfoTopology.create().mesh());
+        GraphLayout layout = GraphLayout.of(new TopologyLoader().builtIn().mesh());
 
         assertThat(layout.layerOf(GraphLayout.INGRESS)).isZero();
         assertThat(layout.layerOf("productpage")).isEqualTo(1);
@@ -64,7 +64,7 @@ class GraphLayoutTest {
 
     @Test
     void boxesOfOneLayerDoNotOverlap() {
-        GraphLayout layout = GraphLayout.of(BookinfoTopology.create().mesh());
+        GraphLayout layout = GraphLayout.of(new TopologyLoader().builtIn().mesh());
         GraphLayout.Node details = layout.node("details").orElseThrow();
         GraphLayout.Node reviews = layout.node("reviews").orElseThrow();
 

@@ -1,6 +1,6 @@
 package dev.loopmesh.app.graph;
 
-import dev.loopmesh.app.common.standin.BookinfoTopology;
+import dev.loopmesh.topology.TopologyLoader;
 import dev.loopmesh.telemetry.EdgeSnapshot;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class GraphViewModelTest {
 
     @BeforeEach
     void showBookinfoWithTraffic() {
-        vm.showMesh(BookinfoTopology.create().mesh());
+        vm.showMesh(new TopologyLoader().builtIn().mesh());
         vm.updateEdges(List.of(
                 edge(GraphLayout.INGRESS, "productpage-v1", 200, 0, 40),
                 edge("productpage-v1", "reviews-v1", 100, 0, 10),

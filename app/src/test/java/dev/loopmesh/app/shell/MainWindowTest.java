@@ -1,15 +1,12 @@
 package dev.loopmesh.app.shell;
 
-import dev.loopmesh.Mesh;
 import dev.loopmesh.MeshOptions;
 import dev.loopmesh.app.DesktopApp;
 import dev.loopmesh.app.common.EngineMeshSource;
-import dev.loopmesh.app.common.standin.HostRoutingTranslator;
-import dev.loopmesh.app.common.standin.StandInLoad;
-import dev.loopmesh.app.common.standin.StandInWorkloads;
 import dev.loopmesh.app.graph.GraphLayout;
 import dev.loopmesh.app.graph.Selection;
 import dev.loopmesh.controlplane.Translator;
+import dev.loopmesh.controlplane.istio.IstioTranslator;
 import dev.loopmesh.topology.BehaviorSpec;
 import dev.loopmesh.topology.CallSpec;
 import dev.loopmesh.topology.IngressSpec;
@@ -70,17 +67,7 @@ class MainWindowTest {
 
         @Override
         public Translator translator(Topology topology) {
-            return HostRoutingTranslator.forIngress(topology.mesh());
-        }
-
-        @Override
-        public AutoCloseable afterStart(Mesh mesh) {
-            StandInWorkloads w = StandInWorkloads.start(mesh.registry());
-            StandInLoad load = StandInLoad.start(mesh.topology().mesh().traffic(), mesh.ingressAddress(), 1);
-            return () -> {
-                load.close();
-                w.close();
-            };
+            return new IstioTranslator();
         }
     }
 
