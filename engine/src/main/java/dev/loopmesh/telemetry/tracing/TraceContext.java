@@ -1,5 +1,6 @@
 package dev.loopmesh.telemetry.tracing;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -21,6 +22,9 @@ public final class TraceContext {
     public static final String B3_PARENT_SPAN_ID = "x-b3-parentspanid";
     public static final String B3_SAMPLED = "x-b3-sampled";
     public static final String B3_FLAGS = "x-b3-flags";
+    /** Every header {@link #inject} may write: remove these from an upstream request before injecting. */
+    public static final List<String> HEADERS = List.of(TRACEPARENT, TRACESTATE, B3_TRACE_ID, B3_SPAN_ID,
+            B3_PARENT_SPAN_ID, B3_SAMPLED, B3_FLAGS, B3);
 
     private static final int TRACEPARENT_V0_LENGTH = 55;
     private static final int MAX_TRACESTATE = 512;
@@ -224,10 +228,6 @@ public final class TraceContext {
         }
         setter.accept(B3, b3());
     }
-
-    /** The headers {@link #inject} may write, for a proxy that must remove stale ones first. */
-    public static final String[] HEADERS = {TRACEPARENT, TRACESTATE, B3_TRACE_ID, B3_SPAN_ID, B3_PARENT_SPAN_ID,
-        B3_SAMPLED, B3_FLAGS, B3};
 
     public String traceIdHex() {
         String s = traceIdHex;

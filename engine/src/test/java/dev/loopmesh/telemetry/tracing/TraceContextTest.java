@@ -160,4 +160,13 @@ class TraceContextTest {
     void noHeadersMeansNoContext() {
         assertThat(TraceContext.fromHeaders(headers()::get)).isNull();
     }
+
+    @Test
+    void everyHeaderInjectWritesIsListedForRemoval() {
+        Map<String, String> out = new HashMap<>();
+        TraceContext.parseB3("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-d").child(random).inject(out::put);
+        TraceContext.parseTraceparent(TRACEPARENT, "a=b").child(random).inject(out::put);
+        assertThat(out).containsKey("x-b3-flags").containsKey("tracestate");
+        assertThat(TraceContext.HEADERS).containsAll(out.keySet());
+    }
 }
