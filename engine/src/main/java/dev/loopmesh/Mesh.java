@@ -123,6 +123,9 @@ public final class Mesh implements AutoCloseable {
             throw new TopologyException(problems);
         }
         Map<String, ProxySnapshot> snapshots = controlPlane.initialSnapshots(topology.resources());
+        for (dev.loopmesh.topology.WorkloadSpec w : topology.mesh().workloads()) {
+            telemetry.metrics().workloads().register(w.name(), w.service(), w.version());
+        }
         try {
             workloads = Workloads.start(registry, loops, options.timeScale(), resolver(), new java.util.SplittableRandom(options.seed()))
                     .get(30, TimeUnit.SECONDS);

@@ -14,6 +14,10 @@ import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.ServiceSpec;
 import dev.loopmesh.topology.TopologyException;
 import dev.loopmesh.topology.WorkloadSpec;
+import dev.loopmesh.telemetry.metrics.IstioMetrics;
+import dev.loopmesh.telemetry.tracing.OtlpJson;
+import dev.loopmesh.telemetry.tracing.TraceJson;
+import dev.loopmesh.telemetry.tracing.ZipkinJson;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,10 +44,22 @@ public final class AdminApi implements AdminServer.Handler {
     @Override
     public AdminServer.Reply handle(String method, QueryStringDecoder uri, String body, String contentType) {
         String path = uri.path();
+        if (method.equals("GET") && path.startsWith("/api/traces/") && !path.equals("/api/traces/export")) {
+            String id = path.substring("/api/traces/".length());
+            return mesh.telemetry().tracer().store().trace(id)
+                    .map(spans -> json(200, TraceJson.trace(id, spans)))
+                    .orElseGet(() -> AdminServer.Reply.text(404, "no trace " + id + " (expected an id from GET /api/traces)\n"));
+        }
         switch (method + " " + path) {
             case "GET /healthz":
             case "GET /ready":
                 return AdminServer.Reply.text(200, "ok\n");
+            case "GET /stats/prometheus":
+                return new AdminServer.Reply(200, IstioMetrics.CONTENT_TYPE, mesh.telemetry().metrics().scrape());
+            case "GET /api/traces":
+                return json(200, TraceJson.summaries(mesh.telemetry().tracer().store().list(intParam(uri, "limit", 100))));
+            case "GET /api/traces/export":
+                return exportTraces(param(uri, "format"));
             case "GET /api/topology":
                 return json(200, topology());
             case "GET /api/edges":
@@ -62,9 +78,20 @@ public final class AdminApi implements AdminServer.Handler {
                 return applyOrDelete(body, false);
             default:
                 return AdminServer.Reply.text(404, "no such endpoint: " + method + " " + path
-                        + " (expected one of: GET /healthz, /api/topology, /api/edges, /api/workloads, /api/events, /api/config_dump?proxy=POD, "
+                        + " (expected one of: GET /healthz, /stats/prometheus, /api/topology, /api/traces, /api/traces/{id}, /api/traces/export?format=zipkin|otlp, /api/edges, /api/workloads, /api/events, /api/config_dump?proxy=POD, "
                         + "/api/accesslog?proxy=POD; POST /api/apply, /api/delete)\n");
         }
+    }
+
+    private AdminServer.Reply exportTraces(String format) {
+        var spans = mesh.telemetry().tracer().store().allSpans();
+        if (format == null || format.equals("zipkin")) {
+            return AdminServer.Reply.json(200, ZipkinJson.write(spans));
+        }
+        if (format.equals("otlp")) {
+            return AdminServer.Reply.json(200, OtlpJson.write(spans));
+        }
+        return AdminServer.Reply.text(400, "format " + format + " (expected: zipkin or otlp)\n");
     }
 
     private Map<String, Object> topology() {

@@ -12,6 +12,10 @@ import dev.loopmesh.policy.routing.RequestView;
 import dev.loopmesh.policy.routing.RoutingDecision;
 import dev.loopmesh.telemetry.RequestRecord;
 import dev.loopmesh.telemetry.RequestSink;
+import dev.loopmesh.telemetry.Telemetry;
+import dev.loopmesh.telemetry.tracing.SpanRecord;
+import dev.loopmesh.telemetry.tracing.TraceContext;
+import dev.loopmesh.telemetry.tracing.Tracer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -58,6 +62,7 @@ public final class Proxy implements AutoCloseable {
     private final EventLoops loops;
     private final UpstreamPool pool;
     private final RequestSink sink;
+    private final Tracer tracer;
     private final TimeScale timeScale;
     private final Random random;
     private final AtomicReference<ProxySnapshot> snapshot = new AtomicReference<>();
@@ -67,20 +72,22 @@ public final class Proxy implements AutoCloseable {
     private final RoutingDecision inboundDecision;
     private final List<Channel> listening = new ArrayList<>();
 
-    private Proxy(ProxyIdentity identity, EventLoops loops, RequestSink sink, TimeScale timeScale, long seed,
+    private Proxy(ProxyIdentity identity, EventLoops loops, Telemetry telemetry, TimeScale timeScale, long seed,
                   Endpoint app, int servicePort) {
         this.identity = requireNonNull(identity, "identity");
         this.loops = loops;
         this.pool = new UpstreamPool(loops);
-        this.sink = sink;
+        this.sink = telemetry;
+        this.tracer = telemetry.tracer();
         this.timeScale = timeScale;
         this.random = new Random(seed);
         if (app != null) {
             String name = ClusterConfig.name("inbound", servicePort, "", identity.workload());
             this.inbound = new ClusterRuntime(new ClusterConfig(name, identity.workload(), "", app.port(), List.of(app),
                     new LbPolicy(LbPolicy.Kind.ROUND_ROBIN, null, null), null, null, "", ""));
+            String fqdn = identity.app() + "." + identity.namespace() + ".svc.cluster.local";
             this.inboundDecision = new RoutingDecision(RoutingDecision.Outcome.ROUTE, "", -1, "inbound|" + servicePort + "||",
-                    name, identity.workload(), "", app.port(), null, null, null, null, null, RetryPolicy.NONE, null,
+                    name, fqdn, "", app.port(), null, null, null, null, null, RetryPolicy.NONE, null,
                     List.of(), 0, "", null, List.of());
         } else {
             this.inbound = null;
@@ -89,16 +96,16 @@ public final class Proxy implements AutoCloseable {
     }
 
     /** A sidecar in front of {@code app} (the pod's workload) with the given first snapshot. */
-    public static Proxy sidecar(ProxyIdentity identity, EventLoops loops, RequestSink sink, TimeScale timeScale,
+    public static Proxy sidecar(ProxyIdentity identity, EventLoops loops, Telemetry telemetry, TimeScale timeScale,
                                 long seed, Endpoint app, int servicePort, ProxySnapshot initial) {
-        Proxy p = new Proxy(identity, loops, sink, timeScale, seed, app, servicePort);
+        Proxy p = new Proxy(identity, loops, telemetry, timeScale, seed, app, servicePort);
         p.push(initial);
         return p;
     }
 
-    public static Proxy gateway(ProxyIdentity identity, EventLoops loops, RequestSink sink, TimeScale timeScale,
+    public static Proxy gateway(ProxyIdentity identity, EventLoops loops, Telemetry telemetry, TimeScale timeScale,
                                 long seed, ProxySnapshot initial) {
-        Proxy p = new Proxy(identity, loops, sink, timeScale, seed, null, 0);
+        Proxy p = new Proxy(identity, loops, telemetry, timeScale, seed, null, 0);
         p.push(initial);
         return p;
     }
@@ -258,6 +265,22 @@ public final class Proxy implements AutoCloseable {
             }
         }
         return new RequestView(req.method().name(), "http", authority, uri, port, headers, sourceIp(ch));
+    }
+
+    Tracer tracer() {
+        return tracer;
+    }
+
+    /** Records a finished span of this proxy; durations in configured time, as everything users see. */
+    void finishSpan(TraceContext span, String name, SpanRecord.Kind kind, long realNanos, int status, String flags,
+                    String cluster, String requestId) {
+        if (!span.sampled()) {
+            return;
+        }
+        long configuredMicros = timeScale.toConfiguredNanos(realNanos) / 1000;
+        long startMicros = System.currentTimeMillis() * 1000 - configuredMicros;
+        tracer.finish(span, name, identity.app() + "." + identity.namespace(), identity.proxy(), kind, startMicros,
+                configuredMicros, status, flags, Map.of("upstream_cluster", cluster, "guid:x-request-id", requestId));
     }
 
     void addPeerMetadata(HttpHeaders h) {

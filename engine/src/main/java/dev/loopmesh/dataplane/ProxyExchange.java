@@ -7,6 +7,9 @@ import dev.loopmesh.policy.routing.Endpoint;
 import dev.loopmesh.policy.routing.HeaderOps;
 import dev.loopmesh.policy.routing.Mirror;
 import dev.loopmesh.policy.routing.RoutingDecision;
+import dev.loopmesh.telemetry.tracing.SpanRecord;
+import dev.loopmesh.telemetry.tracing.TraceContext;
+import dev.loopmesh.telemetry.tracing.Tracer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -70,6 +73,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private String authority;
     private String sourceWorkload;
     private String sourceNamespace;
+    private TraceContext serverSpan;
+    private TraceContext parentSpan;
+    private TraceContext clientSpan;
+    private long clientStartNanos;
 
     ProxyExchange(Proxy proxy, ListenerMode mode, ChannelHandlerContext down, FullHttpRequest request, Consumer<Boolean> onDone) {
         this.proxy = proxy;
@@ -91,6 +98,13 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         HttpHeaders h = request.headers();
         prepareRequestHeaders(h);
         authority = h.get(HttpHeaderNames.HOST, "");
+        Tracer tracer = proxy.tracer();
+        if (mode == ListenerMode.OUTBOUND) {
+            parentSpan = tracer.incoming(h::get);
+        } else {
+            serverSpan = tracer.serverSpan(h::get);
+            parentSpan = serverSpan;
+        }
         if (mode == ListenerMode.INBOUND) {
             decision = proxy.inboundDecision();
             cluster = proxy.inboundCluster();
@@ -246,6 +260,14 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             h.set("x-envoy-attempt-count", attempts);
             proxy.addPeerMetadata(h);
         }
+        TraceContext.HEADERS.forEach(h::remove);
+        if (mode == ListenerMode.INBOUND) {
+            serverSpan.inject(h::set);
+        } else {
+            clientSpan = proxy.tracer().clientSpan(parentSpan);
+            clientStartNanos = System.nanoTime();
+            clientSpan.inject(h::set);
+        }
         HttpUtil.setContentLength(out, out.content().readableBytes());
         ch.pipeline().get(UpstreamHandler.class).await(this);
         ch.writeAndFlush(out).addListener(w -> {
@@ -278,6 +300,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         proxy.pool().release(ch, endpoint, cluster, reusable);
         int status = response.status().code();
+        finishClientSpan(status, "");
         timeline.add(System.nanoTime(), "attempt " + attempts + " answered " + status);
         proxy.outlier(cluster, endpoint, status, false);
         if (retriable(status, response.headers()) ) {
@@ -320,6 +343,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
 
     private void attemptFailed(ResponseFlag flag, String why, int status) {
         endAttempt();
+        finishClientSpan(0, flag.name());
         timeline.add(System.nanoTime(), "attempt " + attempts + " failed: " + why);
         if (flag != ResponseFlag.UO) {
             proxy.outlier(cluster, endpoint, 503, true);
@@ -422,6 +446,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         abortUpstream();
         endAttempt();
+        finishClientSpan(0, ResponseFlag.UT.name());
         flags.add(ResponseFlag.UT);
         timeline.add(System.nanoTime(), "route timeout after " + (decision.timeout() == null ? "?" : decision.timeout().toMillis()) + "ms");
         respondLocal(504, "upstream request timeout", true);
@@ -518,8 +543,25 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         finish(status, res, bytes);
     }
 
+    private void finishClientSpan(int status, String flag) {
+        TraceContext span = clientSpan;
+        clientSpan = null;
+        if (span == null) {
+            return;
+        }
+        long real = System.nanoTime() - clientStartNanos;
+        String target = endpoint == null ? authority : decision.destinationHost() + ":" + decision.destinationPort();
+        proxy.finishSpan(span, target + "/*", SpanRecord.Kind.CLIENT, real, status, flag.isEmpty() ? "-" : flag,
+                decision.cluster(), request.headers().get("x-request-id", ""));
+    }
+
     private void finish(int status, FullHttpResponse res, long responseBytes) {
         finished = true;
+        finishClientSpan(status, flags.isEmpty() ? "" : ResponseFlag.format(flags));
+        if (serverSpan != null) {
+            proxy.finishSpan(serverSpan, authority + "/*", SpanRecord.Kind.SERVER, System.nanoTime() - startNanos, status,
+                    ResponseFlag.format(flags), decision == null ? "" : decision.cluster(), request.headers().get("x-request-id", ""));
+        }
         if (globalTimer != null) {
             globalTimer.cancel(false);
         }

@@ -1,7 +1,12 @@
 package dev.loopmesh.telemetry;
 
-/** The mesh's telemetry: one sink that feeds the edge statistics and the access logs. */
+/**
+ * The mesh's telemetry: one sink that feeds the edge statistics, the access logs and Istio's
+ * metrics, and the tracer whose spans the proxies record.
+ */
 public final class Telemetry implements RequestSink {
+    private final dev.loopmesh.telemetry.metrics.IstioMetrics metrics = new dev.loopmesh.telemetry.metrics.IstioMetrics();
+    private final dev.loopmesh.telemetry.tracing.Tracer tracer = new dev.loopmesh.telemetry.tracing.Tracer();
     private final EdgeStats edges = new EdgeStats();
     private final EdgeStats workloads = new EdgeStats("destination", true);
     private final AccessLog accessLog = new AccessLog(1000);
@@ -10,6 +15,7 @@ public final class Telemetry implements RequestSink {
     public void record(RequestRecord r) {
         edges.record(r);
         workloads.record(r);
+        metrics.record(r);
         accessLog.record(r);
     }
 
@@ -26,6 +32,14 @@ public final class Telemetry implements RequestSink {
     public void tick() {
         edges.tick();
         workloads.tick();
+    }
+
+    public dev.loopmesh.telemetry.metrics.IstioMetrics metrics() {
+        return metrics;
+    }
+
+    public dev.loopmesh.telemetry.tracing.Tracer tracer() {
+        return tracer;
     }
 
     public AccessLog accessLog() {
