@@ -71,6 +71,9 @@ public final class Proxy implements AutoCloseable {
     private final Map<String, ClusterRuntime> passthrough = new ConcurrentHashMap<>();
     private final RoutingDecision inboundDecision;
     private final List<Channel> listening = new ArrayList<>();
+    private final java.util.Set<ProxyExchange> inFlight = ConcurrentHashMap.newKeySet();
+    /** Accepted downstream connections, closed with the proxy so that no request starts after it. */
+    private final java.util.Set<Channel> accepted = ConcurrentHashMap.newKeySet();
 
     private Proxy(ProxyIdentity identity, EventLoops loops, Telemetry telemetry, TimeScale timeScale, long seed,
                   Endpoint app, int servicePort) {
@@ -122,6 +125,8 @@ public final class Proxy implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            accepted.add(ch);
+                            ch.closeFuture().addListener(f -> accepted.remove(ch));
                             ch.pipeline()
                                     .addLast("idle", new IdleStateHandler(0, 0, 3600, TimeUnit.SECONDS) {
                                         @Override
@@ -344,12 +349,30 @@ public final class Proxy implements AutoCloseable {
         return colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
     }
 
+    void started(ProxyExchange ex) {
+        inFlight.add(ex);
+    }
+
+    void finished(ProxyExchange ex) {
+        inFlight.remove(ex);
+    }
+
     @Override
     public void close() {
         for (Channel ch : listening) {
             ch.close().syncUninterruptibly();
         }
         listening.clear();
+        for (Channel ch : List.copyOf(accepted)) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        // requests still in flight end as their client went away (DC), so nothing they hold outlives the proxy
+        for (ProxyExchange ex : List.copyOf(inFlight)) {
+            io.netty.util.concurrent.EventExecutor loop = ex.downstream().executor();
+            if (!loop.isShuttingDown()) {
+                loop.submit(ex::downstreamClosed).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
+        }
         pool.closeAll();
     }
 }

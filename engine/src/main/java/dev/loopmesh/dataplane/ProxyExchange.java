@@ -10,7 +10,6 @@ import dev.loopmesh.policy.routing.RoutingDecision;
 import dev.loopmesh.telemetry.tracing.SpanRecord;
 import dev.loopmesh.telemetry.tracing.TraceContext;
 import dev.loopmesh.telemetry.tracing.Tracer;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -95,6 +94,19 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     }
 
     void start() {
+        proxy.started(this);
+        try {
+            route();
+        } catch (RuntimeException e) {
+            // a bug must not leak the request or hang the client: answer as Envoy does for an internal error
+            if (!finished) {
+                timeline.add(System.nanoTime(), "internal error: " + e);
+                respondLocal(500, "internal error", false);
+            }
+        }
+    }
+
+    private void route() {
         HttpHeaders h = request.headers();
         prepareRequestHeaders(h);
         authority = h.get(HttpHeaderNames.HOST, "");
@@ -498,7 +510,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         if (flags.contains(ResponseFlag.UO)) {
             res.headers().set("x-envoy-overloaded", "true");
         }
-        if (upstreamFailure && decision.outcome() == RoutingDecision.Outcome.ROUTE) {
+        if (upstreamFailure && decision != null && decision.outcome() == RoutingDecision.Outcome.ROUTE) {
             applyOps(res.headers(), decision.responseHeaders());
         }
         write(res);
@@ -557,20 +569,23 @@ final class ProxyExchange implements UpstreamHandler.Listener {
 
     private void finish(int status, FullHttpResponse res, long responseBytes) {
         finished = true;
-        finishClientSpan(status, flags.isEmpty() ? "" : ResponseFlag.format(flags));
-        if (serverSpan != null) {
-            proxy.finishSpan(serverSpan, authority + "/*", SpanRecord.Kind.SERVER, System.nanoTime() - startNanos, status,
-                    ResponseFlag.format(flags), decision == null ? "" : decision.cluster(), request.headers().get("x-request-id", ""));
+        try {
+            if (globalTimer != null) {
+                globalTimer.cancel(false);
+            }
+            if (tryTimer != null) {
+                tryTimer.cancel(false);
+            }
+            finishClientSpan(status, flags.isEmpty() ? "" : ResponseFlag.format(flags));
+            if (serverSpan != null) {
+                proxy.finishSpan(serverSpan, authority + "/*", SpanRecord.Kind.SERVER, System.nanoTime() - startNanos, status,
+                        ResponseFlag.format(flags), decision == null ? "" : decision.cluster(), request.headers().get("x-request-id", ""));
+            }
+            proxy.recordRequest(this, status, responseBytes);
+        } finally {
+            request.release();
+            proxy.finished(this);
         }
-        if (globalTimer != null) {
-            globalTimer.cancel(false);
-        }
-        if (tryTimer != null) {
-            tryTimer.cancel(false);
-        }
-        proxy.recordRequest(this, status, responseBytes);
-        long requestBytes = request.content().readableBytes();
-        request.release();
         if (res == null || !down.channel().isActive()) {
             if (res != null) {
                 res.release();
@@ -585,7 +600,6 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             down.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
             onDone.accept(false);
         }
-        assert requestBytes >= 0;
     }
 
     private void prepareRequestHeaders(HttpHeaders h) {
@@ -677,7 +691,4 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         return cluster;
     }
 
-    static ByteBuf empty() {
-        return Unpooled.EMPTY_BUFFER;
-    }
 }

@@ -60,7 +60,7 @@ public final class LeakCheckExtension implements BeforeAllCallback, AfterAllCall
         if (!LEAKS.isEmpty()) {
             String first = LEAKS.get(0);
             throw new AssertionError(LEAKS.size() + " Netty buffer leak(s) in " + context.getDisplayName() + "; first:\n"
-                    + first.substring(0, Math.min(4000, first.length())));
+                    + first.substring(0, Math.min(40000, first.length())));
         }
     }
 }

@@ -1,0 +1,156 @@
+package dev.loopmesh.mesh;
+
+import dev.loopmesh.controlplane.ApplyResult;
+import dev.loopmesh.controlplane.ConfigEvent;
+import dev.loopmesh.topology.TopologyException;
+import dev.loopmesh.traffic.ClientStats;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Bookinfo with a sidecar in every pod, routed by Istio resources, over real sockets. */
+class IstioRoutingMeshTest {
+    static final String SUBSETS = """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: reviews}
+            spec:
+              host: reviews
+              subsets:
+              - {name: v1, labels: {version: v1}}
+              - {name: v2, labels: {version: v2}}
+              - {name: v3, labels: {version: v3}}
+            """;
+    static final String JASON = SUBSETS + """
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews}
+            spec:
+              hosts: [reviews]
+              http:
+              - match: [{headers: {end-user: {exact: jason}}}]
+                route: [{destination: {host: reviews, subset: v2}}]
+              - route: [{destination: {host: reviews, subset: v1}}]
+            """;
+
+    private MeshFixture f;
+
+    @AfterEach
+    void stop() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    @Test
+    void jasonSeesReviewsV2AndEveryoneElseV1() {
+        // Istio VirtualService: "the first rule matching an incoming request is used"; headers match exactly
+        f = MeshFixture.bookinfo(JASON);
+        for (int i = 0; i < 100; i++) {
+            assertThat(MeshFixture.versionOf(f.tree("/productpage", "end-user", "jason"), "reviews")).isEqualTo("v2");
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(MeshFixture.versionOf(f.tree("/productpage"), "reviews")).isEqualTo("v1");
+        }
+        assertThat(MeshFixture.visited(f.tree("/productpage", "end-user", "jason")))
+                .containsExactly("productpage-v1", "details-v1", "reviews-v2", "ratings-v1");
+    }
+
+    @Test
+    void aFiftyFiftySplitPutsAboutHalfOnV3() {
+        // Istio HTTPRouteDestination: "weight … the proportion of traffic to be forwarded to the destination"
+        f = MeshFixture.bookinfo(SUBSETS + """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route:
+                    - {destination: {host: reviews, subset: v1}, weight: 50}
+                    - {destination: {host: reviews, subset: v3}, weight: 50}
+                """);
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            counts.merge(MeshFixture.versionOf(f.tree("/productpage"), "reviews"), 1, Integer::sum);
+        }
+        assertThat(counts.keySet()).containsOnly("v1", "v3");
+        assertThat(counts.get("v3")).isBetween(40, 60);
+    }
+
+    @Test
+    void applyingAllOfV3UnderLoadTakesEffectAtOnceWithNoFailedRequest() {
+        f = MeshFixture.start(MeshFixture.bookinfoYaml().replace("rate: 10/s", "rate: 50/s") + "\n---\n" + SUBSETS,
+                dev.loopmesh.MeshOptions.forTests().withTraffic(true));
+        await().atMost(Duration.ofSeconds(30)).until(() -> completed() >= 50);
+        ApplyResult r = f.apply("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route: [{destination: {host: reviews, subset: v3}}]
+                """);
+        assertThat(r.allAccepted()).isTrue();
+        // the push is synchronous: once apply returns, every proxy routes on the new snapshot
+        for (int i = 0; i < 20; i++) {
+            assertThat(MeshFixture.versionOf(f.tree("/productpage"), "reviews")).isEqualTo("v3");
+        }
+        long before = completed();
+        await().atMost(Duration.ofSeconds(30)).until(() -> completed() >= before + 50);
+        ClientStats load = f.mesh.load().snapshot().client("browsers").orElseThrow();
+        assertThat(load.errors()).isZero();
+        assertThat(load.statuses()).containsOnlyKeys(200);
+    }
+
+    private long completed() {
+        return f.mesh.load().snapshot().client("browsers").map(ClientStats::completed).orElse(0L);
+    }
+
+    @Test
+    void anInvalidVirtualServiceIsRejectedWithWhyAndTheOldConfigKeepsRunning() {
+        f = MeshFixture.bookinfo(JASON);
+        ApplyResult r = f.apply("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route: [{destination: {host: reviews, subset: v3}, wieght: 100}]
+                """);
+        assertThat(r.allAccepted()).isFalse();
+        assertThat(r.outcomes().get(0).problems().get(0).toString())
+                .contains("request.yaml:7:").contains("wieght").contains("weight");
+        assertThat(f.mesh.controlPlane().events(0)).last()
+                .satisfies(e -> {
+                    assertThat(e.type()).isEqualTo(ConfigEvent.Type.REJECTED);
+                    assertThat(e.resource()).isEqualTo("VirtualService default/reviews");
+                });
+        assertThat(MeshFixture.versionOf(f.tree("/productpage", "end-user", "jason"), "reviews")).isEqualTo("v2");
+        assertThat(MeshFixture.versionOf(f.tree("/productpage"), "reviews")).isEqualTo("v1");
+    }
+
+    @Test
+    void aTopologyWithAnInvalidResourceDoesNotStart() {
+        assertThatThrownBy(() -> MeshFixture.bookinfo("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - rout: [{destination: {host: reviews}}]
+                """)).isInstanceOf(TopologyException.class).hasMessageContaining("rout").hasMessageContaining("route");
+    }
+}
