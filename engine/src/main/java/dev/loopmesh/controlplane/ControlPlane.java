@@ -30,6 +30,7 @@ public final class ControlPlane {
     private final List<ConfigEvent> events = new ArrayList<>();
     private final int maxEvents;
     private Pusher pusher = (proxy, s) -> null;
+    private java.util.function.Consumer<ConfigEvent> listener = e -> { };
     private long version;
     private long sequence;
 
@@ -42,6 +43,11 @@ public final class ControlPlane {
 
     public synchronized void setPusher(Pusher pusher) {
         this.pusher = Objects.requireNonNull(pusher, "pusher");
+    }
+
+    /** Told of every config event, in order, while the control plane holds its lock: keep it quick. */
+    public synchronized void setListener(java.util.function.Consumer<ConfigEvent> listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     public Registry registry() {
@@ -165,7 +171,9 @@ public final class ControlPlane {
     }
 
     private void event(ConfigEvent.Type type, String resource, List<String> proxies, long v, String detail) {
-        events.add(new ConfigEvent(++sequence, clock.instant(), type, resource, proxies, v, detail));
+        ConfigEvent e = new ConfigEvent(++sequence, clock.instant(), type, resource, proxies, v, detail);
+        events.add(e);
+        listener.accept(e);
         if (events.size() > maxEvents) {
             events.remove(0);
         }

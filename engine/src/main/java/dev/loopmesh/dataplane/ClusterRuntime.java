@@ -2,6 +2,9 @@ package dev.loopmesh.dataplane;
 
 import dev.loopmesh.policy.routing.ClusterConfig;
 import dev.loopmesh.policy.routing.Endpoint;
+import dev.loopmesh.internal.TimeScale;
+import dev.loopmesh.policy.resilience.outlier.OutlierDetector;
+import dev.loopmesh.policy.resilience.outlier.OutlierListener;
 import dev.loopmesh.policy.routing.LoadBalancer;
 import dev.loopmesh.policy.routing.RequestView;
 
@@ -20,6 +23,9 @@ import java.util.random.RandomGenerator;
 final class ClusterRuntime {
     private volatile ClusterConfig config;
     private volatile LoadBalancer balancer;
+    private volatile OutlierDetector outlier;
+    private final TimeScale timeScale;
+    private final OutlierListener listener;
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger pendingRequests = new AtomicInteger();
     final AtomicInteger activeRequests = new AtomicInteger();
@@ -28,8 +34,20 @@ final class ClusterRuntime {
     private final AtomicInteger roundRobin = new AtomicInteger();
 
     ClusterRuntime(ClusterConfig config) {
+        this(config, TimeScale.REAL, OutlierListener.NONE);
+    }
+
+    ClusterRuntime(ClusterConfig config, TimeScale timeScale, OutlierListener listener) {
         this.config = config;
+        this.timeScale = timeScale;
+        this.listener = listener;
         this.balancer = LoadBalancer.of(config.lb());
+        this.outlier = detector(config);
+    }
+
+    private OutlierDetector detector(ClusterConfig c) {
+        return c.outlier() == null ? null
+                : new OutlierDetector(c.name(), c.outlier(), c.endpoints(), timeScale, listener, System.nanoTime());
     }
 
     ClusterConfig config() {
@@ -40,7 +58,33 @@ final class ClusterRuntime {
         if (!c.lb().equals(config.lb())) {
             this.balancer = LoadBalancer.of(c.lb());
         }
+        if (!java.util.Objects.equals(c.outlier(), config.outlier())) {
+            // Envoy rebuilds the cluster's detector when its settings change
+            this.outlier = detector(c);
+        } else if (outlier != null && !c.endpoints().equals(config.endpoints())) {
+            outlier.setEndpoints(c.endpoints());
+        }
         this.config = c;
+    }
+
+    /** Feeds outlier detection with one attempt's outcome. */
+    void report(Endpoint e, int status, boolean localOrigin) {
+        OutlierDetector d = outlier;
+        if (d != null && e != null) {
+            d.report(e, status, localOrigin, System.nanoTime());
+        }
+    }
+
+    /** Returns ejected endpoints whose time is up (Envoy's interval sweep). */
+    void sweep(long now) {
+        OutlierDetector d = outlier;
+        if (d != null) {
+            d.sweep(now);
+        }
+    }
+
+    OutlierDetector outlierDetector() {
+        return outlier;
     }
 
     AtomicInteger active(Endpoint e) {
@@ -55,6 +99,10 @@ final class ClusterRuntime {
      */
     Endpoint pick(RandomGenerator random, List<String> exclude, RequestView request) {
         List<Endpoint> all = config.endpoints();
+        OutlierDetector d = outlier;
+        if (d != null) {
+            all = d.select(all, System.nanoTime()).hosts();
+        }
         List<Endpoint> candidates = all;
         if (!exclude.isEmpty() && all.size() > 1) {
             candidates = new ArrayList<>(all.size());

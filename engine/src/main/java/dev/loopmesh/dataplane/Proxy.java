@@ -62,6 +62,9 @@ public final class Proxy implements AutoCloseable {
     private final EventLoops loops;
     private final UpstreamPool pool;
     private final RequestSink sink;
+    private final Telemetry telemetry;
+    private volatile dev.loopmesh.policy.ratelimit.LocalRateLimiter rateLimiter;
+    private io.netty.util.concurrent.ScheduledFuture<?> sweeper;
     private final Tracer tracer;
     private final TimeScale timeScale;
     private final Random random;
@@ -81,6 +84,7 @@ public final class Proxy implements AutoCloseable {
         this.loops = loops;
         this.pool = new UpstreamPool(loops);
         this.sink = telemetry;
+        this.telemetry = telemetry;
         this.tracer = telemetry.tracer();
         this.timeScale = timeScale;
         this.random = new Random(seed);
@@ -142,6 +146,13 @@ public final class Proxy implements AutoCloseable {
             listening.add(ch);
             bound.add((InetSocketAddress) ch.localAddress());
         }
+        if (sweeper == null) {
+            // Envoy sweeps ejected hosts back at each outlier-detection interval; 100 ms is finer than any of them
+            sweeper = loops.group().next().scheduleAtFixedRate(() -> {
+                long now = System.nanoTime();
+                clusters.values().forEach(c -> c.sweep(now));
+            }, 100, 100, TimeUnit.MILLISECONDS);
+        }
         return bound;
     }
 
@@ -162,7 +173,7 @@ public final class Proxy implements AutoCloseable {
         for (ClusterConfig c : s.clusters().values()) {
             ClusterRuntime rt = clusters.get(c.name());
             if (rt == null) {
-                rt = new ClusterRuntime(c);
+                rt = new ClusterRuntime(c, timeScale, this::outlierEvent);
             } else {
                 rt.update(c);
             }
@@ -170,6 +181,14 @@ public final class Proxy implements AutoCloseable {
         }
         clusters.putAll(next);
         clusters.keySet().retainAll(next.keySet());
+        var limit = s.inbound().rateLimit();
+        var limiter = rateLimiter;
+        if (limit == null) {
+            rateLimiter = null;
+        } else if (limiter == null || !limiter.config().equals(limit)) {
+            // buckets keep their tokens across pushes that leave the limit as it was
+            rateLimiter = new dev.loopmesh.policy.ratelimit.LocalRateLimiter(limit, timeScale, System.nanoTime());
+        }
         snapshot.set(s);
         return new PushResult(true, s.version(), "");
     }
@@ -300,9 +319,29 @@ public final class Proxy implements AutoCloseable {
         }
     }
 
-    /** Outlier detection hook: called with each attempt's outcome. */
+    /** Outlier detection: each attempt's outcome, 5xx or a local-origin failure (connect, reset, timeout). */
     void outlier(ClusterRuntime cluster, Endpoint endpoint, int status, boolean localOrigin) {
-        // outlier detection is not implemented yet: endpoints are never ejected
+        cluster.report(endpoint, status, localOrigin);
+    }
+
+    private void outlierEvent(dev.loopmesh.policy.resilience.outlier.OutlierEvent e) {
+        boolean ejected = e.type() == dev.loopmesh.policy.resilience.outlier.OutlierEvent.Type.EJECTED;
+        telemetry.events().add("outlier", e.type().name(), e.pod() + " in " + e.cluster(),
+                identity.proxy() + ": " + e.describe(), List.of(identity.proxy()), 0);
+        if (ejected) {
+            telemetry.metrics().proxyCounters().ejection(identity.proxy(), e.cluster());
+        } else {
+            telemetry.metrics().proxyCounters().unejection(identity.proxy(), e.cluster());
+        }
+    }
+
+    /** The pod's local rate limiter, or null when none applies. */
+    dev.loopmesh.policy.ratelimit.LocalRateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    Telemetry telemetry() {
+        return telemetry;
     }
 
     void recordRequest(ProxyExchange ex, int status, long responseBytes) {
@@ -359,6 +398,9 @@ public final class Proxy implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
         for (Channel ch : listening) {
             ch.close().syncUninterruptibly();
         }

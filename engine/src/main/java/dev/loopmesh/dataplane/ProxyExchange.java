@@ -72,6 +72,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private String authority;
     private String sourceWorkload;
     private String sourceNamespace;
+    private String corsOrigin;
     private TraceContext serverSpan;
     private TraceContext parentSpan;
     private TraceContext clientSpan;
@@ -120,6 +121,18 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         if (mode == ListenerMode.INBOUND) {
             decision = proxy.inboundDecision();
             cluster = proxy.inboundCluster();
+            var limiter = proxy.rateLimiter();
+            if (limiter != null) {
+                var verdict = limiter.check(null, System.nanoTime());
+                if (!verdict.allowed()) {
+                    // Envoy's local_ratelimit filter: 429, flag RL, x-local-rate-limit: true
+                    flags.add(ResponseFlag.RL);
+                    timeline.add(System.nanoTime(), "local rate limit (" + limiter.config().source() + "): " + verdict);
+                    proxy.telemetry().metrics().proxyCounters().rateLimited(proxy.identity().proxy());
+                    respondLocal(429, "local_rate_limited", false);
+                    return;
+                }
+            }
         } else {
             view = proxy.requestView(request, down.channel());
             decision = snapshot.routes().route(view, proxy.random());
@@ -155,6 +168,14 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         if (cluster == null) {
             flags.add(ResponseFlag.NC);
             respondLocal(503, "no cluster " + decision.cluster(), false);
+            return;
+        }
+        corsOrigin = Cors.allowedOrigin(decision.cors(), request);
+        if (corsOrigin != null && Cors.isPreflight(request)) {
+            timeline.add(System.nanoTime(), "CORS preflight from " + corsOrigin + " answered by the proxy");
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            Cors.preflightHeaders(decision.cors(), corsOrigin, res.headers());
+            write(res);
             return;
         }
         FaultPolicy fault = decision.fault();
@@ -357,8 +378,11 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         endAttempt();
         finishClientSpan(0, flag.name());
         timeline.add(System.nanoTime(), "attempt " + attempts + " failed: " + why);
-        if (flag != ResponseFlag.UO) {
-            proxy.outlier(cluster, endpoint, 503, true);
+        if (flag == ResponseFlag.UO) {
+            proxy.telemetry().metrics().proxyCounters().pendingOverflow(proxy.identity().proxy(), cluster.config().name());
+        } else {
+            // Envoy maps a local-origin timeout to 504 and a connect failure or reset to 503
+            proxy.outlier(cluster, endpoint, flag == ResponseFlag.UT ? 504 : 503, true);
         }
         boolean retriable = flag == ResponseFlag.UF ? retryOn("connect-failure") || retryOn("5xx") || retryOn("gateway-error") || retryOn("reset")
                 : flag == ResponseFlag.UC ? retryOn("reset") || retryOn("5xx")
@@ -434,6 +458,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         long backoff = (long) (proxy.random().nextDouble() * cap);
         timeline.add(System.nanoTime(), "retry " + k + " of " + retry.attempts() + " because " + why + ", back-off " + backoff / 1_000_000 + "ms");
         cluster.activeRetries.incrementAndGet();
+        proxy.telemetry().metrics().proxyCounters().retry(proxy.identity().proxy(), cluster.config().name());
         down.executor().schedule(() -> {
             cluster.activeRetries.decrementAndGet();
             if (!finished) {
@@ -460,6 +485,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         endAttempt();
         finishClientSpan(0, ResponseFlag.UT.name());
         flags.add(ResponseFlag.UT);
+        proxy.telemetry().metrics().proxyCounters().timeout(proxy.identity().proxy(), decision.cluster());
         timeline.add(System.nanoTime(), "route timeout after " + (decision.timeout() == null ? "?" : decision.timeout().toMillis()) + "ms");
         respondLocal(504, "upstream request timeout", true);
     }
@@ -510,6 +536,9 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         if (flags.contains(ResponseFlag.UO)) {
             res.headers().set("x-envoy-overloaded", "true");
         }
+        if (flags.contains(ResponseFlag.RL)) {
+            res.headers().set("x-local-rate-limit", "true");
+        }
         if (upstreamFailure && decision != null && decision.outcome() == RoutingDecision.Outcome.ROUTE) {
             applyOps(res.headers(), decision.responseHeaders());
         }
@@ -539,6 +568,9 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         HttpHeaders h = res.headers();
         h.set(HttpHeaderNames.SERVER, "istio-envoy");
+        if (corsOrigin != null) {
+            Cors.responseHeaders(decision.cors(), corsOrigin, h);
+        }
         if (mode == ListenerMode.OUTBOUND) {
             h.set(FLAGS_HEADER, flags.isEmpty() ? "" : ResponseFlag.format(flags));
         } else {

@@ -10,6 +10,7 @@ public final class Telemetry implements RequestSink {
     private final EdgeStats edges = new EdgeStats();
     private final EdgeStats workloads = new EdgeStats("destination", true);
     private final AccessLog accessLog = new AccessLog(1000);
+    private final EventLog events = new EventLog(java.time.Clock.systemUTC(), 5000);
 
     @Override
     public void record(RequestRecord r) {
@@ -40,6 +41,11 @@ public final class Telemetry implements RequestSink {
 
     public dev.loopmesh.telemetry.tracing.Tracer tracer() {
         return tracer;
+    }
+
+    /** The mesh's timeline: config, chaos and outlier events. */
+    public EventLog events() {
+        return events;
     }
 
     public AccessLog accessLog() {
