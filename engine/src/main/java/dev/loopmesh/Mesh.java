@@ -59,6 +59,8 @@ public final class Mesh implements AutoCloseable {
     private Workloads workloads;
     private LoadGenerator load;
     private dev.loopmesh.admin.AdminServer admin;
+    private dev.loopmesh.chaos.LinkFaultTable links;
+    private dev.loopmesh.chaos.ChaosEngine chaos;
     private ScheduledFuture<?> ticker;
     private volatile boolean closed;
 
@@ -82,7 +84,7 @@ public final class Mesh implements AutoCloseable {
      * @throws MeshStartException when an address cannot be bound
      */
     public static Mesh start(Topology topology, MeshOptions options) {
-        return start(topology, options, new dev.loopmesh.controlplane.istio.IstioTranslator());
+        return start(topology, options, new dev.loopmesh.controlplane.MeshTranslator());
     }
 
     /** Starts with another control-plane translation (tests of the data plane use a simpler one). */
@@ -122,6 +124,12 @@ public final class Mesh implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new TopologyException(problems);
         }
+        controlPlane.setListener(e -> telemetry.events().add("config", e.type().name(), e.resource(), e.detail(), e.proxies(),
+                e.version()));
+        var chaosDocs = dev.loopmesh.chaos.ChaosBinder.bind(topology.resources(), dev.loopmesh.controlplane.MeshTranslator.names(registry));
+        if (chaosDocs.hasErrors()) {
+            throw new TopologyException(chaosDocs.problems());
+        }
         Map<String, ProxySnapshot> snapshots = controlPlane.initialSnapshots(topology.resources());
         for (dev.loopmesh.topology.WorkloadSpec w : topology.mesh().workloads()) {
             telemetry.metrics().workloads().register(w.name(), w.service(), w.version());
@@ -152,11 +160,23 @@ public final class Mesh implements AutoCloseable {
             bind(p, List.of(new Proxy.Listener(pod.address(), pod.inboundPort(), inbound()),
                     new Proxy.Listener(pod.address(), pod.outboundPort(), outbound())));
         }
+        links = new dev.loopmesh.chaos.LinkFaultTable(options.timeScale());
+        for (Proxy p : proxies.values()) {
+            p.links(links);
+        }
         ProxyIdentity gw = new ProxyIdentity(Registry.GATEWAY, Registry.GATEWAY, Registry.GATEWAY_NAMESPACE,
                 "istio-ingressgateway", "", "", "127.0.0.1");
         Proxy gateway = Proxy.gateway(gw, loops, telemetry, options.timeScale(), seed, snapshots.get(Registry.GATEWAY));
         proxies.put(Registry.GATEWAY, gateway);
+        gateway.links(links);
         ingress = bind(gateway, List.of(new Proxy.Listener("127.0.0.1", options.ingressPort(), gatewayMode()))).get(0);
+        chaos = new dev.loopmesh.chaos.ChaosEngine(new MeshPods(this), links,
+                dev.loopmesh.chaos.ChaosScheduler.of(loops.group()), options.timeScale(), Clock.systemUTC(),
+                e -> telemetry.events().add("chaos", e.type().name(), e.id(), e.description()
+                        + (e.detail().isEmpty() ? "" : ": " + e.detail()), List.of(), 0));
+        for (var spec : chaosDocs.specs()) {
+            chaos.apply(spec);
+        }
         controlPlane.setPusher((proxy, snapshot) -> {
             Proxy p = proxies.get(proxy);
             if (p == null) {
@@ -213,6 +233,16 @@ public final class Mesh implements AutoCloseable {
         };
     }
 
+    /** Infrastructure faults: kill, pause or cut pods and links (what no policy can express). */
+    public dev.loopmesh.chaos.ChaosEngine chaos() {
+        return chaos;
+    }
+
+    /** The mesh's timeline: config pushes and rejections, chaos, ejections. */
+    public dev.loopmesh.telemetry.EventLog events() {
+        return telemetry.events();
+    }
+
     /** The emulated apps, one server per pod. */
     public Workloads workloads() {
         return workloads;
@@ -238,7 +268,7 @@ public final class Mesh implements AutoCloseable {
     private List<InetSocketAddress> bind(Proxy p, List<Proxy.Listener> listeners) {
         try {
             return p.listen(listeners);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
             p.close();
             Proxy.Listener l = listeners.get(0);
             if (perPodAddresses && !l.host().equals("127.0.0.1")) {
@@ -335,6 +365,9 @@ public final class Mesh implements AutoCloseable {
             } catch (Exception ignored) {
                 // closing the rest matters more
             }
+        }
+        if (chaos != null) {
+            chaos.close();
         }
         if (load != null) {
             load.close();

@@ -50,6 +50,9 @@ public final class AdminApi implements AdminServer.Handler {
                     .map(spans -> json(200, TraceJson.trace(id, spans)))
                     .orElseGet(() -> AdminServer.Reply.text(404, "no trace " + id + " (expected an id from GET /api/traces)\n"));
         }
+        if (path.startsWith("/api/chaos")) {
+            return chaos(method, path, body);
+        }
         switch (method + " " + path) {
             case "GET /healthz":
             case "GET /ready":
@@ -67,7 +70,7 @@ public final class AdminApi implements AdminServer.Handler {
             case "GET /api/workloads":
                 return json(200, Map.of("workloads", edges(mesh.telemetry().workloads().snapshot(intParam(uri, "window", 10)))));
             case "GET /api/events":
-                return json(200, mesh.controlPlane().events(intParam(uri, "after", 0)));
+                return json(200, mesh.events().after(intParam(uri, "after", 0)));
             case "GET /api/config_dump":
                 return configDump(param(uri, "proxy"));
             case "GET /api/accesslog":
@@ -79,8 +82,51 @@ public final class AdminApi implements AdminServer.Handler {
             default:
                 return AdminServer.Reply.text(404, "no such endpoint: " + method + " " + path
                         + " (expected one of: GET /healthz, /stats/prometheus, /api/topology, /api/traces, /api/traces/{id}, /api/traces/export?format=zipkin|otlp, /api/edges, /api/workloads, /api/events, /api/config_dump?proxy=POD, "
-                        + "/api/accesslog?proxy=POD; POST /api/apply, /api/delete)\n");
+                        + "/api/accesslog?proxy=POD, /api/chaos; POST /api/apply, /api/delete, /api/chaos; DELETE /api/chaos/{id})\n");
         }
+    }
+
+    private AdminServer.Reply chaos(String method, String path, String body) {
+        var engine = mesh.chaos();
+        if (method.equals("GET") && path.equals("/api/chaos")) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (var s : engine.active()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", s.id());
+                m.put("description", s.description());
+                m.put("state", s.state().name());
+                m.put("appliedAt", String.valueOf(s.appliedAt()));
+                m.put("startedAt", String.valueOf(s.startedAt()));
+                out.add(m);
+            }
+            return json(200, out);
+        }
+        if (method.equals("GET") && path.equals("/api/chaos/events")) {
+            return json(200, engine.events(0));
+        }
+        if (method.equals("POST") && path.equals("/api/chaos")) {
+            var parsed = dev.loopmesh.chaos.ChaosBinder.parse(body, dev.loopmesh.controlplane.MeshTranslator.names(mesh.registry()));
+            if (parsed.hasErrors()) {
+                return json(400, Map.of("problems", parsed.problems().stream().map(Object::toString).toList()));
+            }
+            List<Map<String, Object>> applied = new ArrayList<>();
+            for (var spec : parsed.specs()) {
+                try {
+                    String id = engine.apply(spec);
+                    applied.add(Map.of("id", id, "description", spec.toString()));
+                } catch (IllegalArgumentException e) {
+                    return json(409, Map.of("error", e.getMessage(), "applied", applied));
+                }
+            }
+            return json(201, Map.of("applied", applied));
+        }
+        if (method.equals("DELETE") && path.startsWith("/api/chaos/")) {
+            String id = path.substring("/api/chaos/".length());
+            return engine.remove(id) ? AdminServer.Reply.text(200, "removed " + id + "\n")
+                    : AdminServer.Reply.text(404, "no chaos " + id + " (expected an id from GET /api/chaos)\n");
+        }
+        return AdminServer.Reply.text(405, method + " " + path + " (expected: GET /api/chaos, GET /api/chaos/events, "
+                + "POST /api/chaos with a Chaos spec, DELETE /api/chaos/{id})\n");
     }
 
     private AdminServer.Reply exportTraces(String format) {

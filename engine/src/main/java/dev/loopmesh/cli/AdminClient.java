@@ -26,6 +26,10 @@ final class AdminClient {
                 .POST(HttpRequest.BodyPublishers.ofString(yaml)));
     }
 
+    HttpResponse<String> delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
     private URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }

@@ -3,7 +3,7 @@ package dev.loopmesh.cli;
 import dev.loopmesh.MeshStartException;
 import dev.loopmesh.controlplane.Registry;
 import dev.loopmesh.controlplane.RegistryPlanner;
-import dev.loopmesh.controlplane.istio.IstioTranslator;
+import dev.loopmesh.controlplane.MeshTranslator;
 import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.Topology;
 import dev.loopmesh.topology.TopologyLoader;
@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
                 "With no command: opens the desktop app on FILE… (the built-in Bookinfo mesh when none).",
                 "Every command takes --debug to print the stack trace of an error."},
         subcommands = {RunCommand.class, ApplyCommand.class,
-                ApplyCommand.Delete.class, DescribeCommand.class, GetCommand.class, CommandLine.HelpCommand.class})
+                ApplyCommand.Delete.class, DescribeCommand.class, GetCommand.class, ChaosCommand.class, CommandLine.HelpCommand.class})
 public final class LoopmeshCli implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FINDINGS = 1;
@@ -95,7 +95,7 @@ public final class LoopmeshCli implements Callable<Integer> {
 
     /** What the control plane would say of the topology's resources: `istioctl analyze` for `validate`. */
     static List<Problem> checkResources(Topology topology) {
-        IstioTranslator translator = new IstioTranslator();
+        MeshTranslator translator = new MeshTranslator();
         Registry registry = RegistryPlanner.perPodAddresses(topology.mesh(), 1);
         List<Problem> out = new ArrayList<>();
         for (MeshResource r : topology.resources()) {

@@ -30,6 +30,8 @@ final class ClusterRuntime {
     final AtomicInteger pendingRequests = new AtomicInteger();
     final AtomicInteger activeRequests = new AtomicInteger();
     final AtomicInteger activeRetries = new AtomicInteger();
+    /** Requests waiting for a connection (Envoy's pending queue), oldest first, across loops. */
+    final java.util.concurrent.ConcurrentLinkedDeque<UpstreamPool.Waiter> waiters = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final Map<String, AtomicInteger> endpointActive = new ConcurrentHashMap<>();
     private final AtomicInteger roundRobin = new AtomicInteger();
 

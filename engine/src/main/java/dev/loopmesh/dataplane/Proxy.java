@@ -74,6 +74,9 @@ public final class Proxy implements AutoCloseable {
     private final Map<String, ClusterRuntime> passthrough = new ConcurrentHashMap<>();
     private final RoutingDecision inboundDecision;
     private final List<Channel> listening = new ArrayList<>();
+    private final Map<ListenerMode, Listener> listenerSpecs = new ConcurrentHashMap<>();
+    private final Map<ListenerMode, Channel> listenerChannels = new ConcurrentHashMap<>();
+    private volatile dev.loopmesh.chaos.LinkFaultTable links;
     private final java.util.Set<ProxyExchange> inFlight = ConcurrentHashMap.newKeySet();
     /** Accepted downstream connections, closed with the proxy so that no request starts after it. */
     private final java.util.Set<Channel> accepted = ConcurrentHashMap.newKeySet();
@@ -121,6 +124,21 @@ public final class Proxy implements AutoCloseable {
     public List<InetSocketAddress> listen(List<Listener> listeners) {
         List<InetSocketAddress> bound = new ArrayList<>();
         for (Listener l : listeners) {
+            Channel ch = bind(l);
+            bound.add((InetSocketAddress) ch.localAddress());
+        }
+        if (sweeper == null) {
+            // Envoy sweeps ejected hosts back at each outlier-detection interval; 100 ms is finer than any of them
+            sweeper = loops.group().next().scheduleAtFixedRate(() -> {
+                long now = System.nanoTime();
+                clusters.values().forEach(c -> c.sweep(now));
+            }, 100, 100, TimeUnit.MILLISECONDS);
+        }
+        return bound;
+    }
+
+    private Channel bind(Listener l) {
+        {
             ServerBootstrap b = new ServerBootstrap()
                     .group(loops.group())
                     .channel(loops.serverChannel())
@@ -144,16 +162,43 @@ public final class Proxy implements AutoCloseable {
                     });
             Channel ch = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
             listening.add(ch);
-            bound.add((InetSocketAddress) ch.localAddress());
+            listenerSpecs.put(l.mode(), l);
+            listenerChannels.put(l.mode(), ch);
+            return ch;
         }
-        if (sweeper == null) {
-            // Envoy sweeps ejected hosts back at each outlier-detection interval; 100 ms is finer than any of them
-            sweeper = loops.group().next().scheduleAtFixedRate(() -> {
-                long now = System.nanoTime();
-                clusters.values().forEach(c -> c.sweep(now));
-            }, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Chaos: closes the inbound listener so that new connections are refused (ECONNREFUSED), or opens it
+     * again on the same address.
+     */
+    public synchronized void refuseInbound(boolean refuse) {
+        Listener l = listenerSpecs.get(ListenerMode.INBOUND);
+        if (l == null) {
+            throw new IllegalArgumentException(identity.proxy() + " has no inbound listener");
         }
-        return bound;
+        Channel ch = listenerChannels.get(ListenerMode.INBOUND);
+        if (refuse && ch != null && ch.isOpen()) {
+            ch.close().syncUninterruptibly();
+            listening.remove(ch);
+        } else if (!refuse && (ch == null || !ch.isOpen())) {
+            bind(l);
+        }
+    }
+
+    /** The chaos link faults this proxy applies to the hops it originates. */
+    public void links(dev.loopmesh.chaos.LinkFaultTable table) {
+        this.links = table;
+    }
+
+    /** The link fault from this proxy's workload to {@code e}, or {@link dev.loopmesh.chaos.LinkFault#NONE}. */
+    dev.loopmesh.chaos.LinkFault linkFault(Endpoint e) {
+        dev.loopmesh.chaos.LinkFaultTable t = links;
+        if (t == null || e.workload().isEmpty()) {
+            return dev.loopmesh.chaos.LinkFault.NONE;
+        }
+        return t.lookup(new dev.loopmesh.chaos.LinkPeer(identity.app(), identity.workload(), identity.proxy()),
+                new dev.loopmesh.chaos.LinkPeer(e.labels().getOrDefault("app", ""), e.workload(), e.pod()));
     }
 
     /** Applies a snapshot from the control plane: all of it, or nothing (NACK). */

@@ -7,6 +7,8 @@ import dev.loopmesh.policy.routing.Endpoint;
 import dev.loopmesh.policy.routing.HeaderOps;
 import dev.loopmesh.policy.routing.Mirror;
 import dev.loopmesh.policy.routing.RoutingDecision;
+import dev.loopmesh.chaos.Direction;
+import dev.loopmesh.chaos.LinkFault;
 import dev.loopmesh.telemetry.tracing.SpanRecord;
 import dev.loopmesh.telemetry.tracing.TraceContext;
 import dev.loopmesh.telemetry.tracing.Tracer;
@@ -73,6 +75,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private String sourceWorkload;
     private String sourceNamespace;
     private String corsOrigin;
+    private LinkFault link = LinkFault.NONE;
     private TraceContext serverSpan;
     private TraceContext parentSpan;
     private TraceContext clientSpan;
@@ -256,6 +259,59 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         cluster.activeRequests.incrementAndGet();
         cluster.active(endpoint).incrementAndGet();
         upstreamStartNanos = System.nanoTime();
+        link = mode == ListenerMode.INBOUND ? LinkFault.NONE : proxy.linkFault(endpoint);
+        if (!link.isNone() && applyLinkFaultBeforeSend()) {
+            return;
+        }
+        acquire();
+    }
+
+    /**
+     * Chaos on the link to the chosen endpoint, before anything is sent: a partition drops the packets
+     * (the connect attempt times out), a stall holds the request, latency and bandwidth delay it.
+     *
+     * @return true when the attempt continues later (or never), false to send now
+     */
+    private boolean applyLinkFaultBeforeSend() {
+        timeline.add(System.nanoTime(), "chaos on the link to " + endpoint.pod() + ": " + String.join(", ", link.chaosIds()));
+        if (link.blackhole()) {
+            long connectTimeout = cluster.config().connectionPool().connectTimeout().toNanos();
+            down.executor().schedule(() -> {
+                if (!finished && upstream == null) {
+                    attemptFailed(ResponseFlag.UF, "connect timeout: the link is partitioned (chaos)", 0);
+                }
+            }, connectTimeout, TimeUnit.NANOSECONDS);
+            return true;
+        }
+        if (link.stalled(Direction.REQUEST)) {
+            long close = link.stallCloseAfterNanos(Direction.REQUEST);
+            if (close >= 0) {
+                down.executor().schedule(() -> {
+                    if (!finished && upstream == null) {
+                        attemptFailed(ResponseFlag.UC, "connection closed by a stalled link (chaos)", 0);
+                    }
+                }, close, TimeUnit.NANOSECONDS);
+            }
+            return true;
+        }
+        long delay = link.delayNanos(Direction.REQUEST, proxy.random());
+        var pacer = link.pacer(Direction.REQUEST);
+        if (pacer != null) {
+            delay += pacer.reserve(request.content().readableBytes(), System.nanoTime());
+        }
+        if (delay > 0) {
+            int attempt = attempts;
+            down.executor().schedule(() -> {
+                if (!finished && attempts == attempt) {
+                    acquire();
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+            return true;
+        }
+        return false;
+    }
+
+    private void acquire() {
         acquiring = proxy.pool().acquire(down.channel().eventLoop(), endpoint, cluster);
         acquiring.addListener(f -> {
             acquiring = null;
@@ -303,8 +359,12 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         HttpUtil.setContentLength(out, out.content().readableBytes());
         ch.pipeline().get(UpstreamHandler.class).await(this);
+        boolean reset = !link.isNone() && link.resetNow(proxy.random());
         ch.writeAndFlush(out).addListener(w -> {
-            if (!w.isSuccess() && !finished && upstream == ch) {
+            if ((!w.isSuccess() || reset) && !finished && upstream == ch) {
+                if (reset) {
+                    timeline.add(System.nanoTime(), "connection reset by chaos after the request was sent");
+                }
                 ch.close();
             }
         });
@@ -321,6 +381,36 @@ final class ProxyExchange implements UpstreamHandler.Listener {
 
     @Override
     public void onResponse(FullHttpResponse response) {
+        if (!link.isNone() && !finished) {
+            long delay = link.delayNanos(Direction.RESPONSE, proxy.random());
+            var pacer = link.pacer(Direction.RESPONSE);
+            if (pacer != null) {
+                delay += pacer.reserve(response.content().readableBytes(), System.nanoTime());
+            }
+            if (link.stalled(Direction.RESPONSE)) {
+                Channel ch = upstream;
+                upstream = null;
+                response.release();
+                if (ch != null) {
+                    ch.close();
+                }
+                long close = link.stallCloseAfterNanos(Direction.RESPONSE);
+                if (close >= 0) {
+                    down.executor().schedule(() -> {
+                        if (!finished) {
+                            attemptFailed(ResponseFlag.UC, "connection closed by a stalled link (chaos)", 0);
+                        }
+                    }, close, TimeUnit.NANOSECONDS);
+                }
+                return;
+            }
+            if (delay > 0) {
+                // the response is held once; when it comes back it passes as on a healthy link
+                link = LinkFault.NONE;
+                down.executor().schedule(() -> onResponse(response), delay, TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
         Channel ch = upstream;
         upstream = null;
         upstreamNanos = System.nanoTime() - upstreamStartNanos;

@@ -73,14 +73,14 @@ final class UpstreamPool {
         pools.clear();
     }
 
-    private final class HostPool {
+    /** A request waiting for a connection of its cluster (Envoy's pending queue), on its own pool's loop. */
+    record Waiter(Promise<Channel> promise, HostPool pool) {
+    }
+
+    final class HostPool {
         private final EventLoop loop;
         private final Endpoint endpoint;
         private final ArrayDeque<Channel> idle = new ArrayDeque<>();
-        private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-
-        private record Waiter(Promise<Channel> promise, ClusterRuntime cluster) {
-        }
 
         HostPool(EventLoop loop, Endpoint endpoint) {
             this.loop = loop;
@@ -102,10 +102,10 @@ final class UpstreamPool {
             }
             cluster.connections.decrementAndGet();
             if (cluster.pendingRequests.incrementAndGet() <= limits.http1MaxPendingRequests()) {
-                waiters.addLast(new Waiter(promise, cluster));
+                Waiter w = new Waiter(promise, this);
+                cluster.waiters.addLast(w);
                 promise.addListener(f -> {
-                    if (f.isCancelled()) {
-                        waiters.removeIf(w -> w.promise == promise);
+                    if (f.isCancelled() && cluster.waiters.remove(w)) {
                         cluster.pendingRequests.decrementAndGet();
                     }
                 });
@@ -123,28 +123,16 @@ final class UpstreamPool {
                 ch.close();
                 return;
             }
-            Waiter w;
-            while ((w = waiters.pollFirst()) != null) {
-                w.cluster.pendingRequests.decrementAndGet();
-                if (w.promise.trySuccess(ch)) {
-                    return;
+            // a request of this pool waiting for a connection takes this one as it is
+            for (Waiter w : cluster.waiters) {
+                if (w.pool == this && cluster.waiters.remove(w)) {
+                    cluster.pendingRequests.decrementAndGet();
+                    if (w.promise.trySuccess(ch)) {
+                        return;
+                    }
                 }
             }
             idle.addLast(ch);
-        }
-
-        private void serveWaiterWithNewConnection(ClusterRuntime cluster) {
-            Waiter w = waiters.pollFirst();
-            if (w == null) {
-                return;
-            }
-            w.cluster.pendingRequests.decrementAndGet();
-            if (w.promise.isDone()) {
-                serveWaiterWithNewConnection(cluster);
-                return;
-            }
-            cluster.connections.incrementAndGet();
-            connect(w.promise, cluster);
         }
 
         private void connect(Promise<Channel> promise, ClusterRuntime cluster) {
@@ -177,18 +165,16 @@ final class UpstreamPool {
                 if (done.isSuccess()) {
                     Channel ch = f.channel();
                     ch.closeFuture().addListener(c -> {
-                        cluster.connections.decrementAndGet();
                         idle.remove(ch);
-                        serveWaiterWithNewConnection(cluster);
+                        connectionGone(cluster);
                     });
                     if (!promise.trySuccess(ch)) {
                         release(ch, cluster);
                     }
                 } else {
-                    cluster.connections.decrementAndGet();
                     promise.tryFailure(new PoolException(ResponseFlag.UF, "upstream connect error or disconnect/reset before headers. "
                             + "reset reason: connection failure (" + describe(done.cause()) + ")", done.cause()));
-                    serveWaiterWithNewConnection(cluster);
+                    connectionGone(cluster);
                 }
             });
         }
@@ -203,6 +189,36 @@ final class UpstreamPool {
                 idle.clear();
                 copy.forEach(Channel::close);
             });
+        }
+    }
+
+    /**
+     * A connection of the cluster closed (or failed to open): its slot goes to the oldest waiting request,
+     * whichever loop and endpoint it waits on.
+     */
+    private static void connectionGone(ClusterRuntime cluster) {
+        cluster.connections.decrementAndGet();
+        Waiter w;
+        while ((w = cluster.waiters.pollFirst()) != null) {
+            cluster.pendingRequests.decrementAndGet();
+            if (w.promise.isDone()) {
+                continue;
+            }
+            Waiter next = w;
+            next.pool.loop.execute(() -> {
+                if (next.promise.isDone()) {
+                    return;
+                }
+                if (cluster.connections.incrementAndGet() <= cluster.config().connectionPool().maxConnections()) {
+                    next.pool.connect(next.promise, cluster);
+                } else {
+                    // the slot was taken meanwhile: wait again, first in line
+                    cluster.connections.decrementAndGet();
+                    cluster.pendingRequests.incrementAndGet();
+                    cluster.waiters.addFirst(next);
+                }
+            });
+            return;
         }
     }
 

@@ -89,7 +89,7 @@ class IstioRoutingMeshTest {
 
     @Test
     void applyingAllOfV3UnderLoadTakesEffectAtOnceWithNoFailedRequest() {
-        f = MeshFixture.start(MeshFixture.bookinfoYaml().replace("rate: 10/s", "rate: 50/s") + "\n---\n" + SUBSETS,
+        f = MeshFixture.start(MeshFixture.bookinfoYaml().replace("rate: 10/s", "rate: 25/s") + "\n---\n" + SUBSETS,
                 dev.loopmesh.MeshOptions.forTests().withTraffic(true));
         await().atMost(Duration.ofSeconds(30)).until(() -> completed() >= 50);
         ApplyResult r = f.apply("""

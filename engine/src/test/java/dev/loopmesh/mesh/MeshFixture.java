@@ -54,7 +54,7 @@ final class MeshFixture implements AutoCloseable {
 
     HttpResponse<String> get(String path, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mesh.ingressAddress().getPort() + path))
-                .timeout(Duration.ofSeconds(20));
+                .timeout(Duration.ofSeconds(60));
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -72,6 +72,22 @@ final class MeshFixture implements AutoCloseable {
     JsonNode tree(String path, String... headers) {
         HttpResponse<String> r = get(path, headers);
         return JSON.readTree(r.body());
+    }
+
+    /** The first call node (depth first) to {@code service}, or null. */
+    static JsonNode call(JsonNode tree, String service) {
+        if (tree.has("calls")) {
+            for (JsonNode c : tree.get("calls")) {
+                if (c.path("service").asText().equals(service)) {
+                    return c;
+                }
+                JsonNode deeper = call(c, service);
+                if (deeper != null) {
+                    return deeper;
+                }
+            }
+        }
+        return null;
     }
 
     /** Every {@code service-version} the call tree visited, depth first. */

@@ -1,0 +1,266 @@
+package dev.loopmesh.mesh;
+
+import dev.loopmesh.MeshOptions;
+import dev.loopmesh.internal.TimeScale;
+import dev.loopmesh.telemetry.MeshEvent;
+import dev.loopmesh.telemetry.RequestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Istio's resilience and fault-injection tasks on Bookinfo, reproduced over real sockets. */
+class ResilienceMeshTest {
+    static final String JASON_TO_V2 = IstioRoutingMeshTest.JASON;
+    private MeshFixture f;
+
+    @AfterEach
+    void stop() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    private static String ratingsFault(String fault) {
+        return """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: ratings}
+                spec:
+                  hosts: [ratings]
+                  http:
+                  - match: [{headers: {end-user: {exact: jason}}}]
+                    fault:
+                """ + fault.indent(6) + """
+                    route: [{destination: {host: ratings}}]
+                  - route: [{destination: {host: ratings}}]
+                """;
+    }
+
+    @Test
+    void aSevenSecondDelayOnRatingsForJasonTimesOutProductpageTwiceAtThreeSecondsInScaledTime() {
+        // Istio fault-injection task: "productpage ... timeout 3s with 1 retry, for 6s in total"; --time-scale 0.1
+        f = MeshFixture.start(MeshFixture.bookinfoYaml() + "\n---\n" + JASON_TO_V2
+                        + ratingsFault("delay: {fixedDelay: 7s, percentage: {value: 100}}"),
+                MeshOptions.forTests().withTimeScale(new TimeScale(0.1)));
+        // warm the path first: at a time scale of 0.1 every real millisecond of a cold JVM reads as ten
+        for (int i = 0; i < 5; i++) {
+            f.tree("/productpage");
+        }
+        long t0 = System.nanoTime();
+        JsonNode tree = f.tree("/productpage", "end-user", "jason");
+        long realMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(tree.get("status").asInt()).isEqualTo(200);
+        JsonNode reviews = MeshFixture.call(tree, "reviews");
+        assertThat(reviews.get("error").asText()).contains("app timeout after 3000ms").contains("attempt 2 of 2");
+        // reported in configured time: two 3 s app timeouts
+        assertThat(tree.get("durationMs").asDouble()).isBetween(6000.0, 10000.0);
+        assertThat(realMs).isLessThan(3000);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(f.mesh.telemetry().accessLog().last("reviews-v2-0", 10))
+                .filteredOn(r -> r.reporter().equals("source"))
+                .extracting(RequestRecord::responseFlags).contains("DI"));
+        // anonymous users are not delayed
+        assertThat(MeshFixture.call(f.tree("/productpage"), "reviews").get("error").asText()).isEmpty();
+    }
+
+    @Test
+    void anAbortOnRatingsForJasonFailsJasonAtOnceAndNoOneElse() {
+        f = MeshFixture.bookinfo(JASON_TO_V2 + ratingsFault("abort: {httpStatus: 500, percentage: {value: 100}}"));
+        JsonNode jason = f.tree("/productpage", "end-user", "jason");
+        JsonNode ratings = MeshFixture.call(jason, "ratings");
+        assertThat(ratings.get("status").asInt()).isEqualTo(500);
+        assertThat(ratings.get("responseFlags").asText()).isEqualTo("FI");
+        assertThat(ratings.get("durationMs").asDouble()).isLessThan(1000);
+        JsonNode others = f.tree("/productpage");
+        assertThat(MeshFixture.visited(others)).contains("reviews-v1").doesNotContain("ratings-v1");
+    }
+
+    @Test
+    void aHalfSecondReviewsTimeoutWithRatingsDelayedTwoSecondsAnswersInAboutOneSecond() {
+        // Istio request-timeouts task: reviews timeout 0.5s, ratings delayed 2s → productpage answers in about 1s
+        f = MeshFixture.bookinfo(IstioRoutingMeshTest.SUBSETS + """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route: [{destination: {host: reviews, subset: v2}}]
+                    timeout: 0.5s
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: ratings}
+                spec:
+                  hosts: [ratings]
+                  http:
+                  - fault: {delay: {fixedDelay: 2s, percentage: {value: 100}}}
+                    route: [{destination: {host: ratings}}]
+                """);
+        JsonNode tree = f.tree("/productpage");
+        JsonNode reviews = MeshFixture.call(tree, "reviews");
+        assertThat(reviews.get("status").asInt()).isEqualTo(504);
+        assertThat(reviews.get("responseFlags").asText()).isEqualTo("UT");
+        // two app attempts of 0.5 s each
+        assertThat(tree.get("durationMs").asDouble()).isBetween(1000.0, 2500.0);
+    }
+
+    @Test
+    void connectionLimitsOverflowAs503UOWithTheOverloadedHeader() {
+        // Istio circuit-breaking task: maxConnections 1, http1MaxPendingRequests 1, maxRequestsPerConnection 1
+        f = MeshFixture.bookinfo("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: productpage}
+                spec:
+                  host: productpage
+                  trafficPolicy:
+                    connectionPool:
+                      tcp: {maxConnections: 1}
+                      http: {http1MaxPendingRequests: 1, maxRequestsPerConnection: 1}
+                """);
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                batch.add(CompletableFuture.supplyAsync(() -> f.get("/productpage")));
+            }
+            batch.forEach(CompletableFuture::join);
+            all.addAll(batch);
+        }
+        List<HttpResponse<String>> responses = all.stream().map(CompletableFuture::join).toList();
+        assertThat(responses).extracting(HttpResponse::statusCode).contains(200, 503);
+        assertThat(responses).filteredOn(r -> r.statusCode() == 503)
+                .allSatisfy(r -> assertThat(r.headers().firstValue("x-envoy-overloaded")).hasValue("true"));
+        assertThat(f.mesh.telemetry().accessLog().last("istio-ingressgateway", 100))
+                .extracting(RequestRecord::responseFlags).contains("UO");
+        assertThat(f.mesh.telemetry().metrics().scrape()).contains("envoy_cluster_upstream_rq_pending_overflow_total");
+    }
+
+    @Test
+    void anEndpointAnswering5xxIsEjectedAndComesBackAfterTheEjectionTime() {
+        // Envoy outlier detection: consecutive 5xx ejects; the host returns after baseEjectionTime at an interval sweep
+        f = MeshFixture.start("""
+                apiVersion: loopmesh.dev/v1
+                kind: Mesh
+                metadata: {name: outlier}
+                spec:
+                  services:
+                  - name: web
+                    port: 8000
+                    workloads:
+                    - {version: v1, behavior: {errorRate: 1.0, errorStatus: 503}}
+                    - {version: v2}
+                  ingress: {routes: [{prefix: /, service: web}]}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: web}
+                spec:
+                  host: web
+                  trafficPolicy:
+                    loadBalancer: {simple: ROUND_ROBIN}
+                    outlierDetection: {consecutive5xxErrors: 2, interval: 1s, baseEjectionTime: 2s, maxEjectionPercent: 100}
+                """);
+        for (int i = 0; i < 6; i++) {
+            f.get("/");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(f.mesh.events().after(0))
+                .filteredOn(e -> e.kind().equals("outlier")).extracting(MeshEvent::type).contains("EJECTED"));
+        // while web-v1-0 is ejected every request goes to v2
+        for (int i = 0; i < 10; i++) {
+            assertThat(f.get("/").body()).contains("\"version\":\"v2\"");
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(f.mesh.events().after(0))
+                .filteredOn(e -> e.kind().equals("outlier")).extracting(MeshEvent::type).contains("EJECTED", "RETURNED"));
+    }
+
+    @Test
+    void mirroringToV2SendsItEveryRequestWhileClientsOnlySeeV1() {
+        // Istio mirroring task: "the mirrored traffic is fire and forget"; Host gets -shadow
+        f = MeshFixture.bookinfo(IstioRoutingMeshTest.SUBSETS + """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route: [{destination: {host: reviews, subset: v1}, weight: 100}]
+                    mirror: {host: reviews, subset: v2}
+                    mirrorPercentage: {value: 100.0}
+                """);
+        for (int i = 0; i < 20; i++) {
+            assertThat(MeshFixture.versionOf(f.tree("/productpage"), "reviews")).isEqualTo("v1");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(f.mesh.telemetry().accessLog().last("reviews-v2-0", 100)
+                .stream().filter(r -> r.reporter().equals("destination"))).hasSize(20)
+                .allSatisfy(r -> assertThat(r.authority()).isEqualTo("reviews-shadow:9080")));
+    }
+
+    @Test
+    void aFourPerMinuteRateLimitRefusesTheFifthRequestWith429RL() {
+        f = MeshFixture.bookinfo("""
+                apiVersion: loopmesh.dev/v1
+                kind: LocalRateLimit
+                metadata: {name: productpage}
+                spec:
+                  selector: {matchLabels: {app: productpage}}
+                  tokenBucket: {maxTokens: 4, tokensPerFill: 4, fillInterval: 1m}
+                """);
+        for (int i = 0; i < 4; i++) {
+            assertThat(f.get("/productpage").statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> fifth = f.get("/productpage");
+        assertThat(fifth.statusCode()).isEqualTo(429);
+        assertThat(fifth.headers().firstValue("x-local-rate-limit")).hasValue("true");
+        assertThat(f.mesh.telemetry().accessLog().last("productpage-v1-0", 10))
+                .extracting(RequestRecord::responseFlags).containsOnlyOnce("RL");
+    }
+
+    @Test
+    void aKilledPodIsRefusedAndComesBackWhenTheChaosIsRemoved() {
+        f = MeshFixture.bookinfo(JASON_TO_V2);
+        String id = f.mesh.chaos().apply(dev.loopmesh.chaos.ChaosBinder.parse("kill: {pod: ratings-v1-0}",
+                dev.loopmesh.chaos.ChaosNames.ANY).specs().get(0));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(MeshFixture.call(f.tree("/productpage", "end-user", "jason"), "ratings").get("status").asInt()).isEqualTo(503));
+        f.mesh.chaos().remove(id);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(MeshFixture.call(f.tree("/productpage", "end-user", "jason"), "ratings").get("status").asInt()).isEqualTo(200));
+        assertThat(f.mesh.events().after(0)).filteredOn(e -> e.kind().equals("chaos")).extracting(MeshEvent::type)
+                .contains("STARTED", "ENDED");
+    }
+
+    @Test
+    void aPartitionBetweenReviewsAndRatingsFailsTheCallWithUF() {
+        f = MeshFixture.start(MeshFixture.bookinfoYaml() + "\n---\n" + JASON_TO_V2 + """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: ratings}
+                spec:
+                  host: ratings
+                  trafficPolicy: {connectionPool: {tcp: {connectTimeout: 200ms}}}
+                ---
+                apiVersion: loopmesh.dev/v1
+                kind: Chaos
+                metadata: {name: cut}
+                spec:
+                  partition: {between: [reviews, ratings]}
+                """, MeshOptions.forTests());
+        JsonNode ratings = MeshFixture.call(f.tree("/productpage", "end-user", "jason"), "ratings");
+        assertThat(ratings.get("status").asInt()).isEqualTo(503);
+        assertThat(ratings.get("responseFlags").asText()).contains("UF");
+    }
+}
