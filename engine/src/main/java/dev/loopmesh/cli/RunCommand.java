@@ -4,6 +4,7 @@ import dev.loopmesh.Mesh;
 import dev.loopmesh.MeshOptions;
 import dev.loopmesh.admin.AdminServer;
 import dev.loopmesh.controlplane.PodInfo;
+import dev.loopmesh.controlplane.TopologyWatcher;
 import dev.loopmesh.internal.TimeScale;
 import dev.loopmesh.topology.Durations;
 import dev.loopmesh.topology.Problem;
@@ -57,6 +58,9 @@ public class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of every random choice, so a run can be repeated.")
     long seed;
 
+    @Option(names = "--no-watch", description = "Do not re-apply resources when a topology file is saved.")
+    boolean noWatch;
+
     @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", description = "How often to print the table (default: ${DEFAULT-VALUE}).")
     String interval;
 
@@ -77,6 +81,18 @@ public class RunCommand implements java.util.concurrent.Callable<Integer> {
         Mesh mesh = Mesh.start(topology, options);
         long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         printAddresses(out, mesh, startMillis);
+        TopologyWatcher watcher = null;
+        if (!noWatch && !files.isEmpty()) {
+            watcher = new TopologyWatcher(topology, () -> new TopologyLoader().load(files), mesh.controlPlane(), outcome -> {
+                if (outcome.loadFailed()) {
+                    mesh.events().add("config", "REJECTED", String.join(" ", files.stream().map(Path::toString).toList()),
+                            outcome.lines().size() > 1 ? outcome.lines().get(1).trim() : outcome.lines().get(0), List.of(), 0);
+                }
+                outcome.lines().forEach(l -> out.println("watch: " + l));
+                out.flush();
+            });
+            out.println("watching " + topology.files().size() + " file(s): saving one re-applies what changed");
+        }
 
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -109,6 +125,9 @@ public class RunCommand implements java.util.concurrent.Callable<Integer> {
                 out.println("report: " + report.toAbsolutePath());
             }
         } finally {
+            if (watcher != null) {
+                watcher.close();
+            }
             mesh.close();
             out.println("stopped; nothing is listening any more");
             out.flush();

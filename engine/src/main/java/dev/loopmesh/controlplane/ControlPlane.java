@@ -180,7 +180,7 @@ public final class ControlPlane {
     }
 
     private static boolean sameSpec(MeshResource a, MeshResource b) {
-        return a.spec().equals(b.spec()) && a.labels().equals(b.labels()) && a.annotations().equals(b.annotations());
+        return a.spec().plain().equals(b.spec().plain()) && a.labels().equals(b.labels()) && a.annotations().equals(b.annotations());
     }
 
     static String label(MeshResource r) {

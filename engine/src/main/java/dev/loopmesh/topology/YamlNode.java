@@ -19,6 +19,24 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Sequence, Yam
     /** A short name of the kind of value, for messages: "a string", "a list", "a map". */
     String describe();
 
+    /**
+     * The value without positions (maps, lists, strings and nulls), to compare what two documents say
+     * regardless of where they say it.
+     */
+    default Object plain() {
+        if (this instanceof Scalar) {
+            return ((Scalar) this).value();
+        }
+        if (this instanceof Sequence) {
+            List<Object> out = new java.util.ArrayList<>();
+            ((Sequence) this).items().forEach(i -> out.add(i.plain()));
+            return out;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        ((Mapping) this).entries().forEach((k, v) -> out.put(k, v.plain()));
+        return out;
+    }
+
     /** A scalar: a string, number, boolean or null as written; {@code value} is null for YAML null. */
     record Scalar(String value, boolean quoted, Position position, String path) implements YamlNode {
         public boolean isNull() {
