@@ -155,7 +155,7 @@ public final class Mesh implements AutoCloseable {
                     pod.address());
             Endpoint app = new Endpoint(pod.name(), pod.workload(), pod.appHost(), pod.appPort(), pod.labels(), false,
                     pod.serviceAccount(), pod.namespace());
-            Proxy p = Proxy.sidecar(id, loops, telemetry, options.timeScale(), seed++, app, pod.servicePort(), s);
+            Proxy p = Proxy.sidecar(id, loops, telemetry, options.timeScale(), seed++, app, pod.servicePort(), pod.protocol(), s);
             proxies.put(pod.name(), p);
             bind(p, List.of(new Proxy.Listener(pod.address(), pod.inboundPort(), inbound()),
                     new Proxy.Listener(pod.address(), pod.outboundPort(), outbound())));

@@ -33,6 +33,14 @@ final class ProtocolDetector extends ByteToMessageDecoder {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (mode == ListenerMode.INBOUND && proxy.inboundIsTcp()) {
+            // a tcp service: no HTTP at all, the bytes go to the app as they are
+            ctx.pipeline().replace(this, "tcp", new TcpRelay(proxy, proxy.inboundCluster().config().endpoints().get(0)));
+        }
+    }
+
+    @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         int n = Math.min(in.readableBytes(), PREFACE.readableBytes());
         if (!ByteBufUtil.equals(in, in.readerIndex(), PREFACE, 0, n)) {

@@ -82,7 +82,7 @@ public final class Proxy implements AutoCloseable {
     private final java.util.Set<Channel> accepted = ConcurrentHashMap.newKeySet();
 
     private Proxy(ProxyIdentity identity, EventLoops loops, Telemetry telemetry, TimeScale timeScale, long seed,
-                  Endpoint app, int servicePort) {
+                  Endpoint app, int servicePort, dev.loopmesh.topology.Protocol protocol) {
         this.identity = requireNonNull(identity, "identity");
         this.loops = loops;
         this.pool = new UpstreamPool(loops);
@@ -94,7 +94,7 @@ public final class Proxy implements AutoCloseable {
         if (app != null) {
             String name = ClusterConfig.name("inbound", servicePort, "", identity.workload());
             this.inbound = new ClusterRuntime(new ClusterConfig(name, identity.workload(), "", app.port(), List.of(app),
-                    new LbPolicy(LbPolicy.Kind.ROUND_ROBIN, null, null), null, null, "", ""));
+                    new LbPolicy(LbPolicy.Kind.ROUND_ROBIN, null, null), null, null, "", "", protocol));
             String fqdn = identity.app() + "." + identity.namespace() + ".svc.cluster.local";
             this.inboundDecision = new RoutingDecision(RoutingDecision.Outcome.ROUTE, "", -1, "inbound|" + servicePort + "||",
                     name, fqdn, "", app.port(), null, null, null, null, null, RetryPolicy.NONE, null,
@@ -108,14 +108,21 @@ public final class Proxy implements AutoCloseable {
     /** A sidecar in front of {@code app} (the pod's workload) with the given first snapshot. */
     public static Proxy sidecar(ProxyIdentity identity, EventLoops loops, Telemetry telemetry, TimeScale timeScale,
                                 long seed, Endpoint app, int servicePort, ProxySnapshot initial) {
-        Proxy p = new Proxy(identity, loops, telemetry, timeScale, seed, app, servicePort);
+        return sidecar(identity, loops, telemetry, timeScale, seed, app, servicePort, dev.loopmesh.topology.Protocol.HTTP, initial);
+    }
+
+    /** A sidecar in front of an app that speaks {@code protocol} (HTTP/2 and gRPC apps are reached over h2c). */
+    public static Proxy sidecar(ProxyIdentity identity, EventLoops loops, Telemetry telemetry, TimeScale timeScale,
+                                long seed, Endpoint app, int servicePort, dev.loopmesh.topology.Protocol protocol,
+                                ProxySnapshot initial) {
+        Proxy p = new Proxy(identity, loops, telemetry, timeScale, seed, app, servicePort, protocol);
         p.push(initial);
         return p;
     }
 
     public static Proxy gateway(ProxyIdentity identity, EventLoops loops, Telemetry telemetry, TimeScale timeScale,
                                 long seed, ProxySnapshot initial) {
-        Proxy p = new Proxy(identity, loops, telemetry, timeScale, seed, null, 0);
+        Proxy p = new Proxy(identity, loops, telemetry, timeScale, seed, null, 0, dev.loopmesh.topology.Protocol.HTTP);
         p.push(initial);
         return p;
     }
@@ -279,6 +286,21 @@ public final class Proxy implements AutoCloseable {
 
     private static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
+    }
+
+    dev.loopmesh.internal.EventLoops eventLoops() {
+        return loops;
+    }
+
+    boolean inboundIsTcp() {
+        return inbound != null && inbound.config().protocol() == dev.loopmesh.topology.Protocol.TCP;
+    }
+
+    /** Istio's TCP metrics for one downstream connection of a tcp service (destination reporter). */
+    dev.loopmesh.telemetry.metrics.TcpConnection tcpOpened(Channel down) {
+        return telemetry.metrics().tcpOpened(new dev.loopmesh.telemetry.metrics.TcpLabels("destination", "unknown", "unknown", "",
+                identity.workload(), identity.namespace(), "", identity.version(),
+                identity.app() + "." + identity.namespace() + ".svc.cluster.local", "-", false));
     }
 
     ClusterRuntime inboundCluster() {

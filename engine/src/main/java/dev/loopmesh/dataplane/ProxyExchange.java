@@ -426,7 +426,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         finishClientSpan(status, "");
         timeline.add(System.nanoTime(), "attempt " + attempts + " answered " + status);
         proxy.outlier(cluster, endpoint, status, false);
-        if (retriable(status, response.headers()) ) {
+        if (retriable(status, response.headers(), response.trailingHeaders())) {
             if (canRetry()) {
                 response.release();
                 scheduleRetry("status " + status);
@@ -500,7 +500,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         return retry.retryOn().contains(condition);
     }
 
-    private boolean retriable(int status, HttpHeaders headers) {
+    private boolean retriable(int status, HttpHeaders headers, HttpHeaders trailers) {
         if (retry.attempts() == 0) {
             return false;
         }
@@ -517,6 +517,9 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             return true;
         }
         String grpc = headers.get("grpc-status");
+        if (grpc == null && trailers != null) {
+            grpc = trailers.get("grpc-status");
+        }
         if (grpc != null) {
             switch (grpc.trim()) {
                 case "1": return retryOn("cancelled");
@@ -666,7 +669,13 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         } else {
             h.remove(FLAGS_HEADER);
         }
-        HttpUtil.setContentLength(res, res.content().readableBytes());
+        if (res.trailingHeaders().isEmpty()) {
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+        } else {
+            // trailers (gRPC's grpc-status) need chunked encoding on HTTP/1.1; HTTP/2 sends them as a HEADERS frame
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            HttpUtil.setTransferEncodingChunked(res, true);
+        }
         if (!keepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (request.protocolVersion() == HttpVersion.HTTP_1_0) {

@@ -11,6 +11,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
@@ -44,6 +49,7 @@ final class UpstreamPool {
 
     private final EventLoops loops;
     private final Map<Key, HostPool> pools = new ConcurrentHashMap<>();
+    private final Map<Key, H2Connection> h2 = new ConcurrentHashMap<>();
 
     private record Key(EventLoop loop, String hostPort) {
     }
@@ -52,14 +58,25 @@ final class UpstreamPool {
         this.loops = loops;
     }
 
-    /** Acquires a connection to {@code e} on {@code loop}; the future fails with a {@link PoolException}. */
+    /**
+     * Acquires a connection to {@code e} on {@code loop} — for an HTTP/2 cluster a new stream on the
+     * endpoint's shared connection; the future fails with a {@link PoolException}.
+     */
     Future<Channel> acquire(EventLoop loop, Endpoint e, ClusterRuntime cluster) {
+        if (cluster.config().http2()) {
+            return h2.computeIfAbsent(new Key(loop, e.hostPort()), k -> new H2Connection(loop, e)).openStream(cluster);
+        }
         HostPool p = pools.computeIfAbsent(new Key(loop, e.hostPort()), k -> new HostPool(loop, e));
         return p.acquire(cluster);
     }
 
     /** Gives a connection back after a complete exchange; {@code reusable} false closes it. */
     void release(Channel ch, Endpoint e, ClusterRuntime cluster, boolean reusable) {
+        if (ch instanceof Http2StreamChannel) {
+            // a stream is used once; its connection stays for the next
+            ch.close();
+            return;
+        }
         HostPool p = pools.get(new Key(ch.eventLoop(), e.hostPort()));
         if (p == null || !reusable || !ch.isActive()) {
             ch.close();
@@ -71,6 +88,8 @@ final class UpstreamPool {
     void closeAll() {
         pools.values().forEach(HostPool::closeIdle);
         pools.clear();
+        h2.values().forEach(H2Connection::close);
+        h2.clear();
     }
 
     /** A request waiting for a connection of its cluster (Envoy's pending queue), on its own pool's loop. */
@@ -189,6 +208,108 @@ final class UpstreamPool {
                 idle.clear();
                 copy.forEach(Channel::close);
             });
+        }
+    }
+
+    /**
+     * One HTTP/2 (h2c, prior knowledge) connection per loop and endpoint, carrying every request as a
+     * stream, as Envoy does for an HTTP/2 cluster. Envoy's http2MaxRequests bounds the streams in flight.
+     */
+    final class H2Connection {
+        private final EventLoop loop;
+        private final Endpoint endpoint;
+        private Future<Channel> parent;
+
+        H2Connection(EventLoop loop, Endpoint endpoint) {
+            this.loop = loop;
+            this.endpoint = endpoint;
+        }
+
+        Future<Channel> openStream(ClusterRuntime cluster) {
+            Promise<Channel> stream = loop.newPromise();
+            ConnectionPoolSettings limits = cluster.config().connectionPool();
+            if (cluster.activeRequests.get() > limits.http2MaxRequests()) {
+                return stream.setFailure(new PoolException(ResponseFlag.UO, "upstream overflow: http2MaxRequests "
+                        + limits.http2MaxRequests() + " in flight", null));
+            }
+            if (parent == null || (parent.isDone() && (!parent.isSuccess() || !((Channel) parent.getNow()).isActive()))) {
+                if (cluster.connections.incrementAndGet() > limits.maxConnections()) {
+                    cluster.connections.decrementAndGet();
+                    return stream.setFailure(new PoolException(ResponseFlag.UO, "upstream connection pool overflow (maxConnections "
+                            + limits.maxConnections() + ")", null));
+                }
+                parent = connect(cluster);
+            }
+            parent.addListener(f -> {
+                if (!f.isSuccess()) {
+                    stream.tryFailure(new PoolException(ResponseFlag.UF, "upstream connect error or disconnect/reset before headers. "
+                            + "reset reason: connection failure (" + describe(f.cause()) + ")", f.cause()));
+                    return;
+                }
+                new Http2StreamChannelBootstrap((Channel) f.getNow())
+                        .handler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                ch.pipeline()
+                                        .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(false))
+                                        .addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES))
+                                        .addLast("upstream", new UpstreamHandler());
+                            }
+                        })
+                        .open()
+                        .addListener(o -> {
+                            if (o.isSuccess()) {
+                                if (!stream.trySuccess((Channel) o.getNow())) {
+                                    ((Channel) o.getNow()).close();
+                                }
+                            } else {
+                                stream.tryFailure(new PoolException(ResponseFlag.UF, "cannot open an HTTP/2 stream: "
+                                        + describe(o.cause()), o.cause()));
+                            }
+                        });
+            });
+            return stream;
+        }
+
+        private Future<Channel> connect(ClusterRuntime cluster) {
+            Promise<Channel> p = loop.newPromise();
+            ConnectionPoolSettings limits = cluster.config().connectionPool();
+            ChannelFuture f = new Bootstrap()
+                    .group(loop)
+                    .channel(loops.socketChannel())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, limits.connectTimeout().toMillis()))
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline()
+                                    .addLast("h2", Http2FrameCodecBuilder.forClient().build())
+                                    .addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+                                        @Override
+                                        protected void initChannel(Channel push) {
+                                            push.close(); // the server may not push: refuse pushed streams
+                                        }
+                                    }));
+                        }
+                    })
+                    .connect(endpoint.address(), endpoint.port());
+            f.addListener(done -> {
+                if (done.isSuccess()) {
+                    f.channel().closeFuture().addListener(c -> cluster.connections.decrementAndGet());
+                    p.setSuccess(f.channel());
+                } else {
+                    cluster.connections.decrementAndGet();
+                    p.setFailure(done.cause());
+                }
+            });
+            return p;
+        }
+
+        void close() {
+            Future<Channel> p = parent;
+            if (p != null && p.isSuccess()) {
+                ((Channel) p.getNow()).close();
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import dev.loopmesh.controlplane.istio.DestinationRule.TrafficPolicy;
 import dev.loopmesh.policy.routing.ClusterConfig;
 import dev.loopmesh.policy.routing.Endpoint;
 import dev.loopmesh.policy.routing.LbPolicy;
+import dev.loopmesh.topology.Protocol;
 import dev.loopmesh.topology.ServiceSpec;
 
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class ClusterBuilder {
             all.add(new Endpoint(p.name(), p.workload(), p.address(), p.connectPort(), p.labels(), p.sidecar(),
                     p.serviceAccount(), p.namespace()));
         }
-        add(s.fqdn(), s.namespace(), s.port(), all, null, proxy, out, used);
+        add(s.fqdn(), s.namespace(), s.port(), all, null, s.protocol(), proxy, out, used);
     }
 
     void serviceEntry(ServiceEntry se, String host, ProxyContext proxy, Map<String, ClusterConfig> out, Set<String> used) {
@@ -43,11 +44,11 @@ final class ClusterBuilder {
                 endpoints.add(new Endpoint(host + ":" + target, "", host, target, Map.of(), false, "", se.namespace()));
             }
             LbPolicy lb = se.resolution().equals("NONE") ? new LbPolicy(LbPolicy.Kind.PASSTHROUGH, null, null) : null;
-            add(host, se.namespace(), port.number(), endpoints, lb, proxy, out, used);
+            add(host, se.namespace(), port.number(), endpoints, lb, Protocol.HTTP, proxy, out, used);
         }
     }
 
-    private void add(String host, String hostNamespace, int port, List<Endpoint> all, LbPolicy defaultLb,
+    private void add(String host, String hostNamespace, int port, List<Endpoint> all, LbPolicy defaultLb, Protocol protocol,
                      ProxyContext proxy, Map<String, ClusterConfig> out, Set<String> used) {
         DestinationRule dr = config.destinationRule(host, hostNamespace, proxy.namespace());
         TrafficPolicy top = dr == null ? TrafficPolicy.EMPTY : dr.trafficPolicy();
@@ -57,7 +58,7 @@ final class ClusterBuilder {
         }
         out.put(ClusterConfig.name("outbound", port, "", host),
                 cluster(ClusterConfig.name("outbound", port, "", host), host, "", port, all,
-                        TrafficPolicy.effective(top, null, port), defaultLb, drKey));
+                        TrafficPolicy.effective(top, null, port), defaultLb, drKey, protocol));
         if (dr == null) {
             return;
         }
@@ -70,14 +71,14 @@ final class ClusterBuilder {
             }
             String name = ClusterConfig.name("outbound", port, subset.name(), host);
             out.put(name, cluster(name, host, subset.name(), port, selected,
-                    TrafficPolicy.effective(top, subset.trafficPolicy(), port), defaultLb, drKey));
+                    TrafficPolicy.effective(top, subset.trafficPolicy(), port), defaultLb, drKey, protocol));
         }
     }
 
     private static ClusterConfig cluster(String name, String host, String subset, int port, List<Endpoint> endpoints,
-                                         TrafficPolicy p, LbPolicy defaultLb, String dr) {
+                                         TrafficPolicy p, LbPolicy defaultLb, String dr, Protocol protocol) {
         LbPolicy lb = p.loadBalancer() != null ? p.loadBalancer() : defaultLb;
         return new ClusterConfig(name, host, subset, port, endpoints, lb, p.connectionPool(), p.outlierDetection(),
-                p.tlsMode(), dr);
+                p.tlsMode(), dr, protocol);
     }
 }

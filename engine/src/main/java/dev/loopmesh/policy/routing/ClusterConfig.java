@@ -2,6 +2,7 @@ package dev.loopmesh.policy.routing;
 
 import dev.loopmesh.policy.resilience.ConnectionPoolSettings;
 import dev.loopmesh.policy.resilience.OutlierSettings;
+import dev.loopmesh.topology.Protocol;
 
 import java.util.List;
 
@@ -16,10 +17,12 @@ import static java.util.Objects.requireNonNull;
  * @param outlier  null when outlier detection is off (Istio turns it on only when the DestinationRule says so)
  * @param tlsMode  DestinationRule tls mode as written (ISTIO_MUTUAL, DISABLE, SIMPLE, MUTUAL), or "" when unset (auto mTLS)
  * @param destinationRule the DestinationRule that shaped it, "" for none
+ * @param protocol the service's protocol: HTTP2 and GRPC are sent upstream over HTTP/2 (h2c), so that
+ *                 trailers (grpc-status) and streams pass as the caller sent them
  */
 public record ClusterConfig(String name, String service, String subset, int port, List<Endpoint> endpoints,
                             LbPolicy lb, ConnectionPoolSettings connectionPool, OutlierSettings outlier,
-                            String tlsMode, String destinationRule) {
+                            String tlsMode, String destinationRule, Protocol protocol) {
     public ClusterConfig {
         requireNonNull(name, "name");
         requireNonNull(service, "service");
@@ -29,6 +32,17 @@ public record ClusterConfig(String name, String service, String subset, int port
         connectionPool = connectionPool == null ? ConnectionPoolSettings.DEFAULT : connectionPool;
         tlsMode = tlsMode == null ? "" : tlsMode;
         destinationRule = destinationRule == null ? "" : destinationRule;
+        protocol = protocol == null ? Protocol.HTTP : protocol;
+    }
+
+    /** An HTTP/1.1 cluster. */
+    public ClusterConfig(String name, String service, String subset, int port, List<Endpoint> endpoints, LbPolicy lb,
+                         ConnectionPoolSettings connectionPool, OutlierSettings outlier, String tlsMode, String destinationRule) {
+        this(name, service, subset, port, endpoints, lb, connectionPool, outlier, tlsMode, destinationRule, Protocol.HTTP);
+    }
+
+    public boolean http2() {
+        return protocol == Protocol.HTTP2 || protocol == Protocol.GRPC;
     }
 
     public static String name(String direction, int port, String subset, String fqdn) {

@@ -1,0 +1,116 @@
+package dev.loopmesh.mesh;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Protocols other than HTTP/1.1 through the sidecars: gRPC over HTTP/2 with trailers, plain TCP. */
+class ProtocolsMeshTest {
+
+    @Test
+    void aTcpServiceIsRelayedByteForByteAndCountedInIstioTcpMetrics() throws Exception {
+        try (MeshFixture f = MeshFixture.start("""
+                apiVersion: loopmesh.dev/v1
+                kind: Mesh
+                metadata: {name: tcp}
+                spec:
+                  services:
+                  - {name: db, port: 5432, protocol: tcp, workloads: [{version: v1}]}
+                """)) {
+            var pod = f.mesh.registry().pod("db-v1-0").orElseThrow();
+            try (Socket s = new Socket(pod.address(), pod.inboundPort())) {
+                s.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                assertThat(line).contains("db-v1-0");
+            }
+            org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(f.mesh.telemetry().metrics().scrape())
+                    .containsPattern("istio_tcp_connections_opened_total\\{[^}]*destination_workload=\"db-v1\"[^}]*} 1.0")
+                    .containsPattern("istio_tcp_received_bytes_total\\{[^}]*destination_workload=\"db-v1\"[^}]*} 6.0"));
+        }
+    }
+
+    @Test
+    void grpcGoesUpstreamOverHttp2WithItsTrailersAndUnavailableIsRetried() throws Exception {
+        // Istio's default retry policy retries gRPC "unavailable" (status 14); grpc-status travels in trailers
+        AtomicInteger calls = new AtomicInteger();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(
+                                    new ChannelInitializer<Channel>() {
+                                        @Override
+                                        protected void initChannel(Channel stream) {
+                                            stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                                                    new HttpObjectAggregator(1 << 20), new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                                        @Override
+                                                        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                                                            int n = calls.incrementAndGet();
+                                                            var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                                                                    Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 2, 8, 42}));
+                                                            res.headers().set("content-type", "application/grpc");
+                                                            res.trailingHeaders().set("grpc-status", n == 1 ? "14" : "0");
+                                                            ctx.writeAndFlush(res);
+                                                        }
+                                                    });
+                                        }
+                                    }));
+                        }
+                    }).bind("127.0.0.1", 0).sync().channel();
+            int port = ((InetSocketAddress) server.localAddress()).getPort();
+            try (MeshFixture f = MeshFixture.start("""
+                    apiVersion: loopmesh.dev/v1
+                    kind: Mesh
+                    metadata: {name: grpc}
+                    spec:
+                      services:
+                      - name: inventory
+                        port: 50051
+                        protocol: grpc
+                        workloads: [{version: v1, external: {host: 127.0.0.1, port: %d}}]
+                      ingress: {routes: [{prefix: /, service: inventory}]}
+                    """.formatted(port))) {
+                try (Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort())) {
+                    s.getOutputStream().write(("POST /inventory.Inventory/GetStock HTTP/1.1\r\nHost: inventory\r\ncontent-type: application/grpc\r\n"
+                            + "te: trailers\r\ncontent-length: 5\r\nconnection: close\r\n\r\n\0\0\0\0\0").getBytes(StandardCharsets.ISO_8859_1));
+                    String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("transfer-encoding: chunked")
+                            .contains("grpc-status: 0");
+                }
+                assertThat(calls.get()).isEqualTo(2);
+            }
+            server.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+}
