@@ -151,6 +151,11 @@ final class UpstreamPool {
                     }
                 }
             }
+            if (!cluster.waiters.isEmpty()) {
+                // requests wait on another loop or endpoint: free the slot for the oldest of them
+                ch.close();
+                return;
+            }
             idle.addLast(ch);
         }
 
