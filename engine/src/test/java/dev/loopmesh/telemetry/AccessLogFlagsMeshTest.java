@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Whole mesh: one request fans out from {@code front} to services each configured, with Istio YAML, to end
  * one way — and the caller's access log shows Envoy's response flag for each (Envoy access log
- * "%RESPONSE_FLAGS%"). RL is not here: the data plane does not apply local rate limits yet.
+ * "%RESPONSE_FLAGS%"). A local rate limit answers at the callee's inbound listener, so RL is in its log.
  */
 class AccessLogFlagsMeshTest {
     static final String MESH = """
@@ -42,6 +42,9 @@ class AccessLogFlagsMeshTest {
                     - {service: busy, path: /busy}
                     - {service: busy, path: /busy}
                     - {service: busy, path: /busy}
+                    - {service: limited, path: /limited}
+                    - {service: limited, path: /limited}
+              - {name: limited, port: 9080, workloads: [{version: v1}]}
               - {name: slow, port: 9080, workloads: [{version: v1, behavior: {latency: {fixed: 400ms}}}]}
               - {name: flaky, port: 9080, workloads: [{version: v1, behavior: {errorRate: 1, errorStatus: 503}}]}
               - {name: delayed, port: 9080, workloads: [{version: v1}]}
@@ -89,6 +92,13 @@ class AccessLogFlagsMeshTest {
               host: busy
               trafficPolicy:
                 connectionPool: {tcp: {maxConnections: 1}, http: {http1MaxPendingRequests: 1}}
+            ---
+            apiVersion: loopmesh.dev/v1
+            kind: LocalRateLimit
+            metadata: {name: limited}
+            spec:
+              selector: {matchLabels: {app: limited}}
+              tokenBucket: {maxTokens: 1, tokensPerFill: 1, fillInterval: 1m}
             """;
 
     static LiveMesh m;
@@ -97,14 +107,15 @@ class AccessLogFlagsMeshTest {
     @BeforeAll
     static void oneRequestThroughFront() {
         m = LiveMesh.start(MESH);
-        // not waited for: the busy call left pending may wait for a connection of another event loop's pool
-        // (a data-plane issue, reported), and only the access log lines matter here
+        // not waited for: the busy call left pending can wait for a connection that another event loop's pool
+        // keeps idle (a data-plane issue, reported); only the access log lines matter here
         m.getAsync("/front");
         await().atMost(Duration.ofSeconds(15)).until(() -> {
             List<String> l = frontLines();
             return l.stream().filter(x -> x.contains("GET /busy ")).count() >= 3
-                    && List.of("/slow", "/flaky", "/delayed", "/aborted").stream()
-                    .allMatch(p -> l.stream().anyMatch(x -> x.contains("\"GET " + p + " HTTP/1.1\"")));
+                    && List.of("/slow", "/flaky", "/delayed", "/aborted", "/limited").stream()
+                    .allMatch(p -> l.stream().filter(x -> x.contains("\"GET " + p + " HTTP/1.1\"")).count()
+                            >= (p.equals("/limited") ? 2 : 1));
         });
         frontLog = frontLines();
     }
@@ -156,6 +167,16 @@ class AccessLogFlagsMeshTest {
         List<String> busy = lines("/busy");
         assertThat(busy).filteredOn(l -> l.contains("\" 503 UO upstream_reset_before_response_started{overflow} ")).hasSize(2);
         assertThat(busy).filteredOn(l -> l.contains("\" 200 - via_upstream ")).isNotEmpty();
+    }
+
+    @Test
+    void aLocalRateLimitIsRLAtTheCalleesSidecar() {
+        // Envoy local rate limit: 429 with RL (and x-local-rate-limit), on the listener that applies it
+        List<String> limited = m.admin("/api/accesslog?proxy=limited-v1-0").body().lines().collect(Collectors.toList());
+        assertThat(limited).filteredOn(l -> l.contains("\"GET /limited HTTP/1.1\" 429 RL local_rate_limited ")).hasSize(1);
+        assertThat(limited).filteredOn(l -> l.contains("\"GET /limited HTTP/1.1\" 200 - via_upstream ")).hasSize(1);
+        // the caller got the 429 from upstream: no flag of its own
+        assertThat(lines("/limited")).filteredOn(l -> l.contains("\" 429 - via_upstream ")).hasSize(1);
     }
 
     @Test
