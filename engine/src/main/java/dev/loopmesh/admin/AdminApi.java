@@ -8,8 +8,8 @@ import dev.loopmesh.dataplane.Proxy;
 import dev.loopmesh.policy.routing.ClusterConfig;
 import dev.loopmesh.policy.routing.Endpoint;
 import dev.loopmesh.telemetry.AccessLog;
+import dev.loopmesh.telemetry.AccessLogFormat;
 import dev.loopmesh.telemetry.EdgeSnapshot;
-import dev.loopmesh.telemetry.RequestRecord;
 import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.ServiceSpec;
 import dev.loopmesh.topology.TopologyException;
@@ -74,7 +74,9 @@ public final class AdminApi implements AdminServer.Handler {
             case "GET /api/config_dump":
                 return configDump(param(uri, "proxy"));
             case "GET /api/accesslog":
-                return accessLog(param(uri, "proxy"), intParam(uri, "limit", 100), "json".equals(param(uri, "format")));
+                return accessLog(param(uri, "proxy"), intParam(uri, "limit", 100), longParam(uri, "after", -1), param(uri, "format"));
+            case "GET /api/proxies":
+                return json(200, proxies());
             case "POST /api/apply":
                 return applyOrDelete(body, true);
             case "POST /api/delete":
@@ -82,7 +84,7 @@ public final class AdminApi implements AdminServer.Handler {
             default:
                 return AdminServer.Reply.text(404, "no such endpoint: " + method + " " + path
                         + " (expected one of: GET /healthz, /stats/prometheus, /api/topology, /api/traces, /api/traces/{id}, /api/traces/export?format=zipkin|otlp, /api/edges, /api/workloads, /api/events, /api/config_dump?proxy=POD, "
-                        + "/api/accesslog?proxy=POD, /api/chaos; POST /api/apply, /api/delete, /api/chaos; DELETE /api/chaos/{id})\n");
+                        + "/api/accesslog?proxy=POD[&limit=N][&after=SEQ][&format=text|json], /api/proxies, /api/chaos; POST /api/apply, /api/delete, /api/chaos; DELETE /api/chaos/{id})\n");
         }
     }
 
@@ -197,6 +199,7 @@ public final class AdminApi implements AdminServer.Handler {
             m.put("responses", e.responses());
             m.put("responseFlags", e.responseFlags());
             m.put("mtls", e.mtls());
+            m.put("health", e.health().label());
             out.add(m);
         }
         return out;
@@ -223,15 +226,44 @@ public final class AdminApi implements AdminServer.Handler {
         return names;
     }
 
-    private AdminServer.Reply accessLog(String proxy, int limit, boolean asJson) {
+    /**
+     * The last {@code limit} records of a proxy, or with {@code after} the first {@code limit} whose sequence
+     * is above it (a follower passes the last sequence it saw). TEXT lines, or Istio's JSON objects with the
+     * proxy and the sequence added.
+     */
+    private AdminServer.Reply accessLog(String proxy, int limit, long after, String format) {
         if (proxy == null) {
-            return AdminServer.Reply.text(400, "missing ?proxy=POD\n");
+            return AdminServer.Reply.text(400, "missing ?proxy=POD (expected one of: " + String.join(", ", proxies()) + ")\n");
         }
-        List<RequestRecord> records = mesh.telemetry().accessLog().last(proxy, Math.max(1, limit));
-        if (asJson) {
-            return json(200, records);
+        if (format != null && !format.equals("json") && !format.equals("text")) {
+            return AdminServer.Reply.text(400, "format " + format + " (expected: text or json)\n");
         }
-        return AdminServer.Reply.text(200, records.stream().map(AccessLog::envoyFormat).collect(Collectors.joining("\n", "", records.isEmpty() ? "" : "\n")));
+        if (!proxies().contains(proxy)) {
+            return AdminServer.Reply.text(404, "no proxy " + proxy + " (expected one of: " + String.join(", ", proxies()) + ")\n");
+        }
+        List<AccessLog.Entry> entries = mesh.telemetry().accessLog().entries(proxy, after, Math.max(1, limit));
+        if ("json".equals(format)) {
+            List<Map<String, Object>> out = new ArrayList<>(entries.size());
+            for (AccessLog.Entry e : entries) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("sequence", e.sequence());
+                m.put("proxy", e.record().proxy());
+                m.putAll(AccessLogFormat.fields(e.record()));
+                // Loopmesh's own, for `loopmesh top` and scripts: who called whom, and the duration to the µs
+                m.put("reporter", e.record().reporter());
+                m.put("source_workload", e.record().sourceWorkload());
+                m.put("destination_workload", e.record().destinationWorkload());
+                m.put("destination_service", e.record().destinationService());
+                m.put("duration_us", e.record().durationMicros());
+                out.add(m);
+            }
+            return json(200, out);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (AccessLog.Entry e : entries) {
+            sb.append(AccessLogFormat.text(e.record())).append('\n');
+        }
+        return AdminServer.Reply.text(200, sb.toString());
     }
 
     private AdminServer.Reply applyOrDelete(String body, boolean apply) {
@@ -262,6 +294,15 @@ public final class AdminApi implements AdminServer.Handler {
     private static String param(QueryStringDecoder uri, String name) {
         List<String> v = uri.parameters().get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static long longParam(QueryStringDecoder uri, String name, long def) {
+        String v = param(uri, name);
+        try {
+            return v == null ? def : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return def;
+        }
     }
 
     private static int intParam(QueryStringDecoder uri, String name, int def) {

@@ -31,23 +31,30 @@ public class GetCommand implements Callable<Integer> {
     @Option(names = "--admin-port", defaultValue = "15000", description = "The running mesh's admin port (default: ${DEFAULT-VALUE}).")
     int adminPort;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         if (!output.equals("table") && !output.equals("json")) {
             throw new IllegalArgumentException("--output " + output + " (expected: table or json)");
         }
         String path = what == What.events ? "/api/events" : "/api/" + what + "?window=" + window;
         HttpResponse<String> r = new AdminClient(adminPort).get(path);
         if (r.statusCode() != 200) {
-            System.err.print("error: " + r.body());
+            spec.commandLine().getErr().print("error: " + r.body());
+            spec.commandLine().getErr().flush();
             return LoopmeshCli.BAD_INPUT;
         }
         if (output.equals("json") || what == What.events) {
-            System.out.print(r.body());
+            out.print(r.body());
+            out.flush();
             return LoopmeshCli.OK;
         }
         List<EdgeSnapshot> rows = parse(JsonMapper.builder().build().readTree(r.body()).get(what.name()), window);
-        System.out.print(what == What.edges ? Tables.edges(rows) : Tables.workloads(rows));
+        out.print(what == What.edges ? Tables.edges(rows) : Tables.workloads(rows));
+        out.flush();
         return LoopmeshCli.OK;
     }
 

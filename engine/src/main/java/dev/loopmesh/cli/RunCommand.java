@@ -6,6 +6,7 @@ import dev.loopmesh.admin.AdminServer;
 import dev.loopmesh.controlplane.PodInfo;
 import dev.loopmesh.controlplane.TopologyWatcher;
 import dev.loopmesh.internal.TimeScale;
+import dev.loopmesh.telemetry.AccessLogFiles;
 import dev.loopmesh.topology.Durations;
 import dev.loopmesh.topology.Problem;
 import dev.loopmesh.topology.Topology;
@@ -64,6 +65,13 @@ public class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", description = "How often to print the table (default: ${DEFAULT-VALUE}).")
     String interval;
 
+    @Option(names = "--access-log-dir", paramLabel = "DIR", description = "Also write each proxy's access log to DIR/<proxy>.log (.jsonl with json).")
+    Path accessLogDir;
+
+    @Option(names = "--access-log-encoding", defaultValue = "text", paramLabel = "ENC",
+            description = "text (Istio's default format) or json (Istio's JSON fields) (default: ${DEFAULT-VALUE}).")
+    String accessLogEncoding;
+
     @Override
     public Integer call() throws Exception {
         Duration stopAfter = duration == null ? null : Durations.parse(duration);
@@ -78,7 +86,18 @@ public class RunCommand implements java.util.concurrent.Callable<Integer> {
             System.err.println(w);
         }
         MeshOptions options = new MeshOptions(ingressPort, adminPort, !noTraffic, new TimeScale(timeScale), seed);
+        AccessLogFiles.Encoding encoding = AccessLogFiles.Encoding.parse(accessLogEncoding);
         Mesh mesh = Mesh.start(topology, options);
+        if (accessLogDir != null) {
+            try {
+                AccessLogFiles files = new AccessLogFiles(accessLogDir, encoding);
+                mesh.telemetry().addSink(files);
+                mesh.onClose(files);
+            } catch (RuntimeException e) {
+                mesh.close();
+                throw new IllegalArgumentException("--access-log-dir " + accessLogDir + ": " + e.getMessage(), e);
+            }
+        }
         long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         printAddresses(out, mesh, startMillis);
         TopologyWatcher watcher = null;

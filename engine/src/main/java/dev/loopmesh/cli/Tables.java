@@ -41,18 +41,19 @@ final class Tables {
         List<List<String>> rows = new ArrayList<>();
         for (EdgeSnapshot e : perWorkload) {
             rows.add(List.of(e.destination(), percent(e.successRate()), rps(e.rps()), ms(e.p50Ms()), ms(e.p95Ms()), ms(e.p99Ms()),
-                    flags(e.responseFlags())));
+                    flags(e.responseFlags()), e.health().label()));
         }
-        return render(List.of("WORKLOAD", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99", "FLAGS"), rows);
+        return render(List.of("WORKLOAD", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99", "FLAGS", "HEALTH"), rows);
     }
 
     static String edges(List<EdgeSnapshot> edges) {
         List<List<String>> rows = new ArrayList<>();
         for (EdgeSnapshot e : edges) {
             rows.add(List.of(e.source(), e.destination(), percent(e.successRate()), rps(e.rps()), ms(e.p50Ms()), ms(e.p95Ms()),
-                    ms(e.p99Ms()), flags(e.responseFlags()), e.mtls() ? "mTLS" : "plain"));
+                    ms(e.p99Ms()), flags(e.responseFlags()), e.mtls() ? "mTLS" : "plain", e.health().label()));
         }
-        return render(List.of("SOURCE", "DESTINATION", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99", "FLAGS", "SECURED"), rows);
+        return render(List.of("SOURCE", "DESTINATION", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99", "FLAGS", "SECURED",
+                "HEALTH"), rows);
     }
 
     static String percent(double rate) {

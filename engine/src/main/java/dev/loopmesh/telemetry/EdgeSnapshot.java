@@ -1,5 +1,8 @@
 package dev.loopmesh.telemetry;
 
+import dev.loopmesh.telemetry.health.Health;
+import dev.loopmesh.telemetry.health.HealthConfig;
+
 import java.util.Map;
 
 /**
@@ -15,5 +18,10 @@ public record EdgeSnapshot(String source, String destination, String destination
     public EdgeSnapshot {
         responses = Map.copyOf(responses);
         responseFlags = Map.copyOf(responseFlags);
+    }
+
+    /** Kiali's default traffic health over this window: idle, healthy, degraded or failure. */
+    public Health health() {
+        return requests == 0 ? Health.IDLE : HealthConfig.KIALI_DEFAULT.judge(responses);
     }
 }

@@ -11,6 +11,7 @@ public final class Telemetry implements RequestSink {
     private final EdgeStats workloads = new EdgeStats("destination", true);
     private final AccessLog accessLog = new AccessLog(1000);
     private final EventLog events = new EventLog(java.time.Clock.systemUTC(), 5000);
+    private final java.util.List<RequestSink> more = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public void record(RequestRecord r) {
@@ -18,6 +19,14 @@ public final class Telemetry implements RequestSink {
         workloads.record(r);
         metrics.record(r);
         accessLog.record(r);
+        for (RequestSink s : more) {
+            s.record(r);
+        }
+    }
+
+    /** Adds a sink that sees every record from now on (e.g. access log files); it must not block. */
+    public void addSink(RequestSink sink) {
+        more.add(java.util.Objects.requireNonNull(sink, "sink"));
     }
 
     public EdgeStats edges() {
