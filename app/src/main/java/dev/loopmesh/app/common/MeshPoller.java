@@ -38,6 +38,7 @@ public final class MeshPoller implements AutoCloseable {
     private ScheduledFuture<?> task;
     private final List<ConfigEvent> events = new ArrayList<>();
     private long lastSequence;
+    private List<dev.loopmesh.topology.MeshResource> resources;
 
     /**
      * @param uiExecutor runs the hand-off on the UI thread ({@code Platform::runLater})
@@ -55,6 +56,7 @@ public final class MeshPoller implements AutoCloseable {
             handle = mesh;
             events.clear();
             lastSequence = 0;
+            resources = null;
             task = timer.scheduleAtFixedRate(this::poll, 0, periodMillis, TimeUnit.MILLISECONDS);
         });
     }
@@ -84,6 +86,9 @@ public final class MeshPoller implements AutoCloseable {
         }
         try {
             List<ConfigEvent> fresh = h.events(lastSequence);
+            if (!fresh.isEmpty() || resources == null) {
+                resources = h.resources();
+            }
             if (!fresh.isEmpty()) {
                 events.addAll(fresh);
                 lastSequence = fresh.get(fresh.size() - 1).sequence();
@@ -91,7 +96,7 @@ public final class MeshPoller implements AutoCloseable {
                     events.subList(0, events.size() - MAX_EVENTS).clear();
                 }
             }
-            MeshFrame frame = new MeshFrame(System.nanoTime(), h.edges(10), events, logQuery.apply(h));
+            MeshFrame frame = new MeshFrame(System.nanoTime(), h.edges(10), events, logQuery.apply(h), resources, h.traffic());
             if (pending.getAndSet(frame) == null) {
                 uiExecutor.execute(() -> {
                     MeshFrame latest = pending.getAndSet(null);
