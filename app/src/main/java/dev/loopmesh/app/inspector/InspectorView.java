@@ -187,7 +187,8 @@ public final class InspectorView extends VBox {
             setText(TIME.format(Instant.ofEpochMilli(r.startEpochMillis())) + " " + dir + " " + r.status()
                     + ("-".equals(r.responseFlags()) ? "" : " " + r.responseFlags()) + " " + r.method() + " " + r.path() + " "
                     + String.format(Locale.ROOT, "%.0fms", r.durationMicros() / 1000.0) + " → " + r.upstreamHost());
-            tip.setText(dev.loopmesh.telemetry.AccessLog.envoyFormat(r));
+            // formatted only when shown: cells update ten times a second
+            tip.setOnShowing(e -> tip.setText(dev.loopmesh.telemetry.AccessLog.envoyFormat(r)));
             setTooltip(tip);
         }
     }
