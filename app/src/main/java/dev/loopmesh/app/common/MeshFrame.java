@@ -15,10 +15,12 @@ import java.util.List;
  * @param accessLog the requests the inspector asked for, oldest first
  * @param resources the control plane's accepted resources (re-read when config events arrive)
  * @param traffic   the load clients' numbers, or null when the mesh has no load generator
+ * @param meshEvents the mesh's outlier ejections and returns seen so far (bounded)
  */
 public record MeshFrame(long nanoTime, List<EdgeSnapshot> edges, List<ConfigEvent> events, List<RequestRecord> accessLog,
-                        List<MeshResource> resources, TrafficSnapshot traffic) {
+                        List<MeshResource> resources, TrafficSnapshot traffic, List<dev.loopmesh.telemetry.MeshEvent> meshEvents) {
     public MeshFrame {
+        meshEvents = List.copyOf(meshEvents);
         edges = List.copyOf(edges);
         events = List.copyOf(events);
         accessLog = List.copyOf(accessLog);
@@ -26,6 +28,6 @@ public record MeshFrame(long nanoTime, List<EdgeSnapshot> edges, List<ConfigEven
     }
 
     public MeshFrame(long nanoTime, List<EdgeSnapshot> edges, List<ConfigEvent> events, List<RequestRecord> accessLog) {
-        this(nanoTime, edges, events, accessLog, List.of(), null);
+        this(nanoTime, edges, events, accessLog, List.of(), null, List.of());
     }
 }

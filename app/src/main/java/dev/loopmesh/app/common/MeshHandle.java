@@ -46,6 +46,11 @@ public interface MeshHandle extends AutoCloseable {
         return mesh().load() == null ? null : mesh().load().snapshot();
     }
 
+    /** The mesh's event log after a sequence number (config, chaos, outlier ejections). */
+    default List<dev.loopmesh.telemetry.MeshEvent> meshEvents(long after) {
+        return mesh().events().after(after);
+    }
+
     /** Stops the mesh; idempotent, may block briefly. */
     @Override
     void close();

@@ -5,6 +5,7 @@ import dev.loopmesh.app.common.MeshFrame;
 import dev.loopmesh.app.editor.EditorViewModel;
 import dev.loopmesh.app.editor.PolicyService;
 import dev.loopmesh.app.faults.FaultsViewModel;
+import dev.loopmesh.app.faults.ChaosFaultInjector;
 import dev.loopmesh.app.faults.MeshFaultInjector;
 import dev.loopmesh.app.timeline.TimelineEvent;
 import dev.loopmesh.app.traffic.LoadViewModel;
@@ -194,7 +195,8 @@ public final class MainViewModel implements AutoCloseable {
         timeline.reset();
         PolicyService policies = new PolicyService(h.mesh());
         editor.attach(policies);
-        faults.attach(new MeshFaultInjector(policies));
+        MeshFaultInjector policyFaults = new MeshFaultInjector(policies);
+        faults.attach(h.mesh().chaos() != null ? new ChaosFaultInjector(h.mesh().chaos(), policyFaults) : policyFaults);
         graph.showFaults(List.of());
         inspector.attach(h);
         load.attach(h);
@@ -300,6 +302,7 @@ public final class MainViewModel implements AutoCloseable {
         graph.updateEdges(frame.edges());
         inspector.updateLog(frame.accessLog());
         timeline.update(frame.nanoTime(), frame.events(), frame.edges());
+        timeline.meshEvents(frame.meshEvents());
     }
 
     /** Stops polling and the mesh; blocks until the mesh is closed (call it when the window goes). */

@@ -48,7 +48,7 @@ final class TimelineChart extends Region {
         palette.setManaged(false);
         palette.setOpacity(0);
         palette.setMouseTransparent(true);
-        for (String role : new String[] {"background", "grid", "text", "rps", "success", "p99", "config", "rejected", "fault", "load", "info",
+        for (String role : new String[] {"background", "grid", "text", "rps", "success", "p99", "config", "rejected", "fault", "load", "ejection", "info",
             "selected"}) {
             Label l = new Label();
             l.getStyleClass().add(role);

@@ -85,7 +85,7 @@ public final class TimelineView extends HBox {
         @Override
         protected void updateItem(TimelineEvent e, boolean empty) {
             super.updateItem(e, empty);
-            getStyleClass().removeAll("config", "rejected", "fault", "load", "info");
+            getStyleClass().removeAll("config", "rejected", "fault", "load", "ejection", "info");
             if (empty || e == null) {
                 setText(null);
                 return;

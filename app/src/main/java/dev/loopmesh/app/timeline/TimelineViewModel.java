@@ -31,6 +31,7 @@ public final class TimelineViewModel {
     private final ReadOnlyObjectWrapper<TimelineEvent> selected = new ReadOnlyObjectWrapper<>(this, "selected");
     private final List<Sample> ring = new ArrayList<>();
     private long lastConfigSequence;
+    private long lastMeshSequence;
     private long lastSecond = -1;
     private int counter;
 
@@ -57,6 +58,7 @@ public final class TimelineViewModel {
         samples.set(List.of());
         selected.set(null);
         lastConfigSequence = 0;
+        lastMeshSequence = 0;
         lastSecond = -1;
     }
 
@@ -92,6 +94,17 @@ public final class TimelineViewModel {
                 + String.join(", ", e.proxies())) + (e.detail().isEmpty() ? "" : "\n" + e.detail());
         return new TimelineEvent("config-" + e.sequence(), bad ? TimelineEvent.Kind.REJECTED : TimelineEvent.Kind.CONFIG, title, detail,
                 e.time(), null);
+    }
+
+    /** Outlier ejections and returns from the mesh's event log, each once. */
+    public void meshEvents(List<dev.loopmesh.telemetry.MeshEvent> all) {
+        for (dev.loopmesh.telemetry.MeshEvent e : all) {
+            if (e.sequence() > lastMeshSequence) {
+                lastMeshSequence = e.sequence();
+                add(new TimelineEvent("mesh-" + e.sequence(), "EJECTED".equals(e.type()) ? TimelineEvent.Kind.EJECTION : TimelineEvent.Kind.INFO,
+                        e.kind() + " " + e.type().toLowerCase(java.util.Locale.ROOT) + " " + e.subject(), e.detail(), e.time(), null));
+            }
+        }
     }
 
     /** A fault began: a span that lasts until {@link #endSpan}. */
