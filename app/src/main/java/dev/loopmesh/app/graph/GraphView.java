@@ -105,15 +105,17 @@ public final class GraphView extends Region {
         vm.selectionProperty().addListener((o, a, b) -> invalidate());
         vm.decorationsProperty().addListener((o, a, b) -> invalidate());
         vm.matchesProperty().addListener((o, a, b) -> invalidate());
-        sceneProperty().addListener((o, a, scene) -> {
-            if (scene == null) {
-                animation.stop();
-            } else {
-                palette.applyCss();
-                animation.start();
-                invalidate();
-            }
-        });
+        // animate only while the window shows: a hidden window's canvases still cost the render thread
+        sceneProperty().flatMap(javafx.scene.Scene::windowProperty).flatMap(javafx.stage.Window::showingProperty).orElse(false)
+                .addListener((o, was, showing) -> {
+                    if (showing) {
+                        palette.applyCss();
+                        animation.start();
+                        invalidate();
+                    } else {
+                        animation.stop();
+                    }
+                });
         base.setOnMousePressed(e -> {
             pressX = e.getX();
             pressY = e.getY();
@@ -269,8 +271,9 @@ public final class GraphView extends Region {
     }
 
     /**
-     * What the static picture depends on in the edge statistics: which edges exist, their health and
-     * width, and each workload's health. Numbers alone change only the chips.
+     * What the static picture depends on in the edge statistics: which edges exist, their health, mTLS
+     * and each workload's health. Numbers alone change only the chips; an edge's width follows its rate
+     * at the last repaint (a repaint whenever a rate crosses a width step would repaint all the time).
      */
     private long structure(List<EdgeSnapshot> edges) {
         long h = 17;
@@ -278,7 +281,6 @@ public final class GraphView extends Region {
         for (EdgeSnapshot e : edges) {
             h = h * 31 + GraphPainter.key(e).hashCode();
             h = h * 31 + EdgeHealth.of(e.successRate()).ordinal();
-            h = h * 31 + GraphPainter.widthBucket(e.rps());
             h = h * 31 + (e.mtls() ? 1 : 0);
             long[] c = into.computeIfAbsent(e.destination(), k -> new long[2]);
             c[0] += e.requests();
@@ -291,12 +293,20 @@ public final class GraphView extends Region {
         return h;
     }
 
+    /** Edge curves by edge key for the current layout: the lanes are rebuilt ten times a second. */
+    private final Map<String, Optional<EdgeGeometry>> geometry = new HashMap<>();
+    private GraphLayout geometryLayout;
+
     private void updateLanes(List<EdgeSnapshot> edges) {
         GraphLayout layout = vm.layout();
+        if (layout != geometryLayout) {
+            geometry.clear();
+            geometryLayout = layout;
+        }
         Map<String, Particles.Lane> lanes = new HashMap<>();
         Color failing = palette.color("failing");
         for (EdgeSnapshot e : edges) {
-            Optional<EdgeGeometry> geo = EdgeGeometry.between(layout, e.source(), e.destination());
+            Optional<EdgeGeometry> geo = geometry.computeIfAbsent(GraphPainter.key(e), k -> EdgeGeometry.between(layout, e.source(), e.destination()));
             geo.ifPresent(g -> lanes.put(GraphPainter.key(e), new Particles.Lane(g, e.rps(),
                     palette.health(EdgeHealth.of(e.successRate())), Double.isNaN(e.successRate()) ? 0 : 1 - e.successRate(), failing)));
         }

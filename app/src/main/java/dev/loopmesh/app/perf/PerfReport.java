@@ -84,7 +84,82 @@ public final class PerfReport {
         return "s" + layer + "-" + i;
     }
 
+    /**
+     * The graph alone on the generated mesh's layout, fed with made-up edge statistics ten times a second
+     * (every declared call carrying traffic, a few failing): the rendering cost without an engine in the
+     * same process competing for the cores.
+     */
+    static int synthetic(long warmup, long measure) {
+        Topology topology = generated(8);
+        CompletableFuture<String> report = new CompletableFuture<>();
+        try {
+            Platform.startup(() -> { });
+        } catch (IllegalStateException running) {
+            // already up
+        }
+        Platform.runLater(() -> {
+            dev.loopmesh.app.graph.GraphViewModel vm = new dev.loopmesh.app.graph.GraphViewModel();
+            dev.loopmesh.app.graph.GraphView view = new dev.loopmesh.app.graph.GraphView(vm);
+            Stage stage = new Stage();
+            javafx.scene.Scene scene = new javafx.scene.Scene(view, 1480, 920);
+            scene.getStylesheets().add(DesktopApp.class.getResource("/dev/loopmesh/app/loopmesh.css").toExternalForm());
+            stage.setScene(scene);
+            stage.show();
+            vm.showMesh(topology.mesh());
+            java.util.Random random = new java.util.Random(7);
+            javafx.animation.Timeline feed = new javafx.animation.Timeline(new javafx.animation.KeyFrame(Duration.millis(100), e -> {
+                List<dev.loopmesh.telemetry.EdgeSnapshot> edges = new ArrayList<>();
+                for (dev.loopmesh.app.graph.GraphLayout.Link l : vm.layout().links()) {
+                    String from = l.from().equals(dev.loopmesh.app.graph.GraphLayout.INGRESS) ? l.from() : l.from() + "-v1";
+                    double rps = 2 + random.nextDouble() * 3;
+                    long requests = Math.round(rps * 10);
+                    long failed = l.to().endsWith("-7") ? requests / 4 : 0;
+                    edges.add(new dev.loopmesh.telemetry.EdgeSnapshot(from, l.to() + "-v1", l.to() + ".default.svc.cluster.local", 10, requests,
+                            rps, (double) (requests - failed) / requests, 3, 8, 12 + random.nextDouble(),
+                            Map.of("200", requests - failed), failed == 0 ? Map.of() : Map.of("UO", failed), true));
+                }
+                vm.updateEdges(edges);
+            }));
+            feed.setCycleCount(javafx.animation.Animation.INDEFINITE);
+            feed.play();
+            PauseTransition warm = new PauseTransition(Duration.millis(warmup));
+            warm.setOnFinished(x -> {
+                FrameStats stats = view.frameStats();
+                stats.reset();
+                PauseTransition run = new PauseTransition(Duration.millis(measure));
+                run.setOnFinished(y -> {
+                    feed.stop();
+                    report.complete(String.format(Locale.ROOT,
+                            "loopmesh perf report (graph alone, synthetic statistics): %d services, %d edges, measured %d s, %d frames, %.1f fps%n"
+                                    + "  frame time p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms; window %.0fx%.0f, prism.order=%s%n",
+                            topology.mesh().services().size(), vm.edges().size(), measure / 1000, stats.frames(), stats.meanFps(),
+                            stats.percentileMillis(0.5), stats.percentileMillis(0.95), stats.percentileMillis(0.99), stats.percentileMillis(1.0),
+                            stage.getWidth(), stage.getHeight(), System.getProperty("prism.order", "default")));
+                    stage.hide();
+                });
+                run.play();
+            });
+            warm.play();
+        });
+        String text = report.join();
+        Platform.exit();
+        System.out.print(text);
+        return 0;
+    }
+
     public static int run(String[] args) {
+        if (java.util.Arrays.asList(args).contains("--synthetic")) {
+            long w = 5000;
+            long m = 20000;
+            for (int i = 0; i < args.length - 1; i++) {
+                if (args[i].equals("--warmup")) {
+                    w = seconds(args[i + 1]);
+                } else if (args[i].equals("--measure")) {
+                    m = seconds(args[i + 1]);
+                }
+            }
+            return synthetic(w, m);
+        }
         double rate = 8;
         long warmup = 20_000;
         long measure = 20_000;
