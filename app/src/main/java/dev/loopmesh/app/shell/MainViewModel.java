@@ -269,6 +269,8 @@ public final class MainViewModel implements AutoCloseable {
                     ProbeResult result = e != null
                             ? new ProbeResult(p, 0, ms, "", String.valueOf(e.getCause() != null ? e.getCause() : e), requestId, List.of())
                             : new ProbeResult(p, r.statusCode(), ms, r.body(), "", requestId, List.of());
+                    // the answer shows at once; the decision trace follows when the access logs are read
+                    fx.execute(() -> probe.set(result));
                     engine.execute(() -> {
                         List<RequestRecord> trace = traceOf(h, requestId);
                         fx.execute(() -> probe.set(result.withTrace(trace)));
