@@ -22,6 +22,10 @@ public final class Launcher {
     }
 
     public static void main(String[] args) throws Throwable {
+        if (java.util.Arrays.asList(args).contains("--perf-report")) {
+            System.exit(dev.loopmesh.app.perf.PerfReport.run(args));
+            return;
+        }
         Method cli = cliMain();
         if (cli != null) {
             try {

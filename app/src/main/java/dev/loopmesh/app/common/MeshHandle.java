@@ -15,6 +15,12 @@ import java.util.List;
  */
 public interface MeshHandle extends AutoCloseable {
 
+    /**
+     * The engine facade behind this handle, for commands (apply, faults, load). Its methods may block:
+     * call them on the app's engine thread, never on the FX thread.
+     */
+    dev.loopmesh.Mesh mesh();
+
     MeshSpec spec();
 
     List<PodInfo> pods();
@@ -29,6 +35,21 @@ public interface MeshHandle extends AutoCloseable {
 
     /** Config events with a sequence number above {@code afterSequence}. */
     List<ConfigEvent> events(long afterSequence);
+
+    /** The resources the control plane accepted, in order. */
+    default List<dev.loopmesh.topology.MeshResource> resources() {
+        return mesh().controlPlane().resources();
+    }
+
+    /** The load clients' numbers, or null without a load generator. */
+    default dev.loopmesh.traffic.TrafficSnapshot traffic() {
+        return mesh().load() == null ? null : mesh().load().snapshot();
+    }
+
+    /** The mesh's event log after a sequence number (config, chaos, outlier ejections). */
+    default List<dev.loopmesh.telemetry.MeshEvent> meshEvents(long after) {
+        return mesh().events().after(after);
+    }
 
     /** Stops the mesh; idempotent, may block briefly. */
     @Override

@@ -38,6 +38,9 @@ public final class MeshPoller implements AutoCloseable {
     private ScheduledFuture<?> task;
     private final List<ConfigEvent> events = new ArrayList<>();
     private long lastSequence;
+    private List<dev.loopmesh.topology.MeshResource> resources;
+    private final List<dev.loopmesh.telemetry.MeshEvent> meshEvents = new ArrayList<>();
+    private long lastMeshSequence;
 
     /**
      * @param uiExecutor runs the hand-off on the UI thread ({@code Platform::runLater})
@@ -55,6 +58,9 @@ public final class MeshPoller implements AutoCloseable {
             handle = mesh;
             events.clear();
             lastSequence = 0;
+            resources = null;
+            meshEvents.clear();
+            lastMeshSequence = 0;
             task = timer.scheduleAtFixedRate(this::poll, 0, periodMillis, TimeUnit.MILLISECONDS);
         });
     }
@@ -84,6 +90,9 @@ public final class MeshPoller implements AutoCloseable {
         }
         try {
             List<ConfigEvent> fresh = h.events(lastSequence);
+            if (!fresh.isEmpty() || resources == null) {
+                resources = h.resources();
+            }
             if (!fresh.isEmpty()) {
                 events.addAll(fresh);
                 lastSequence = fresh.get(fresh.size() - 1).sequence();
@@ -91,7 +100,16 @@ public final class MeshPoller implements AutoCloseable {
                     events.subList(0, events.size() - MAX_EVENTS).clear();
                 }
             }
-            MeshFrame frame = new MeshFrame(System.nanoTime(), h.edges(10), events, logQuery.apply(h));
+            for (dev.loopmesh.telemetry.MeshEvent e : h.meshEvents(lastMeshSequence)) {
+                lastMeshSequence = e.sequence();
+                if ("outlier".equals(e.kind())) {
+                    meshEvents.add(e);
+                }
+            }
+            if (meshEvents.size() > MAX_EVENTS) {
+                meshEvents.subList(0, meshEvents.size() - MAX_EVENTS).clear();
+            }
+            MeshFrame frame = new MeshFrame(System.nanoTime(), h.edges(10), events, logQuery.apply(h), resources, h.traffic(), meshEvents);
             if (pending.getAndSet(frame) == null) {
                 uiExecutor.execute(() -> {
                     MeshFrame latest = pending.getAndSet(null);

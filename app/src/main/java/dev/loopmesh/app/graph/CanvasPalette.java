@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class CanvasPalette extends Pane {
     static final String[] ROLES = {"healthy", "degraded", "failing", "idle", "node-fill", "node-border", "row-fill",
-        "text", "text-dim", "selection", "label-fill", "link"};
+        "text", "text-dim", "selection", "label-fill", "link", "lock", "badge", "badge-text", "match", "background"};
 
     private final Map<String, Label> swatches = new LinkedHashMap<>();
 

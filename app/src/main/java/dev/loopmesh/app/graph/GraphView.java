@@ -3,91 +3,319 @@ package dev.loopmesh.app.graph;
 import dev.loopmesh.app.common.FxThread;
 import dev.loopmesh.telemetry.EdgeSnapshot;
 import javafx.animation.AnimationTimer;
-import javafx.geometry.VPos;
+import javafx.geometry.Point2D;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseButton;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
-import javafx.scene.text.Font;
-import javafx.scene.text.FontWeight;
-import javafx.scene.text.Text;
-import javafx.scene.text.TextAlignment;
 import javafx.scene.transform.Affine;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
- * The live traffic graph: boxes, edges and labels on one canvas redrawn only when the layout, the edge
- * statistics, the selection or the size change; moving dots on a transparent canvas above it, animated
- * every frame.
+ * The live traffic graph on three canvases: the static picture (repainted only when the graph's
+ * structure, health colours, selection, badges or view change), metric chips above it (refreshed a
+ * slice per frame), and moving dots on top (cleared and drawn every frame, as squares). One animation
+ * timer does all drawing, so bursts of updates coalesce into one repaint per frame. Zoom with the
+ * wheel, pan by dragging, double-click to fit.
  */
 public final class GraphView extends Region {
-    private static final double MAX_SCALE = 1.3;
+    private static final double MAX_FIT_SCALE = 1.3;
     /** Dots move at 30 frames a second at most: smooth enough, and half the rendering of 60. */
-    private static final long FRAME_NANOS = 33_000_000L;
-    private static final double LABEL_HEIGHT = 30;
+    private static final long DOTS_FRAME_NANOS = 30_000_000L;
+    /** Each chip is refreshed about once a second. */
+    private static final int CHIP_SLICES = 30;
 
     private final GraphViewModel vm;
     private final Canvas base = new Canvas();
+    private final Canvas chipCanvas = new Canvas();
     private final Canvas dots = new Canvas();
-    private final Canvas labels = new Canvas();
     private final CanvasPalette palette = new CanvasPalette();
+    private final GraphPainter painter;
     private final Particles particles = new Particles();
-    private final Font title = Font.font("System", FontWeight.BOLD, 13);
-    private final Font small = Font.font("System", 10.5);
-    private final Text measure = new Text();
+    private final FrameStats frameStats = new FrameStats();
+    private final Tooltip tooltip = new Tooltip();
+    private double fitScale = 1;
+    private double zoom = 1;
+    private double panX;
+    private double panY;
     private double scale = 1;
     private double offsetX;
     private double offsetY;
+    private boolean staticDirty = true;
+    private long signature;
+    private double pressX;
+    private double pressY;
+    private double pressPanX;
+    private double pressPanY;
+    private boolean dragged;
+    private BiConsumer<Selection, Point2D> onContextMenu = (s, p) -> { };
     private final AnimationTimer animation = new AnimationTimer() {
-        private long last;
+        private long lastDots;
 
         @Override
         public void handle(long now) {
-            if (last != 0 && now - last < FRAME_NANOS) {
-                return;
+            frameStats.frame(now);
+            if (staticDirty) {
+                staticDirty = false;
+                paintStatic();
+            } else {
+                painter.refreshChips(chipCanvas.getGraphicsContext2D(), Math.max(1, painter.chips.size() / CHIP_SLICES + 1));
             }
-            double seconds = last == 0 ? 0 : Math.min(0.1, (now - last) / 1e9);
-            last = now;
-            particles.advance(seconds);
-            drawParticles();
+            if (lastDots == 0 || now - lastDots >= DOTS_FRAME_NANOS) {
+                double seconds = lastDots == 0 ? 0 : Math.min(0.1, (now - lastDots) / 1e9);
+                lastDots = now;
+                particles.advance(seconds);
+                drawParticles();
+            }
         }
     };
 
     public GraphView(GraphViewModel vm) {
         this.vm = vm;
-        measure.setFont(small);
+        this.painter = new GraphPainter(vm, palette);
         build();
         wire();
     }
 
     private void build() {
         getStyleClass().add("graph-view");
+        chipCanvas.setMouseTransparent(true);
         dots.setMouseTransparent(true);
-        labels.setMouseTransparent(true);
-        getChildren().addAll(palette, base, dots, labels);
+        getChildren().addAll(palette, base, chipCanvas, dots);
         setMinSize(200, 150);
+        tooltip.setWrapText(true);
+        tooltip.setMaxWidth(420);
     }
 
     private void wire() {
-        vm.layoutProperty().addListener((o, a, b) -> redraw());
-        vm.edgesProperty().addListener((o, a, b) -> redraw());
-        vm.selectionProperty().addListener((o, a, b) -> redraw());
-        sceneProperty().addListener((o, a, scene) -> {
-            if (scene == null) {
-                animation.stop();
-            } else {
-                palette.applyCss();
-                animation.start();
-                redraw();
+        vm.layoutProperty().addListener((o, a, b) -> {
+            zoom = 1;
+            panX = 0;
+            panY = 0;
+            invalidate();
+        });
+        vm.edgesProperty().addListener((o, a, b) -> edgesChanged(b));
+        vm.selectionProperty().addListener((o, a, b) -> invalidate());
+        vm.decorationsProperty().addListener((o, a, b) -> invalidate());
+        vm.matchesProperty().addListener((o, a, b) -> invalidate());
+        // animate only while the window shows: a hidden window's canvases still cost the render thread
+        sceneProperty().flatMap(javafx.scene.Scene::windowProperty).flatMap(javafx.stage.Window::showingProperty).orElse(false)
+                .addListener((o, was, showing) -> {
+                    if (showing) {
+                        palette.applyCss();
+                        animation.start();
+                        invalidate();
+                    } else {
+                        animation.stop();
+                    }
+                });
+        base.setOnMousePressed(e -> {
+            pressX = e.getX();
+            pressY = e.getY();
+            pressPanX = panX;
+            pressPanY = panY;
+            dragged = false;
+        });
+        base.setOnMouseDragged(e -> {
+            if (e.getButton() != MouseButton.PRIMARY) {
+                return;
+            }
+            if (dragged || Math.hypot(e.getX() - pressX, e.getY() - pressY) > 4) {
+                dragged = true;
+                panX = pressPanX + e.getX() - pressX;
+                panY = pressPanY + e.getY() - pressY;
+                invalidate();
             }
         });
-        base.setOnMouseClicked(e -> vm.selectAt((e.getX() - offsetX) / scale, (e.getY() - offsetY) / scale));
+        base.setOnMouseClicked(e -> {
+            if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2) {
+                fitToWindow();
+            } else if (e.getButton() == MouseButton.PRIMARY && !dragged) {
+                vm.selectAt(toLayoutX(e.getX()), toLayoutY(e.getY()));
+            }
+        });
+        base.setOnContextMenuRequested(e -> {
+            Selection s = vm.hit(toLayoutX(e.getX()), toLayoutY(e.getY()));
+            if (s != Selection.NONE) {
+                vm.select(s);
+                onContextMenu.accept(s, new Point2D(e.getScreenX(), e.getScreenY()));
+            }
+            e.consume();
+        });
+        base.setOnScroll(e -> {
+            double factor = Math.pow(1.0015, e.getDeltaY());
+            zoomAt(e.getX(), e.getY(), factor);
+        });
+        base.setOnMouseMoved(e -> hover(e.getX(), e.getY(), e.getScreenX(), e.getScreenY()));
+        base.setOnMouseExited(e -> tooltip.hide());
+    }
+
+    /** Called with a right-clicked selection and the screen point, to open a context menu there. */
+    public void setOnContextMenu(BiConsumer<Selection, Point2D> handler) {
+        onContextMenu = handler == null ? (s, p) -> { } : handler;
+    }
+
+    /** The style sheet changed (theme): read the colours again and repaint. */
+    public void restyle() {
+        palette.applyCss();
+        invalidate();
+    }
+
+    public FrameStats frameStats() {
+        return frameStats;
+    }
+
+    /** Back to the whole graph in view. */
+    public void fitToWindow() {
+        zoom = 1;
+        panX = 0;
+        panY = 0;
+        invalidate();
+    }
+
+    public void zoomIn() {
+        zoomAt(getWidth() / 2, getHeight() / 2, 1.25);
+    }
+
+    public void zoomOut() {
+        zoomAt(getWidth() / 2, getHeight() / 2, 0.8);
+    }
+
+    /** Brings a node to the centre at a readable scale (the search does this with its first match). */
+    public void focus(String nodeId) {
+        vm.layout().node(nodeId).ifPresent(n -> {
+            computeFit();
+            zoom = Math.max(1, Math.min(8, 0.9 / fitScale));
+            double s = fitScale * zoom;
+            double w = vm.layout().width() * s;
+            double h = vm.layout().height() * s;
+            double baseX = (base.getWidth() - w) / 2;
+            double baseY = (base.getHeight() - h) / 2;
+            panX = base.getWidth() / 2 - (baseX + (n.x() + n.w() / 2) * s);
+            panY = base.getHeight() / 2 - (baseY + (n.y() + n.h() / 2) * s);
+            invalidate();
+        });
+    }
+
+    public void setLabelMode(EdgeLabelMode mode) {
+        painter.setMode(mode);
+        invalidate();
+    }
+
+    private void zoomAt(double x, double y, double factor) {
+        double lx = toLayoutX(x);
+        double ly = toLayoutY(y);
+        zoom = Math.max(0.3, Math.min(12, zoom * factor));
+        computeView();
+        panX += x - (offsetX + lx * scale);
+        panY += y - (offsetY + ly * scale);
+        invalidate();
+    }
+
+    private double toLayoutX(double x) {
+        return (x - offsetX) / scale;
+    }
+
+    private double toLayoutY(double y) {
+        return (y - offsetY) / scale;
+    }
+
+    private void hover(double x, double y, double screenX, double screenY) {
+        double lx = toLayoutX(x);
+        double ly = toLayoutY(y);
+        String text = null;
+        for (GraphPainter.Hit h : painter.hits) {
+            if (h.contains(lx, ly)) {
+                text = h.text();
+                break;
+            }
+        }
+        if (text == null && vm.hit(lx, ly) instanceof Selection.Edge e) {
+            text = describeEdge(e);
+        }
+        if (text == null) {
+            tooltip.hide();
+            return;
+        }
+        tooltip.setText(text);
+        if (!tooltip.isShowing() && getScene() != null && getScene().getWindow() != null) {
+            tooltip.show(base, screenX + 14, screenY + 14);
+        } else {
+            tooltip.setAnchorX(screenX + 14);
+            tooltip.setAnchorY(screenY + 14);
+        }
+    }
+
+    private String describeEdge(Selection.Edge e) {
+        TrafficStats s = vm.statsOf(e);
+        String flags = ResponseFlags.explain(s.responseFlags());
+        return e.source() + " → " + e.destination() + "\n" + s.label().replace('\n', ' ')
+                + (flags.isEmpty() ? "" : "\n" + flags) + "\nRight-click to inject a fault on this edge.";
+    }
+
+    private void edgesChanged(List<EdgeSnapshot> edges) {
+        painter.updateNumbers(edges);
+        long sig = structure(edges);
+        if (sig != signature) {
+            signature = sig;
+            invalidate();
+        }
+        updateLanes(edges);
+    }
+
+    /**
+     * What the static picture depends on in the edge statistics: which edges exist, their health, mTLS
+     * and each workload's health. Numbers alone change only the chips; an edge's width follows its rate
+     * at the last repaint (a repaint whenever a rate crosses a width step would repaint all the time).
+     */
+    private long structure(List<EdgeSnapshot> edges) {
+        long h = 17;
+        Map<String, long[]> into = new HashMap<>();
+        for (EdgeSnapshot e : edges) {
+            h = h * 31 + GraphPainter.key(e).hashCode();
+            h = h * 31 + EdgeHealth.of(e.successRate()).ordinal();
+            h = h * 31 + (e.mtls() ? 1 : 0);
+            long[] c = into.computeIfAbsent(e.destination(), k -> new long[2]);
+            c[0] += e.requests();
+            c[1] += Double.isNaN(e.successRate()) ? 0 : Math.round(e.successRate() * e.requests());
+        }
+        for (Map.Entry<String, long[]> x : into.entrySet()) {
+            long[] c = x.getValue();
+            h = h * 31 + x.getKey().hashCode() * 7L + EdgeHealth.of(c[0] == 0 ? Double.NaN : (double) c[1] / c[0]).ordinal();
+        }
+        return h;
+    }
+
+    /** Edge curves by edge key for the current layout: the lanes are rebuilt ten times a second. */
+    private final Map<String, Optional<EdgeGeometry>> geometry = new HashMap<>();
+    private GraphLayout geometryLayout;
+
+    private void updateLanes(List<EdgeSnapshot> edges) {
+        GraphLayout layout = vm.layout();
+        if (layout != geometryLayout) {
+            geometry.clear();
+            geometryLayout = layout;
+        }
+        Map<String, Particles.Lane> lanes = new HashMap<>();
+        Color failing = palette.color("failing");
+        for (EdgeSnapshot e : edges) {
+            Optional<EdgeGeometry> geo = geometry.computeIfAbsent(GraphPainter.key(e), k -> EdgeGeometry.between(layout, e.source(), e.destination()));
+            geo.ifPresent(g -> lanes.put(GraphPainter.key(e), new Particles.Lane(g, e.rps(),
+                    palette.health(EdgeHealth.of(e.successRate())), Double.isNaN(e.successRate()) ? 0 : 1 - e.successRate(), failing)));
+        }
+        particles.setLanes(lanes);
+    }
+
+    /** The static picture must be repainted; happens on the next frame. */
+    private void invalidate() {
+        staticDirty = true;
     }
 
     @Override
@@ -95,208 +323,44 @@ public final class GraphView extends Region {
         double w = getWidth();
         double h = getHeight();
         if (base.getWidth() != w || base.getHeight() != h) {
-            base.setWidth(w);
-            base.setHeight(h);
-            dots.setWidth(w);
-            dots.setHeight(h);
-            labels.setWidth(w);
-            labels.setHeight(h);
-            redraw();
+            for (Canvas c : new Canvas[] {base, chipCanvas, dots}) {
+                c.setWidth(w);
+                c.setHeight(h);
+            }
+            invalidate();
         }
     }
 
-    /** Layout units to pixels: the whole graph fits, centred, never blown up past {@link #MAX_SCALE}. */
-    private void fit(GraphLayout layout) {
+    private void computeFit() {
+        GraphLayout layout = vm.layout();
         double w = Math.max(1, base.getWidth());
         double h = Math.max(1, base.getHeight());
-        if (layout.width() <= 0 || layout.height() <= 0) {
-            scale = 1;
-            offsetX = 0;
-            offsetY = 0;
-            return;
-        }
-        scale = Math.min(MAX_SCALE, Math.min(w / layout.width(), h / layout.height()));
-        offsetX = (w - layout.width() * scale) / 2;
-        offsetY = (h - layout.height() * scale) / 2;
+        fitScale = layout.width() <= 0 || layout.height() <= 0 ? 1
+                : Math.min(MAX_FIT_SCALE, Math.min(w / layout.width(), h / layout.height()));
     }
 
-    private void redraw() {
-        FxThread.check();
+    /** Layout units to pixels: fitted and centred, then the user's zoom and pan. */
+    private void computeView() {
+        computeFit();
         GraphLayout layout = vm.layout();
-        fit(layout);
+        scale = fitScale * zoom;
+        offsetX = (base.getWidth() - layout.width() * scale) / 2 + panX;
+        offsetY = (base.getHeight() - layout.height() * scale) / 2 + panY;
+    }
+
+    private void paintStatic() {
+        FxThread.check();
+        computeView();
         GraphicsContext g = base.getGraphicsContext2D();
         g.setTransform(new Affine());
-        g.clearRect(0, 0, base.getWidth(), base.getHeight());
-        GraphicsContext top = labels.getGraphicsContext2D();
-        top.setTransform(new Affine());
-        top.clearRect(0, 0, labels.getWidth(), labels.getHeight());
-        if (layout.nodes().isEmpty()) {
-            drawEmpty(g);
-            particles.setLanes(Map.of());
-            return;
-        }
-        g.setTransform(new Affine(scale, 0, offsetX, 0, scale, offsetY));
-        List<EdgeSnapshot> edges = vm.edges();
-        drawDeclaredLinks(g, layout, edges);
-        Map<String, Particles.Lane> lanes = new HashMap<>();
-        for (EdgeSnapshot e : edges) {
-            EdgeGeometry.between(layout, e.source(), e.destination()).ifPresent(geo -> {
-                Color c = palette.health(EdgeHealth.of(e.successRate()));
-                drawEdge(g, geo, e, c);
-                lanes.put(e.source() + "→" + e.destination(), new Particles.Lane(geo, e.rps(), c));
-            });
-        }
-        for (GraphLayout.Node n : layout.nodes()) {
-            drawNode(g, n);
-        }
-        drawEdgeLabels(top, layout, edges);
-        particles.setLanes(lanes);
-    }
-
-    private void drawEmpty(GraphicsContext g) {
-        g.setFill(palette.color("text-dim"));
-        g.setFont(title);
-        g.setTextAlign(TextAlignment.CENTER);
-        g.setTextBaseline(VPos.CENTER);
-        g.fillText("No mesh running", base.getWidth() / 2, base.getHeight() / 2);
-    }
-
-    /** Calls the spec declares but no traffic took in the window: thin dashed lines between the boxes. */
-    private void drawDeclaredLinks(GraphicsContext g, GraphLayout layout, List<EdgeSnapshot> edges) {
-        Set<String> live = new HashSet<>();
-        for (EdgeSnapshot e : edges) {
-            String from = layout.nodeOfWorkload(e.source()).map(GraphLayout.Node::id).orElse("?");
-            String to = layout.nodeOfWorkload(e.destination()).map(GraphLayout.Node::id).orElse("?");
-            live.add(from + "→" + to);
-        }
-        g.setStroke(palette.color("link"));
-        g.setLineWidth(1.2);
-        g.setLineDashes(5, 5);
-        for (GraphLayout.Link l : layout.links()) {
-            if (!live.contains(l.from() + "→" + l.to())) {
-                EdgeGeometry.betweenNodes(layout, l.from(), l.to()).ifPresent(geo -> curve(g, geo));
-            }
-        }
-        g.setLineDashes();
-    }
-
-    private void drawEdge(GraphicsContext g, EdgeGeometry geo, EdgeSnapshot e, Color color) {
-        boolean selected = vm.selection() instanceof Selection.Edge s && s.source().equals(e.source())
-                && s.destination().equals(e.destination());
-        if (selected) {
-            g.setStroke(palette.color("selection"));
-            g.setLineWidth(7);
-            curve(g, geo);
-        }
-        g.setStroke(color);
-        g.setLineWidth(1.4 + Math.min(3, Math.log10(1 + e.rps()) * 1.5));
-        curve(g, geo);
-        // arrow head at the destination
-        double ax = geo.x(0.97);
-        double ay = geo.y(0.97);
-        double angle = Math.atan2(geo.y1() - ay, geo.x1() - ax);
-        g.setFill(color);
-        g.fillPolygon(new double[] {geo.x1(), geo.x1() - 9 * Math.cos(angle - 0.4), geo.x1() - 9 * Math.cos(angle + 0.4)},
-                new double[] {geo.y1(), geo.y1() - 9 * Math.sin(angle - 0.4), geo.y1() - 9 * Math.sin(angle + 0.4)}, 3);
-    }
-
-    /**
-     * Labels at the middle of their edges, in screen pixels (text does not shrink with the graph), nudged
-     * down where they would overlap a label already placed.
-     */
-    private void drawEdgeLabels(GraphicsContext g, GraphLayout layout, List<EdgeSnapshot> edges) {
-        record Placed(double x, double y, double w, String text, Color color) {
-        }
-        List<Placed> placed = new java.util.ArrayList<>();
-        for (EdgeSnapshot e : edges) {
-            Optional<EdgeGeometry> geo = EdgeGeometry.between(layout, e.source(), e.destination());
-            if (geo.isEmpty()) {
-                continue;
-            }
-            String text = TrafficStats.of(e).label();
-            measure.setText(text);
-            double w = measure.getLayoutBounds().getWidth() + 10;
-            placed.add(new Placed(offsetX + geo.get().x(0.5) * scale - w / 2, offsetY + geo.get().y(0.5) * scale - LABEL_HEIGHT / 2, w,
-                    text, palette.health(EdgeHealth.of(e.successRate()))));
-        }
-        placed.sort(java.util.Comparator.comparingDouble(Placed::y));
-        List<Placed> done = new java.util.ArrayList<>();
-        g.setFont(small);
-        g.setTextAlign(TextAlignment.CENTER);
-        g.setTextBaseline(VPos.CENTER);
-        for (Placed p : placed) {
-            double y = p.y();
-            for (Placed q : done) {
-                boolean overlapX = p.x() < q.x() + q.w() && q.x() < p.x() + p.w();
-                if (overlapX && y < q.y() + LABEL_HEIGHT + 1 && q.y() < y + LABEL_HEIGHT + 1) {
-                    y = q.y() + LABEL_HEIGHT + 1;
-                }
-            }
-            Placed at = new Placed(p.x(), y, p.w(), p.text(), p.color());
-            done.add(at);
-            g.setFill(palette.color("label-fill"));
-            g.fillRoundRect(at.x(), at.y(), at.w(), LABEL_HEIGHT, 8, 8);
-            g.setFill(at.color());
-            g.fillText(at.text(), at.x() + at.w() / 2, at.y() + LABEL_HEIGHT / 2);
-        }
-    }
-
-    private void drawNode(GraphicsContext g, GraphLayout.Node n) {
-        Selection sel = vm.selection();
-        EdgeHealth health = vm.healthOf(n.id());
-        g.setFill(palette.color("node-fill"));
-        g.fillRoundRect(n.x(), n.y(), n.w(), n.h(), 14, 14);
-        boolean selected = sel instanceof Selection.Service s && s.name().equals(n.id());
-        g.setStroke(selected ? palette.color("selection") : health == EdgeHealth.IDLE ? palette.color("node-border") : palette.health(health));
-        g.setLineWidth(selected ? 3 : 1.6);
-        g.strokeRoundRect(n.x(), n.y(), n.w(), n.h(), 14, 14);
-        g.setFill(palette.color("text"));
-        g.setFont(title);
-        g.setTextAlign(TextAlignment.LEFT);
-        g.setTextBaseline(VPos.CENTER);
-        g.fillText(n.label(), n.x() + 10, n.y() + GraphLayout.HEADER / 2 + 1);
-        for (GraphLayout.Row r : n.rows()) {
-            drawRow(g, n, r, sel);
-        }
-    }
-
-    private void drawRow(GraphicsContext g, GraphLayout.Node n, GraphLayout.Row r, Selection sel) {
-        boolean selected = sel instanceof Selection.Workload w && w.name().equals(r.workload());
-        g.setFill(palette.color("row-fill"));
-        g.fillRoundRect(r.x(), r.y(), r.w(), r.h(), 8, 8);
-        if (selected) {
-            g.setStroke(palette.color("selection"));
-            g.setLineWidth(2);
-            g.strokeRoundRect(r.x(), r.y(), r.w(), r.h(), 8, 8);
-        }
-        TrafficStats in = n.isIngress() ? vm.statsOf(new Selection.Service(n.id())) : vm.statsOf(new Selection.Workload(r.workload()));
-        g.setFill(in.requests() > 0 ? palette.health(in.health()) : palette.color("idle"));
-        g.fillOval(r.x() + 8, r.y() + r.h() / 2 - 4, 8, 8);
-        g.setFill(palette.color("text"));
-        g.setFont(small);
-        g.setTextAlign(TextAlignment.LEFT);
-        g.setTextBaseline(VPos.CENTER);
-        g.fillText(r.version(), r.x() + 22, r.y() + r.h() / 2);
-        if (in.requests() > 0) {
-            g.setFill(palette.color("text-dim"));
-            g.setTextAlign(TextAlignment.RIGHT);
-            g.fillText(String.format(java.util.Locale.ROOT, "%.1f rps", in.rps()), r.x() + r.w() - 8, r.y() + r.h() / 2);
-        }
-    }
-
-    private static void curve(GraphicsContext g, EdgeGeometry geo) {
-        g.beginPath();
-        g.moveTo(geo.x0(), geo.y0());
-        g.bezierCurveTo(geo.c1x(), geo.c1y(), geo.c2x(), geo.c2y(), geo.x1(), geo.y1());
-        g.stroke();
+        painter.paintStatic(g, chipCanvas.getGraphicsContext2D(), base.getWidth(), base.getHeight(), scale, offsetX, offsetY);
+        updateLanes(vm.edges());
     }
 
     private void drawParticles() {
         GraphicsContext g = dots.getGraphicsContext2D();
-        g.setTransform(new Affine());
         g.clearRect(0, 0, dots.getWidth(), dots.getHeight());
-        g.setTransform(new Affine(scale, 0, offsetX, 0, scale, offsetY));
-        particles.draw(g);
+        particles.draw(g, scale, offsetX, offsetY);
     }
 
     /** For tests: the dots now on screen. */

@@ -1,12 +1,19 @@
 package dev.loopmesh.app.graph;
 
+import dev.loopmesh.app.faults.ActiveFault;
+import dev.loopmesh.app.faults.FaultKind;
+import dev.loopmesh.app.faults.FaultTarget;
 import dev.loopmesh.telemetry.EdgeSnapshot;
+import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.MeshSpec;
 import dev.loopmesh.topology.ServiceSpec;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,6 +32,129 @@ public final class GraphViewModel {
     private final ReadOnlyObjectWrapper<Selection> selection = new ReadOnlyObjectWrapper<>(this, "selection", Selection.NONE);
     private final ReadOnlyObjectWrapper<TrafficStats> selectedStats = new ReadOnlyObjectWrapper<>(this, "selectedStats",
             TrafficStats.NONE);
+
+    /**
+     * What is drawn on top of the traffic: badges per service (policies and faults), per edge (caller
+     * workload → service) and the pods down per workload.
+     */
+    public record Decorations(Map<String, List<Badge>> nodes, Map<String, List<Badge>> edges, Map<String, PodState> workloads) {
+        public static final Decorations NONE = new Decorations(Map.of(), Map.of(), Map.of());
+
+        public Decorations {
+            nodes = Map.copyOf(nodes);
+            edges = Map.copyOf(edges);
+            workloads = Map.copyOf(workloads);
+        }
+
+        public List<Badge> node(String id) {
+            return nodes.getOrDefault(id, List.of());
+        }
+
+        /** Badges of an edge by its caller workload and the callee's service. */
+        public List<Badge> edge(String sourceWorkload, String service) {
+            return edges.getOrDefault(sourceWorkload + "→" + service, List.of());
+        }
+    }
+
+    /** Pods of a workload that are killed or paused, of how many. */
+    public record PodState(int killed, int paused, int pods) {
+        public boolean allDown() {
+            return killed + paused >= pods && pods > 0;
+        }
+
+        public String describe() {
+            List<String> parts = new ArrayList<>();
+            if (killed > 0) {
+                parts.add(killed + "/" + pods + " killed");
+            }
+            if (paused > 0) {
+                parts.add(paused + "/" + pods + " paused");
+            }
+            return String.join(", ", parts);
+        }
+    }
+
+    private final ReadOnlyObjectWrapper<Decorations> decorations = new ReadOnlyObjectWrapper<>(this, "decorations", Decorations.NONE);
+    private final ReadOnlyObjectWrapper<Set<String>> matches = new ReadOnlyObjectWrapper<>(this, "matches", Set.of());
+    private List<MeshResource> resources = List.of();
+    private List<ActiveFault> faults = List.of();
+
+    public ReadOnlyObjectProperty<Decorations> decorationsProperty() {
+        return decorations.getReadOnlyProperty();
+    }
+
+    public Decorations decorations() {
+        return decorations.get();
+    }
+
+    /** Nodes whose name matches the search, highlighted on the graph. */
+    public ReadOnlyObjectProperty<Set<String>> matchesProperty() {
+        return matches.getReadOnlyProperty();
+    }
+
+    /** Marks the services (and the ingress) whose name contains {@code text}; empty text clears the marks. */
+    public Set<String> search(String text) {
+        String t = text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT);
+        Set<String> found = t.isEmpty() ? Set.of() : layout.get().nodes().stream()
+                .filter(n -> n.id().toLowerCase(java.util.Locale.ROOT).contains(t) || n.label().toLowerCase(java.util.Locale.ROOT).contains(t))
+                .map(GraphLayout.Node::id).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        matches.set(Set.copyOf(found));
+        return found;
+    }
+
+    /** The mesh's resources changed: recompute the policy badges. */
+    public void showPolicies(List<MeshResource> latest) {
+        if (!latest.equals(resources)) {
+            resources = List.copyOf(latest);
+            decorate();
+        }
+    }
+
+    /** The faults in force changed: recompute the fault badges and the pods down. */
+    public void showFaults(List<ActiveFault> latest) {
+        faults = List.copyOf(latest);
+        decorate();
+    }
+
+    private void decorate() {
+        Map<String, List<Badge>> nodes = new LinkedHashMap<>();
+        PolicyBadges.of(mesh.get(), resources).forEach((k, v) -> nodes.put(k, new ArrayList<>(v)));
+        Map<String, List<Badge>> edgeBadges = new LinkedHashMap<>();
+        Map<String, int[]> down = new LinkedHashMap<>();
+        for (ActiveFault f : faults) {
+            FaultTarget t = f.request().target();
+            FaultKind k = f.request().kind();
+            Badge.Kind kind = k == FaultKind.KILL_POD ? Badge.Kind.POD_KILLED : k == FaultKind.PAUSE_POD ? Badge.Kind.POD_PAUSED
+                    : k.isPolicy() ? Badge.Kind.FAULT : Badge.Kind.CHAOS;
+            Badge b = new Badge(kind, f.id(), f.describe());
+            if (t instanceof FaultTarget.Service s) {
+                nodes.computeIfAbsent(s.service(), x -> new ArrayList<>()).add(b);
+            } else if (t instanceof FaultTarget.Edge e) {
+                edgeBadges.computeIfAbsent(e.sourceWorkload() + "→" + e.service(), x -> new ArrayList<>()).add(b);
+            } else if (t instanceof FaultTarget.Pod p) {
+                nodes.computeIfAbsent(p.service(), x -> new ArrayList<>()).add(b);
+                int[] c = down.computeIfAbsent(p.workload(), x -> new int[2]);
+                c[k == FaultKind.KILL_POD ? 0 : 1]++;
+            }
+        }
+        Map<String, PodState> workloads = new LinkedHashMap<>();
+        down.forEach((w, c) -> workloads.put(w, new PodState(c[0], c[1], podCount(w))));
+        decorations.set(new Decorations(nodes, edgeBadges, workloads));
+    }
+
+    private int podCount(String workload) {
+        MeshSpec spec = mesh.get();
+        if (spec == null) {
+            return 1;
+        }
+        return spec.services().stream().flatMap(s -> s.workloads().stream()).filter(w -> w.name().equals(workload))
+                .mapToInt(w -> w.replicas()).findFirst().orElse(1);
+    }
+
+    /** The service a workload belongs to ({@code reviews} for {@code reviews-v2}), or the name itself. */
+    public String serviceOfWorkload(String workload) {
+        return layout.get().nodeOfWorkload(workload).map(GraphLayout.Node::id).orElse(workload);
+    }
 
     public ReadOnlyObjectProperty<GraphLayout> layoutProperty() {
         return layout.getReadOnlyProperty();
@@ -59,6 +189,10 @@ public final class GraphViewModel {
         mesh.set(spec);
         layout.set(spec == null ? new GraphLayout(List.of(), List.of(), 0, 0) : GraphLayout.of(spec));
         edges.set(List.of());
+        resources = List.of();
+        faults = List.of();
+        decorations.set(Decorations.NONE);
+        matches.set(Set.of());
         select(Selection.NONE);
     }
 
@@ -68,6 +202,10 @@ public final class GraphViewModel {
             edges.set(List.copyOf(latest));
             selectedStats.set(statsOf(selection.get()));
         }
+    }
+
+    public MeshSpec meshSpec() {
+        return mesh.get();
     }
 
     public void select(Selection s) {

@@ -16,17 +16,21 @@ import java.util.Map;
 final class Particles {
     static final double TRAVEL_SECONDS = 1.4;
     static final double MAX_PER_SECOND = 25;
-    static final int MAX_PARTICLES = 800;
+    static final int MAX_PARTICLES = 2000;
+    static final double SIZE = 4;
 
-    record Lane(EdgeGeometry geometry, double perSecond, Color color) {
+    /** @param errorShare the share of dots drawn in {@code errorColor} (the edge's failure rate) */
+    record Lane(EdgeGeometry geometry, double perSecond, Color color, double errorShare, Color errorColor) {
     }
 
     private static final class Dot {
         final String lane;
+        final boolean error;
         double t;
 
-        Dot(String lane) {
+        Dot(String lane, boolean error) {
             this.lane = lane;
+            this.error = error;
         }
     }
 
@@ -54,7 +58,7 @@ final class Particles {
             double rate = Math.min(MAX_PER_SECOND, e.getValue().perSecond());
             double n = owed.getOrDefault(e.getKey(), Math.random()) + rate * seconds;
             while (n >= 1 && dots.size() < MAX_PARTICLES) {
-                Dot d = new Dot(e.getKey());
+                Dot d = new Dot(e.getKey(), Math.random() < e.getValue().errorShare());
                 d.t = Math.random() * step; // spread the dots born in one frame
                 dots.add(d);
                 n -= 1;
@@ -63,16 +67,23 @@ final class Particles {
         }
     }
 
-    void draw(GraphicsContext g) {
+    /** Squares, not circles (fillRect is several times cheaper in the software pipeline), in screen pixels. */
+    void draw(GraphicsContext g, double scale, double offsetX, double offsetY) {
+        Color current = null;
+        double half = SIZE / 2;
         for (Dot d : dots) {
             Lane lane = lanes.get(d.lane);
             if (lane == null) {
                 continue;
             }
-            g.setFill(lane.color());
-            double x = lane.geometry().x(d.t);
-            double y = lane.geometry().y(d.t);
-            g.fillOval(x - 2.6, y - 2.6, 5.2, 5.2);
+            Color c = d.error ? lane.errorColor() : lane.color();
+            if (c != current) {
+                g.setFill(c);
+                current = c;
+            }
+            double x = offsetX + lane.geometry().x(d.t) * scale;
+            double y = offsetY + lane.geometry().y(d.t) * scale;
+            g.fillRect(x - half, y - half, SIZE, SIZE);
         }
     }
 

@@ -36,6 +36,10 @@ public final class InspectorView extends VBox {
     private final Label responses = new Label();
     private final Label pods = new Label();
     private final ListView<RequestRecord> log = new ListView<>();
+    private final Sparkline spark = new Sparkline();
+    private final javafx.scene.control.TextArea config = new javafx.scene.control.TextArea();
+    private final ListView<dev.loopmesh.telemetry.tracing.TraceSummary> traces = new ListView<>();
+    private final Waterfall waterfall = new Waterfall();
 
     public InspectorView(InspectorViewModel vm) {
         this.vm = vm;
@@ -68,14 +72,50 @@ public final class InspectorView extends VBox {
         responses.setWrapText(true);
         pods.getStyleClass().add("mono");
         pods.setWrapText(true);
-        Label logHeading = new Label("LAST REQUESTS");
-        logHeading.getStyleClass().add("pane-heading");
         log.setId("inspector-log");
         log.getStyleClass().add("access-log");
         log.setCellFactory(l -> new RecordCell());
         log.setPlaceholder(new Label("No requests yet"));
-        VBox.setVgrow(log, Priority.ALWAYS);
-        getChildren().addAll(title, subtitle, grid, responses, pods, logHeading, log);
+        config.setId("inspector-config");
+        config.setEditable(false);
+        config.getStyleClass().add("mono");
+        traces.setId("inspector-traces");
+        traces.getStyleClass().add("access-log");
+        traces.setPlaceholder(new Label("No traces yet (press Refresh)"));
+        traces.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(dev.loopmesh.telemetry.tracing.TraceSummary t, boolean empty) {
+                super.updateItem(t, empty);
+                setText(empty || t == null ? null : TIME.format(Instant.ofEpochMilli(t.startEpochMicros() / 1000)) + "  "
+                        + String.format(Locale.ROOT, "%7.1f ms  %2d spans  ", t.durationMs(), t.spanCount()) + t.rootService());
+            }
+        });
+        traces.setPrefHeight(150);
+        javafx.scene.control.Button refresh = new javafx.scene.control.Button("Refresh");
+        refresh.setOnAction(e -> vm.refreshTraces());
+        javafx.scene.control.ScrollPane fall = new javafx.scene.control.ScrollPane(waterfall);
+        fall.setFitToWidth(true);
+        VBox.setVgrow(fall, Priority.ALWAYS);
+        VBox traceBox = new VBox(4, refresh, traces, fall);
+        javafx.scene.control.Tab logTab = new javafx.scene.control.Tab("Requests", log);
+        javafx.scene.control.Tab configTab = new javafx.scene.control.Tab("Config", config);
+        configTab.setId("tab-config");
+        javafx.scene.control.Tab tracesTab = new javafx.scene.control.Tab("Traces", traceBox);
+        javafx.scene.control.TabPane tabs = new javafx.scene.control.TabPane(logTab, configTab, tracesTab);
+        tabs.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.getStyleClass().add("inspector-tabs");
+        tracesTab.setOnSelectionChanged(e -> {
+            if (tracesTab.isSelected()) {
+                vm.refreshTraces();
+            }
+        });
+        configTab.setOnSelectionChanged(e -> {
+            if (configTab.isSelected()) {
+                vm.refreshConfig();
+            }
+        });
+        VBox.setVgrow(tabs, Priority.ALWAYS);
+        getChildren().addAll(title, subtitle, grid, spark, responses, pods, tabs);
     }
 
     private static void addMetric(GridPane grid, int col, int row, String name, Label value) {
@@ -98,6 +138,11 @@ public final class InspectorView extends VBox {
             }
         });
         showStats(vm.statsProperty().get());
+        vm.historyProperty().addListener((o, a, h) -> spark.show(h));
+        vm.configProperty().addListener((o, a, c) -> config.setText(c));
+        traces.setItems(vm.traces());
+        traces.getSelectionModel().selectedItemProperty().addListener((o, a, t) -> vm.showTrace(t));
+        vm.waterfallProperty().addListener((o, a, w) -> waterfall.show(w));
     }
 
     private void showStats(TrafficStats s) {
@@ -113,6 +158,8 @@ public final class InspectorView extends VBox {
         String codes = s.responses().entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue()).collect(Collectors.joining("  "));
         String flags = s.responseFlags().entrySet().stream().map(Map.Entry::getKey).collect(Collectors.joining(","));
         responses.setText(codes.isEmpty() ? "" : "responses  " + codes + (flags.isEmpty() ? "" : "\nflags      " + flags));
+        responses.setTooltip(s.responseFlags().isEmpty() ? null : new javafx.scene.control.Tooltip(
+                dev.loopmesh.app.graph.ResponseFlags.explain(s.responseFlags())));
     }
 
     private static String ms(double v) {
@@ -140,7 +187,8 @@ public final class InspectorView extends VBox {
             setText(TIME.format(Instant.ofEpochMilli(r.startEpochMillis())) + " " + dir + " " + r.status()
                     + ("-".equals(r.responseFlags()) ? "" : " " + r.responseFlags()) + " " + r.method() + " " + r.path() + " "
                     + String.format(Locale.ROOT, "%.0fms", r.durationMicros() / 1000.0) + " → " + r.upstreamHost());
-            tip.setText(dev.loopmesh.telemetry.AccessLog.envoyFormat(r));
+            // formatted only when shown: cells update ten times a second
+            tip.setOnShowing(e -> tip.setText(dev.loopmesh.telemetry.AccessLog.envoyFormat(r)));
             setTooltip(tip);
         }
     }

@@ -1,19 +1,37 @@
 package dev.loopmesh.app.shell;
 
+import dev.loopmesh.app.editor.EditorView;
+import dev.loopmesh.app.faults.ActiveFault;
+import dev.loopmesh.app.faults.FaultMenu;
+import dev.loopmesh.app.graph.EdgeLabelMode;
 import dev.loopmesh.app.graph.GraphView;
 import dev.loopmesh.app.inspector.InspectorView;
 import dev.loopmesh.app.timeline.TimelineView;
+import dev.loopmesh.app.traffic.LoadView;
+import dev.loopmesh.app.traffic.ProbeView;
+import javafx.collections.ListChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TextArea;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
-import javafx.scene.control.TitledPane;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -23,20 +41,30 @@ import javafx.scene.layout.VBox;
 
 import java.util.Locale;
 
-/** The main window's content: toolbar, services, graph, inspector, timeline. */
+/** The main window's content: toolbar, services, graph, the right-hand tabs (inspect, policy, load, faults), timeline. */
 public final class MainView extends BorderPane {
+    private static final PseudoClass LIGHT = PseudoClass.getPseudoClass("light");
+    private static final PseudoClass PRESENTATION = PseudoClass.getPseudoClass("presentation");
+
     private final MainViewModel vm;
     private final Label meshName = new Label();
     private final Button startStop = new Button("Start");
     private final ProgressIndicator progress = new ProgressIndicator();
     private final Label ingress = new Label();
     private final TextField path = new TextField("/productpage");
+    private final TextField headers = new TextField();
     private final Button send = new Button("Send one request");
     private final Label message = new Label();
-    private final Label probeStatus = new Label("No request sent yet");
-    private final TextArea probeBody = new TextArea();
+    private final ProbeView probe = new ProbeView();
     private final ProgressIndicator centreProgress = new ProgressIndicator();
     private final Label centreMessage = new Label();
+    private final TextField search = new TextField();
+    private final ChoiceBox<EdgeLabelMode> labels = new ChoiceBox<>();
+    private final ToggleButton light = new ToggleButton("Light");
+    private final ToggleButton presentation = new ToggleButton("Present");
+    private final TabPane right = new TabPane();
+    private GraphView graph;
+    private ContextMenu openMenu;
 
     public MainView(MainViewModel vm) {
         this.vm = vm;
@@ -48,10 +76,10 @@ public final class MainView extends BorderPane {
         getStyleClass().add("main-view");
         setTop(toolbar());
         SplitPane columns = new SplitPane(new ServicesView(vm), centre(), right());
-        columns.setDividerPositions(0.165, 0.765);
+        columns.setDividerPositions(0.14, 0.68);
         SplitPane rows = new SplitPane(columns, new TimelineView(vm.timeline()));
         rows.setOrientation(Orientation.VERTICAL);
-        rows.setDividerPositions(0.75);
+        rows.setDividerPositions(0.74);
         setCenter(rows);
     }
 
@@ -67,19 +95,39 @@ public final class MainView extends BorderPane {
         ingress.setId("ingress-address");
         ingress.getStyleClass().add("mono");
         path.setId("probe-path");
-        path.setPrefColumnCount(14);
+        path.setPrefColumnCount(10);
+        headers.setId("probe-headers");
+        headers.setPromptText("end-user: jason");
+        headers.setPrefColumnCount(10);
+        headers.setTooltip(new Tooltip("Headers for the request, name: value; several separated by ';'"));
         send.setId("send-request");
         send.getStyleClass().add("accent");
+        send.setTooltip(new Tooltip("Send one GET through the ingress and show its call tree and decision trace (Ctrl+Enter)"));
         message.setId("status-message");
         message.getStyleClass().add("dim");
+        search.setId("graph-search");
+        search.setPromptText("Search (Ctrl+F)");
+        search.setPrefColumnCount(9);
+        labels.setId("edge-labels");
+        labels.getItems().setAll(EdgeLabelMode.values());
+        labels.setValue(EdgeLabelMode.ALL);
+        labels.setTooltip(new Tooltip("What the edges' labels show"));
+        Button fit = new Button("Fit");
+        fit.setTooltip(new Tooltip("Show the whole graph (F, or double-click the graph); wheel zooms, drag pans"));
+        fit.setOnAction(e -> graph.fitToWindow());
+        light.setId("theme-toggle");
+        light.setTooltip(new Tooltip("Light theme (Ctrl+T)"));
+        presentation.setId("presentation-toggle");
+        presentation.setTooltip(new Tooltip("Presentation mode: larger text for a projector (F11)"));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         return new ToolBar(brand, meshName, new Separator(Orientation.VERTICAL), startStop, progress,
-                new Separator(Orientation.VERTICAL), new Label("ingress"), ingress, path, send, spacer, message);
+                new Separator(Orientation.VERTICAL), new Label("ingress"), ingress, path, headers, send,
+                new Separator(Orientation.VERTICAL), search, labels, fit, spacer, message, light, presentation);
     }
 
     private StackPane centre() {
-        GraphView graph = new GraphView(vm.graph());
+        graph = new GraphView(vm.graph());
         graph.setId("graph");
         centreProgress.setMaxSize(48, 48);
         centreMessage.getStyleClass().add("dim");
@@ -87,27 +135,69 @@ public final class MainView extends BorderPane {
         overlay.getStyleClass().add("centre-overlay");
         overlay.setMouseTransparent(true);
         overlay.setFillWidth(false);
-        overlay.setAlignment(javafx.geometry.Pos.CENTER);
-        StackPane pane = new StackPane(graph, overlay);
+        overlay.setAlignment(Pos.CENTER);
+        Label hint = new Label("right-click a service, version or edge to break it · wheel to zoom · drag to pan");
+        hint.getStyleClass().addAll("dim", "graph-hint");
+        hint.setMouseTransparent(true);
+        StackPane.setAlignment(hint, Pos.BOTTOM_LEFT);
+        StackPane pane = new StackPane(graph, overlay, hint);
         pane.getStyleClass().add("graph-pane");
         return pane;
     }
 
-    private VBox right() {
+    private TabPane right() {
         InspectorView inspector = new InspectorView(vm.inspector());
-        VBox.setVgrow(inspector, Priority.ALWAYS);
-        probeStatus.setId("probe-status");
-        probeBody.setId("probe-body");
-        probeBody.setEditable(false);
-        probeBody.setWrapText(true);
-        probeBody.setPrefRowCount(6);
-        probeBody.getStyleClass().add("mono");
-        TitledPane probe = new TitledPane("Request through the ingress", new VBox(6, probeStatus, probeBody));
-        probe.setId("probe-pane");
-        probe.setCollapsible(false);
-        VBox right = new VBox(inspector, probe);
+        Tab inspect = new Tab("Inspect", inspector);
+        inspect.setId("tab-inspect");
+        Tab policy = new Tab("Policy", new EditorView(vm.editor()));
+        policy.setId("tab-policy");
+        VBox loadBox = new VBox(10, new LoadView(vm.load()), probe);
+        loadBox.getStyleClass().add("load-box");
+        VBox.setVgrow(probe, Priority.ALWAYS);
+        Tab load = new Tab("Load", loadBox);
+        load.setId("tab-load");
+        Tab faults = new Tab("Faults", faultsPane());
+        faults.setId("tab-faults");
+        right.getTabs().addAll(inspect, policy, load, faults);
+        right.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         right.getStyleClass().add("right-pane");
+        right.setId("right-tabs");
         return right;
+    }
+
+    private VBox faultsPane() {
+        Label heading = new Label("FAULTS IN FORCE");
+        heading.getStyleClass().add("pane-heading");
+        ListView<ActiveFault> list = new ListView<>(vm.faults().active());
+        list.setId("faults-list");
+        list.setPlaceholder(new Label("None. Right-click a service, a version or an edge in the graph to inject one."));
+        list.setCellFactory(l -> new ListCell<>() {
+            private final Button remove = new Button("Remove");
+
+            @Override
+            protected void updateItem(ActiveFault f, boolean empty) {
+                super.updateItem(f, empty);
+                if (empty || f == null) {
+                    setText(null);
+                    setGraphic(null);
+                    return;
+                }
+                setText(f.describe());
+                remove.setOnAction(e -> vm.faults().remove(f));
+                setGraphic(remove);
+                setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
+            }
+        });
+        VBox.setVgrow(list, Priority.ALWAYS);
+        Button removeAll = new Button("Remove all");
+        removeAll.setOnAction(e -> vm.faults().removeAll());
+        Label msg = new Label();
+        msg.getStyleClass().add("dim");
+        msg.setWrapText(true);
+        msg.textProperty().bind(vm.faults().messageProperty());
+        VBox box = new VBox(6, heading, list, removeAll, msg);
+        box.getStyleClass().add("faults-pane");
+        return box;
     }
 
     private void wire() {
@@ -121,11 +211,69 @@ public final class MainView extends BorderPane {
                 vm.start();
             }
         });
-        send.setOnAction(e -> vm.sendOneRequest(path.getText()));
-        path.setOnAction(e -> vm.sendOneRequest(path.getText()));
+        send.setOnAction(e -> sendRequest());
+        path.setOnAction(e -> sendRequest());
+        headers.setOnAction(e -> sendRequest());
         vm.stateProperty().addListener((o, before, now) -> showState(before, now));
         showState(null, vm.state());
-        vm.probeProperty().addListener((o, a, r) -> showProbe(r));
+        vm.probeProperty().addListener((o, a, r) -> {
+            if (r != null) {
+                probe.show(r.path(), r.status(), r.millis(), r.body(), r.error(), r.requestId(), r.trace());
+            }
+        });
+        search.textProperty().addListener((o, a, t) -> {
+            var found = vm.graph().search(t);
+            if (!found.isEmpty()) {
+                graph.focus(found.iterator().next());
+            }
+        });
+        labels.valueProperty().addListener((o, a, m) -> graph.setLabelMode(m));
+        light.selectedProperty().addListener((o, a, on) -> {
+            pseudoClassStateChanged(LIGHT, on);
+            graph.restyle();
+        });
+        presentation.selectedProperty().addListener((o, a, on) -> pseudoClassStateChanged(PRESENTATION, on));
+        FaultMenu menus = new FaultMenu(vm.faults(), vm.graph());
+        graph.setOnContextMenu((selection, at) -> {
+            if (openMenu != null) {
+                openMenu.hide();
+            }
+            openMenu = menus.menuFor(selection, vm.podsProperty().get());
+            if (!openMenu.getItems().isEmpty()) {
+                openMenu.show(graph, at.getX(), at.getY());
+            }
+        });
+        vm.faults().active().addListener((ListChangeListener<ActiveFault>) c -> right.getTabs().get(3)
+                .setText(vm.faults().active().isEmpty() ? "Faults" : "Faults (" + vm.faults().active().size() + ")"));
+        sceneProperty().addListener((o, a, scene) -> {
+            if (scene != null) {
+                shortcuts(scene);
+            }
+        });
+    }
+
+    private void sendRequest() {
+        vm.sendOneRequest(path.getText(), headers.getText());
+        right.getSelectionModel().select(2);
+    }
+
+    private void shortcuts(javafx.scene.Scene scene) {
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), search::requestFocus);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), () -> light.setSelected(!light.isSelected()));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F11), () -> presentation.setSelected(!presentation.isSelected()));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN), this::sendRequest);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN), () -> right.getSelectionModel().select(1));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.I, KeyCombination.SHORTCUT_DOWN), () -> right.getSelectionModel().select(0));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), () -> right.getSelectionModel().select(2));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.PLUS, KeyCombination.SHORTCUT_DOWN), graph::zoomIn);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.EQUALS, KeyCombination.SHORTCUT_DOWN), graph::zoomIn);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.MINUS, KeyCombination.SHORTCUT_DOWN), graph::zoomOut);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT0, KeyCombination.SHORTCUT_DOWN), graph::fitToWindow);
+    }
+
+    /** For the perf report and tests. */
+    public GraphView graphView() {
+        return graph;
     }
 
     private void showState(MeshState before, MeshState now) {
@@ -142,14 +290,6 @@ public final class MainView extends BorderPane {
         startStop.setText(now.canStop() || now == MeshState.STOPPING ? "Stop" : "Start");
         startStop.setDisable(busy);
         send.setDisable(now != MeshState.RUNNING);
-    }
-
-    private void showProbe(ProbeResult r) {
-        probeStatus.getStyleClass().removeAll("healthy", "failing");
-        probeStatus.getStyleClass().add(r.ok() ? "healthy" : "failing");
-        probeStatus.setText(r.status() == 0 ? "GET " + r.path() + " → no response (" + r.millis() + " ms)"
-                : "GET " + r.path() + " → " + r.status() + " in " + r.millis() + " ms");
-        probeBody.setText(r.error().isEmpty() ? prettyJson(r.body()) : r.error());
     }
 
     /** Indents JSON for reading without a JSON library: breaks after braces, brackets and commas outside strings. */

@@ -1,6 +1,15 @@
 package dev.loopmesh.app.shell;
 
+import dev.loopmesh.app.common.EngineCalls;
 import dev.loopmesh.app.common.MeshFrame;
+import dev.loopmesh.app.editor.EditorViewModel;
+import dev.loopmesh.app.editor.PolicyService;
+import dev.loopmesh.app.faults.FaultsViewModel;
+import dev.loopmesh.app.faults.ChaosFaultInjector;
+import dev.loopmesh.app.faults.MeshFaultInjector;
+import dev.loopmesh.app.timeline.TimelineEvent;
+import dev.loopmesh.app.traffic.LoadViewModel;
+import dev.loopmesh.telemetry.RequestRecord;
 import dev.loopmesh.app.common.MeshHandle;
 import dev.loopmesh.app.common.MeshPoller;
 import dev.loopmesh.app.common.MeshSource;
@@ -48,9 +57,13 @@ public final class MainViewModel implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final MeshPoller poller;
 
+    private final EngineCalls calls;
     private final GraphViewModel graph = new GraphViewModel();
-    private final InspectorViewModel inspector = new InspectorViewModel(graph);
+    private final InspectorViewModel inspector;
     private final TimelineViewModel timeline = new TimelineViewModel();
+    private final EditorViewModel editor;
+    private final FaultsViewModel faults;
+    private final LoadViewModel load;
 
     private final ReadOnlyObjectWrapper<MeshState> state = new ReadOnlyObjectWrapper<>(this, "state", MeshState.STOPPED);
     private final ReadOnlyStringWrapper meshName = new ReadOnlyStringWrapper(this, "meshName", "loopmesh");
@@ -66,7 +79,41 @@ public final class MainViewModel implements AutoCloseable {
         this.files = List.copyOf(files);
         this.fx = fx;
         this.poller = new MeshPoller(fx, this::apply);
+        this.calls = new EngineCalls(engine, fx);
+        this.inspector = new InspectorViewModel(graph, calls);
+        this.editor = new EditorViewModel(calls);
+        this.faults = new FaultsViewModel(calls);
+        this.load = new LoadViewModel(calls, timeline);
         graph.selectionProperty().addListener((o, a, b) -> poller.setLogQuery(inspector.logQuery()));
+        editor.onResult(r -> {
+            if (r.local()) {
+                timeline.mark(TimelineEvent.Kind.REJECTED, "rejected in the editor", r.summary());
+            }
+        });
+        faults.onEvent(e -> {
+            switch (e.type()) {
+                case STARTED -> timeline.startSpan(e.fault().id(), e.description(), "fault " + e.fault().id(), e.time());
+                case ENDED -> timeline.endSpan(e.fault().id(), e.time());
+                case FAILED -> timeline.mark(TimelineEvent.Kind.REJECTED, "fault failed: " + e.description(), e.detail());
+            }
+            graph.showFaults(List.copyOf(faults.active()));
+        });
+    }
+
+    public EditorViewModel editor() {
+        return editor;
+    }
+
+    public FaultsViewModel faults() {
+        return faults;
+    }
+
+    public LoadViewModel load() {
+        return load;
+    }
+
+    public EngineCalls calls() {
+        return calls;
     }
 
     public GraphViewModel graph() {
@@ -146,6 +193,13 @@ public final class MainViewModel implements AutoCloseable {
         graph.select(new Selection.Service(GraphLayout.INGRESS));
         inspector.setPods(h.pods());
         timeline.reset();
+        PolicyService policies = new PolicyService(h.mesh());
+        editor.attach(policies);
+        MeshFaultInjector policyFaults = new MeshFaultInjector(policies);
+        faults.attach(h.mesh().chaos() != null ? new ChaosFaultInjector(h.mesh().chaos(), policyFaults) : policyFaults);
+        graph.showFaults(List.of());
+        inspector.attach(h);
+        load.attach(h);
         poller.setLogQuery(inspector.logQuery());
         poller.start(h, POLL_MILLIS);
         state.set(MeshState.RUNNING);
@@ -160,6 +214,10 @@ public final class MainViewModel implements AutoCloseable {
         state.set(MeshState.STOPPING);
         message.set("Stopping…");
         poller.stop();
+        editor.detach();
+        faults.detach();
+        inspector.detach();
+        load.detach();
         MeshHandle h = handle;
         handle = null;
         engine.execute(() -> {
@@ -176,37 +234,84 @@ public final class MainViewModel implements AutoCloseable {
 
     /** Sends one GET through the ingress, off the FX thread; the answer lands in {@link #probeProperty()}. */
     public void sendOneRequest(String path) {
+        sendOneRequest(path, "");
+    }
+
+    /**
+     * Sends one GET through the ingress with the given headers ({@code end-user: jason}, one per line),
+     * tagged with its own x-request-id, then collects what every proxy logged for that id: the
+     * request's decision trace.
+     */
+    public void sendOneRequest(String path, String headerLines) {
         MeshHandle h = handle;
         if (h == null || state.get() != MeshState.RUNNING) {
             return;
         }
         String p = path == null || path.isBlank() ? "/" : path.startsWith("/") ? path : "/" + path;
         URI uri = URI.create("http://127.0.0.1:" + h.ingressAddress().getPort() + p);
+        String requestId = java.util.UUID.randomUUID().toString();
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("user-agent", "loopmesh-app")
+                .header("x-request-id", requestId);
+        for (String line : (headerLines == null ? "" : headerLines).split("[\\n;]")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.substring(colon + 1).isBlank()) {
+                try {
+                    b.header(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+                } catch (IllegalArgumentException restricted) {
+                    // a header HttpClient will not send (host, connection…): left out
+                }
+            }
+        }
         long t0 = System.nanoTime();
-        http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("user-agent", "loopmesh-app").build(),
-                        HttpResponse.BodyHandlers.ofString())
+        http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
                 .whenComplete((r, e) -> {
                     long ms = (System.nanoTime() - t0) / 1_000_000;
                     ProbeResult result = e != null
-                            ? new ProbeResult(p, 0, ms, "", String.valueOf(e.getCause() != null ? e.getCause() : e))
-                            : new ProbeResult(p, r.statusCode(), ms, r.body(), "");
+                            ? new ProbeResult(p, 0, ms, "", String.valueOf(e.getCause() != null ? e.getCause() : e), requestId, List.of())
+                            : new ProbeResult(p, r.statusCode(), ms, r.body(), "", requestId, List.of());
+                    // the answer shows at once; the decision trace follows when the access logs are read
                     fx.execute(() -> probe.set(result));
+                    engine.execute(() -> {
+                        List<RequestRecord> trace = traceOf(h, requestId);
+                        fx.execute(() -> probe.set(result.withTrace(trace)));
+                    });
                 });
+    }
+
+    /** What the gateway and every sidecar logged for one x-request-id, in time order. */
+    static List<RequestRecord> traceOf(MeshHandle h, String requestId) {
+        List<String> proxies = new java.util.ArrayList<>();
+        proxies.add(GraphLayout.INGRESS);
+        h.pods().forEach(p -> proxies.add(p.name()));
+        List<RequestRecord> out = new java.util.ArrayList<>();
+        for (String proxy : proxies) {
+            for (RequestRecord r : h.accessLog(proxy, 300)) {
+                if (requestId.equals(r.requestId())) {
+                    out.add(r);
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(RequestRecord::startEpochMillis).thenComparing(r -> "source".equals(r.reporter()) ? 0 : 1));
+        return out;
     }
 
     private void apply(MeshFrame frame) {
         if (state.get() != MeshState.RUNNING) {
             return;
         }
+        graph.showPolicies(frame.resources());
+        load.update(frame.traffic());
         graph.updateEdges(frame.edges());
         inspector.updateLog(frame.accessLog());
         timeline.update(frame.nanoTime(), frame.events(), frame.edges());
+        timeline.meshEvents(frame.meshEvents());
     }
 
     /** Stops polling and the mesh; blocks until the mesh is closed (call it when the window goes). */
     @Override
     public void close() {
         poller.close();
+        editor.close();
         MeshHandle h = handle;
         handle = null;
         engine.shutdownNow();

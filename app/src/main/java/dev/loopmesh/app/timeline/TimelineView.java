@@ -1,10 +1,6 @@
 package dev.loopmesh.app.timeline;
 
-import dev.loopmesh.controlplane.ConfigEvent;
-import javafx.css.PseudoClass;
-import javafx.scene.chart.LineChart;
-import javafx.scene.chart.NumberAxis;
-import javafx.scene.chart.XYChart;
+import javafx.collections.ListChangeListener;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -14,14 +10,16 @@ import javafx.scene.layout.VBox;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
-/** The bottom strip: config events on the left, the ingress's rps and success charts on the right. */
+/** The bottom strip: the events as a list on the left, the charts with their markers on the right, the picked event's detail. */
 public final class TimelineView extends HBox {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
-    private static final PseudoClass BAD = PseudoClass.getPseudoClass("bad");
 
     private final TimelineViewModel vm;
-    private final ListView<ConfigEvent> events = new ListView<>();
+    private final ListView<TimelineEvent> events = new ListView<>();
+    private final TimelineChart chart = new TimelineChart();
+    private final Label detail = new Label();
 
     public TimelineView(TimelineViewModel vm) {
         this.vm = vm;
@@ -31,66 +29,69 @@ public final class TimelineView extends HBox {
 
     private void build() {
         getStyleClass().add("timeline");
-        Label heading = new Label("CONFIG EVENTS");
+        Label heading = new Label("TIMELINE");
         heading.getStyleClass().add("pane-heading");
         events.setId("config-events");
         events.setItems(vm.events());
         events.setCellFactory(l -> new EventCell());
-        events.setPlaceholder(new Label("No config applied since start"));
+        events.setPlaceholder(new Label("No config or faults since start"));
         VBox.setVgrow(events, Priority.ALWAYS);
-        VBox left = new VBox(4, heading, events);
+        VBox left = new VBox(2, heading, events);
         left.getStyleClass().add("events-box");
-        HBox.setHgrow(left, Priority.ALWAYS);
-        left.setPrefWidth(420);
-        LineChart<Number, Number> rps = chart("ingress rps", vm.rpsPoints(), false);
-        LineChart<Number, Number> success = chart("ingress success %", vm.successPoints(), true);
-        HBox.setHgrow(rps, Priority.ALWAYS);
-        HBox.setHgrow(success, Priority.ALWAYS);
-        getChildren().addAll(left, rps, success);
-    }
-
-    private static LineChart<Number, Number> chart(String title, javafx.collections.ObservableList<XYChart.Data<Number, Number>> points,
-                                                   boolean percent) {
-        NumberAxis x = new NumberAxis();
-        x.setForceZeroInRange(false);
-        x.setTickLabelsVisible(false);
-        x.setTickMarkVisible(false);
-        x.setMinorTickVisible(false);
-        NumberAxis y = percent ? new NumberAxis(0, 100, 25) : new NumberAxis();
-        y.setAutoRanging(!percent);
-        LineChart<Number, Number> chart = new LineChart<>(x, y);
-        chart.setTitle(title);
-        chart.setLegendVisible(false);
-        chart.setCreateSymbols(false);
-        chart.setAnimated(false);
-        chart.getStyleClass().add(percent ? "success-chart" : "rps-chart");
-        chart.getData().add(new XYChart.Series<>(points));
-        chart.setPrefWidth(320);
-        chart.setMinWidth(200);
-        return chart;
+        left.setPrefWidth(430);
+        left.setMinWidth(280);
+        detail.setId("timeline-detail");
+        detail.getStyleClass().addAll("timeline-detail", "mono");
+        detail.setWrapText(true);
+        detail.setMaxWidth(Double.MAX_VALUE);
+        detail.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        chart.setId("timeline-chart");
+        VBox.setVgrow(chart, Priority.ALWAYS);
+        VBox right = new VBox(2, chart, detail);
+        HBox.setHgrow(right, Priority.ALWAYS);
+        getChildren().addAll(left, right);
     }
 
     private void wire() {
-        vm.events().addListener((javafx.collections.ListChangeListener<ConfigEvent>) c -> {
+        vm.events().addListener((ListChangeListener<TimelineEvent>) c -> {
             if (!events.getItems().isEmpty()) {
                 events.scrollTo(events.getItems().size() - 1);
             }
+            repaint();
         });
+        vm.samplesProperty().addListener((o, a, b) -> repaint());
+        vm.selectedProperty().addListener((o, a, e) -> {
+            detail.setText(e == null ? "" : TIME.format(e.time()) + (e.end() != null ? "–" + TIME.format(e.end()) : "") + "  " + e.title()
+                    + (e.detail().isEmpty() ? "" : "\n" + e.detail()));
+            if (e != null && events.getSelectionModel().getSelectedItem() != e) {
+                events.getSelectionModel().select(e);
+                events.scrollTo(e);
+            }
+            repaint();
+        });
+        events.getSelectionModel().selectedItemProperty().addListener((o, a, e) -> {
+            if (e != null) {
+                vm.select(e);
+            }
+        });
+        chart.setOnPick(vm::select);
     }
 
-    private static final class EventCell extends ListCell<ConfigEvent> {
+    private void repaint() {
+        chart.show(vm.samplesProperty().get(), List.copyOf(vm.events()), vm.selectedProperty().get());
+    }
+
+    private static final class EventCell extends ListCell<TimelineEvent> {
         @Override
-        protected void updateItem(ConfigEvent e, boolean empty) {
+        protected void updateItem(TimelineEvent e, boolean empty) {
             super.updateItem(e, empty);
-            boolean bad = !empty && e != null && (e.type() == ConfigEvent.Type.REJECTED || e.type() == ConfigEvent.Type.NACKED);
-            pseudoClassStateChanged(BAD, bad);
+            getStyleClass().removeAll("config", "rejected", "fault", "load", "ejection", "info");
             if (empty || e == null) {
                 setText(null);
                 return;
             }
-            setText(TIME.format(e.time()) + "  " + e.type() + "  " + e.resource() + "  v" + e.version()
-                    + (e.proxies().isEmpty() ? "" : "  → " + e.proxies().size() + " proxies")
-                    + (e.detail().isEmpty() ? "" : "  " + e.detail()));
+            getStyleClass().add(e.kind().styleClass());
+            setText(TIME.format(e.time()) + "  " + e.title() + (e.isSpan() ? e.end() == null ? "  (active)" : "  (ended " + TIME.format(e.end()) + ")" : ""));
         }
     }
 }

@@ -79,10 +79,11 @@ class MainWindowTest {
     }
 
     @AfterEach
-    void stopMesh() {
+    void stopMesh() throws Exception {
         if (vm != null) {
             vm.close();
         }
+        org.testfx.api.FxToolkit.cleanupStages();
     }
 
     private <T> T onFx(Callable<T> c) throws Exception {

@@ -1,0 +1,179 @@
+package dev.loopmesh.app.editor;
+
+import java.util.List;
+
+/** Ready policies for the editor, written for Bookinfo (the built-in mesh), each one complete to apply. */
+public final class Snippets {
+    public record Snippet(String name, String description, String yaml) {
+    }
+
+    static final String REVIEWS_SUBSETS = """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata:
+              name: reviews
+            spec:
+              host: reviews
+              subsets:
+              - {name: v1, labels: {version: v1}}
+              - {name: v2, labels: {version: v2}}
+              - {name: v3, labels: {version: v3}}
+            """;
+
+    public static final Snippet JASON = new Snippet("jason → reviews v2",
+            "Requests from the user jason go to reviews v2, everyone else to v1 (Istio's request routing task)",
+            REVIEWS_SUBSETS + """
+                    ---
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata:
+                      name: reviews
+                    spec:
+                      hosts: [reviews]
+                      http:
+                      - match:
+                        - headers:
+                            end-user: {exact: jason}
+                        route:
+                        - destination: {host: reviews, subset: v2}
+                      - route:
+                        - destination: {host: reviews, subset: v1}
+                    """);
+
+    public static final Snippet FIFTY_FIFTY = new Snippet("50/50 v1/v3", "Half of reviews traffic to v1, half to v3 (traffic shifting)",
+            REVIEWS_SUBSETS + """
+                    ---
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata:
+                      name: reviews
+                    spec:
+                      hosts: [reviews]
+                      http:
+                      - route:
+                        - destination: {host: reviews, subset: v1}
+                          weight: 50
+                        - destination: {host: reviews, subset: v3}
+                          weight: 50
+                    """);
+
+    public static final Snippet DELAY_JASON = new Snippet("7 s delay on ratings for jason",
+            "Istio's fault injection task: ratings answers jason after 7 s; reviews v3 gives up after 2.5 s",
+            """
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata:
+                      name: ratings
+                    spec:
+                      hosts: [ratings]
+                      http:
+                      - match:
+                        - headers:
+                            end-user: {exact: jason}
+                        fault:
+                          delay:
+                            fixedDelay: 7s
+                            percentage: {value: 100}
+                        route:
+                        - destination: {host: ratings}
+                      - route:
+                        - destination: {host: ratings}
+                    """);
+
+    public static final Snippet ABORT = new Snippet("50 % abort on ratings", "Half of the calls to ratings fail with 503 (flag FI)",
+            """
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata:
+                      name: ratings
+                    spec:
+                      hosts: [ratings]
+                      http:
+                      - fault:
+                          abort:
+                            httpStatus: 503
+                            percentage: {value: 50}
+                        route:
+                        - destination: {host: ratings}
+                    """);
+
+    public static final Snippet RETRIES = new Snippet("retries on ratings", "3 attempts, 2 s per try, on 5xx and connect failures",
+            """
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata:
+                      name: ratings
+                    spec:
+                      hosts: [ratings]
+                      http:
+                      - route:
+                        - destination: {host: ratings}
+                        timeout: 6s
+                        retries:
+                          attempts: 3
+                          perTryTimeout: 2s
+                          retryOn: 5xx,connect-failure,refused-stream
+                    """);
+
+    public static final Snippet CONNECTION_LIMITS = new Snippet("connection limits on reviews",
+            "One connection, one pending request: overflow is 503 UO (circuit breaking)",
+            """
+                    apiVersion: networking.istio.io/v1
+                    kind: DestinationRule
+                    metadata:
+                      name: reviews
+                    spec:
+                      host: reviews
+                      trafficPolicy:
+                        connectionPool:
+                          tcp: {maxConnections: 1}
+                          http: {http1MaxPendingRequests: 1, maxRequestsPerConnection: 1}
+                      subsets:
+                      - {name: v1, labels: {version: v1}}
+                      - {name: v2, labels: {version: v2}}
+                      - {name: v3, labels: {version: v3}}
+                    """);
+
+    public static final Snippet OUTLIER = new Snippet("outlier detection on reviews",
+            "Eject a pod after one 5xx for 30 s; with none left, 503 UH",
+            """
+                    apiVersion: networking.istio.io/v1
+                    kind: DestinationRule
+                    metadata:
+                      name: reviews
+                    spec:
+                      host: reviews
+                      trafficPolicy:
+                        outlierDetection:
+                          consecutive5xxErrors: 1
+                          interval: 1s
+                          baseEjectionTime: 30s
+                          maxEjectionPercent: 100
+                      subsets:
+                      - {name: v1, labels: {version: v1}}
+                      - {name: v2, labels: {version: v2}}
+                      - {name: v3, labels: {version: v3}}
+                    """);
+
+    public static final Snippet MIRROR = new Snippet("mirror to reviews v2", "All traffic to v1, a copy of each request to v2 (Host gets -shadow)",
+            REVIEWS_SUBSETS + """
+                    ---
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata:
+                      name: reviews
+                    spec:
+                      hosts: [reviews]
+                      http:
+                      - route:
+                        - destination: {host: reviews, subset: v1}
+                          weight: 100
+                        mirror: {host: reviews, subset: v2}
+                        mirrorPercentage: {value: 100}
+                    """);
+
+    public static final List<Snippet> ALL = List.of(JASON, FIFTY_FIFTY, DELAY_JASON, ABORT, RETRIES, CONNECTION_LIMITS, OUTLIER, MIRROR);
+
+    private Snippets() {
+    }
+}

@@ -1,0 +1,395 @@
+package dev.loopmesh.app.graph;
+
+import dev.loopmesh.telemetry.EdgeSnapshot;
+import javafx.geometry.VPos;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.TextAlignment;
+import javafx.scene.transform.Affine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Draws the graph in two parts: the static picture (edges batched into one path per colour and width,
+ * boxes, badges, locks), repainted only when the picture changes; and the metric chips, opaque boxes
+ * at fixed places whose numbers are refreshed in place a few per frame, so no frame repaints them all.
+ */
+final class GraphPainter {
+    static final double CHIP_W = 92;
+    static final double CHIP_H = 30;
+    static final double ROW_CHIP_W = 58;
+    /** Below this scale edge chips would cover the graph: they hide (zoom in to read them). */
+    static final double EDGE_CHIPS_MIN_SCALE = 0.5;
+    static final double ROW_CHIPS_MIN_SCALE = 0.55;
+
+    /** A metric box: an edge's ({@code edgeKey}) or a version row's ({@code workload}), in screen pixels. */
+    record Chip(double x, double y, double w, double h, String edgeKey, String workload) {
+    }
+
+    /** Where a badge or lock is, in layout units, and what its tooltip says. */
+    record Hit(double x, double y, double w, double h, String text) {
+        boolean contains(double px, double py) {
+            return px >= x && px <= x + w && py >= y && py <= y + h;
+        }
+    }
+
+    private final GraphViewModel vm;
+    private final CanvasPalette palette;
+    private final Font title = Font.font("System", FontWeight.BOLD, 13);
+    private final Font small = Font.font("System", 10.5);
+    private final Font tiny = Font.font("System", FontWeight.BOLD, 8.5);
+    final List<Chip> chips = new ArrayList<>();
+    final List<Hit> hits = new ArrayList<>();
+    private final Map<String, EdgeSnapshot> byKey = new HashMap<>();
+    private EdgeLabelMode mode = EdgeLabelMode.ALL;
+    private int cursor;
+
+    GraphPainter(GraphViewModel vm, CanvasPalette palette) {
+        this.vm = vm;
+        this.palette = palette;
+    }
+
+    void setMode(EdgeLabelMode m) {
+        mode = m;
+    }
+
+    static String key(EdgeSnapshot e) {
+        return e.source() + "→" + e.destination();
+    }
+
+    /** Latest numbers for the chips; no drawing. */
+    void updateNumbers(List<EdgeSnapshot> edges) {
+        byKey.clear();
+        for (EdgeSnapshot e : edges) {
+            byKey.put(key(e), e);
+        }
+    }
+
+    /** The whole static picture, then every chip. */
+    void paintStatic(GraphicsContext g, GraphicsContext chipG, double w, double h, double scale, double ox, double oy) {
+        g.setTransform(new Affine());
+        g.clearRect(0, 0, w, h);
+        chipG.setTransform(new Affine());
+        chipG.clearRect(0, 0, w, h);
+        chips.clear();
+        hits.clear();
+        GraphLayout layout = vm.layout();
+        if (layout.nodes().isEmpty()) {
+            g.setFill(palette.color("text-dim"));
+            g.setFont(title);
+            g.setTextAlign(TextAlignment.CENTER);
+            g.setTextBaseline(VPos.CENTER);
+            g.fillText("No mesh running", w / 2, h / 2);
+            return;
+        }
+        g.setTransform(new Affine(scale, 0, ox, 0, scale, oy));
+        List<EdgeSnapshot> edges = vm.edges();
+        drawDeclaredLinks(g, layout, edges);
+        drawEdges(g, layout, edges);
+        GraphViewModel.Decorations deco = vm.decorations();
+        Set<String> matches = vm.matchesProperty().get();
+        for (GraphLayout.Node n : layout.nodes()) {
+            drawNode(g, n, deco, matches.contains(n.id()));
+        }
+        drawEdgeBadges(g, layout, edges, deco);
+        placeChips(layout, edges, scale, ox, oy);
+        cursor = 0;
+        refreshChips(chipG, chips.size());
+    }
+
+    /** Redraws the next {@code count} chips with the latest numbers (round robin). */
+    void refreshChips(GraphicsContext g, int count) {
+        if (chips.isEmpty()) {
+            return;
+        }
+        g.setTransform(new Affine());
+        g.setFont(small);
+        g.setTextBaseline(VPos.CENTER);
+        int n = Math.min(count, chips.size());
+        for (int i = 0; i < n; i++) {
+            cursor = cursor % chips.size();
+            drawChip(g, chips.get(cursor++));
+        }
+    }
+
+    private void drawChip(GraphicsContext g, Chip c) {
+        if (c.edgeKey() != null) {
+            EdgeSnapshot e = byKey.get(c.edgeKey());
+            g.setFill(palette.color("label-fill"));
+            g.fillRoundRect(c.x(), c.y(), c.w(), c.h(), 8, 8);
+            if (e == null) {
+                return;
+            }
+            TrafficStats s = TrafficStats.of(e);
+            g.setFill(palette.health(s.health()));
+            g.setTextAlign(TextAlignment.CENTER);
+            String text = switch (mode) {
+                case ALL -> s.label();
+                case RPS -> String.format(Locale.ROOT, "%.1f rps", s.rps());
+                case SUCCESS -> TrafficStats.percent(s.successRate());
+                case P99 -> String.format(Locale.ROOT, "p99 %.0f ms", s.p99Ms());
+            };
+            g.fillText(text, c.x() + c.w() / 2, c.y() + c.h() / 2);
+        } else {
+            TrafficStats in = GraphLayout.INGRESS.equals(c.workload()) ? vm.statsOf(new Selection.Service(c.workload()))
+                    : vm.statsOf(new Selection.Workload(c.workload()));
+            g.setFill(palette.color("row-fill"));
+            g.fillRect(c.x(), c.y(), c.w(), c.h());
+            if (in.requests() > 0) {
+                g.setFill(palette.color("text-dim"));
+                g.setTextAlign(TextAlignment.RIGHT);
+                g.fillText(String.format(Locale.ROOT, "%.1f rps", in.rps()), c.x() + c.w(), c.y() + c.h() / 2);
+            }
+        }
+    }
+
+    private void placeChips(GraphLayout layout, List<EdgeSnapshot> edges, double scale, double ox, double oy) {
+        if (scale >= ROW_CHIPS_MIN_SCALE) {
+            for (GraphLayout.Node n : layout.nodes()) {
+                for (GraphLayout.Row r : n.rows()) {
+                    double right = ox + (r.x() + r.w() - 6) * scale;
+                    double cy = oy + (r.y() + r.h() / 2) * scale;
+                    double cw = Math.min(ROW_CHIP_W, r.w() * scale * 0.42);
+                    chips.add(new Chip(right - cw, cy - 7, cw, 14, null, r.workload()));
+                }
+            }
+        }
+        if (scale < EDGE_CHIPS_MIN_SCALE || mode == null) {
+            return;
+        }
+        double cw = mode == EdgeLabelMode.ALL ? CHIP_W : 62;
+        double ch = mode == EdgeLabelMode.ALL ? CHIP_H : 18;
+        List<Chip> wanted = new ArrayList<>();
+        for (EdgeSnapshot e : edges) {
+            Optional<EdgeGeometry> geo = EdgeGeometry.between(layout, e.source(), e.destination());
+            geo.ifPresent(x -> wanted.add(new Chip(ox + x.x(0.5) * scale - cw / 2, oy + x.y(0.5) * scale - ch / 2, cw, ch, key(e), null)));
+        }
+        wanted.sort(Comparator.comparingDouble(Chip::y));
+        List<Chip> placed = new ArrayList<>();
+        for (Chip p : wanted) {
+            double y = p.y();
+            for (Chip q : placed) {
+                boolean overlapX = p.x() < q.x() + q.w() && q.x() < p.x() + p.w();
+                if (overlapX && y < q.y() + ch + 1 && q.y() < y + ch + 1) {
+                    y = q.y() + ch + 1;
+                }
+            }
+            placed.add(new Chip(p.x(), y, p.w(), p.h(), p.edgeKey(), null));
+        }
+        chips.addAll(placed);
+    }
+
+    /** Calls the spec declares but no traffic took in the window: thin dashed lines between the boxes. */
+    private void drawDeclaredLinks(GraphicsContext g, GraphLayout layout, List<EdgeSnapshot> edges) {
+        Set<String> live = new HashSet<>();
+        for (EdgeSnapshot e : edges) {
+            live.add(vm.serviceOfWorkload(e.source()) + "→" + vm.serviceOfWorkload(e.destination()));
+        }
+        g.setStroke(palette.color("link"));
+        g.setLineWidth(1.2);
+        g.setLineDashes(5, 5);
+        g.beginPath();
+        for (GraphLayout.Link l : layout.links()) {
+            if (!live.contains(l.from() + "→" + l.to())) {
+                EdgeGeometry.betweenNodes(layout, l.from(), l.to()).ifPresent(geo -> curve(g, geo));
+            }
+        }
+        g.stroke();
+        g.setLineDashes();
+    }
+
+    /** One path per colour and width: a few stroke calls instead of one per edge. */
+    private void drawEdges(GraphicsContext g, GraphLayout layout, List<EdgeSnapshot> edges) {
+        Selection sel = vm.selection();
+        record Style(EdgeHealth health, int width) {
+        }
+        Map<Style, List<EdgeGeometry>> batches = new LinkedHashMap<>();
+        List<EdgeGeometry> locks = new ArrayList<>();
+        for (EdgeSnapshot e : edges) {
+            Optional<EdgeGeometry> geo = EdgeGeometry.between(layout, e.source(), e.destination());
+            if (geo.isEmpty()) {
+                continue;
+            }
+            if (sel instanceof Selection.Edge s && s.source().equals(e.source()) && s.destination().equals(e.destination())) {
+                g.setStroke(palette.color("selection"));
+                g.setLineWidth(7);
+                g.beginPath();
+                curve(g, geo.get());
+                g.stroke();
+            }
+            batches.computeIfAbsent(new Style(EdgeHealth.of(e.successRate()), widthBucket(e.rps())), k -> new ArrayList<>()).add(geo.get());
+            if (e.mtls()) {
+                locks.add(geo.get());
+            }
+        }
+        for (Map.Entry<Style, List<EdgeGeometry>> b : batches.entrySet()) {
+            Color c = palette.health(b.getKey().health());
+            g.setStroke(c);
+            g.setLineWidth(1.2 + b.getKey().width() * 0.8);
+            g.beginPath();
+            for (EdgeGeometry geo : b.getValue()) {
+                curve(g, geo);
+            }
+            g.stroke();
+            g.setFill(c);
+            for (EdgeGeometry geo : b.getValue()) {
+                arrow(g, geo);
+            }
+        }
+        for (EdgeGeometry geo : locks) {
+            lock(g, geo.x(0.2), geo.y(0.2));
+        }
+    }
+
+    static int widthBucket(double rps) {
+        return (int) Math.min(4, Math.round(Math.log10(1 + rps) * 2));
+    }
+
+    private void lock(GraphicsContext g, double x, double y) {
+        g.setFill(palette.color("label-fill"));
+        g.fillRoundRect(x - 7, y - 8, 14, 15, 4, 4);
+        g.setStroke(palette.color("lock"));
+        g.setLineWidth(1.3);
+        g.strokeArc(x - 3.2, y - 6.5, 6.4, 7, 0, 180, javafx.scene.shape.ArcType.OPEN);
+        g.setFill(palette.color("lock"));
+        g.fillRect(x - 4.5, y - 2.5, 9, 7);
+        hits.add(new Hit(x - 7, y - 8, 14, 15, "mTLS: this edge's requests went over mutual TLS (SPIFFE identities on both sides)"));
+    }
+
+    private static void arrow(GraphicsContext g, EdgeGeometry geo) {
+        double ax = geo.x(0.97);
+        double ay = geo.y(0.97);
+        double angle = Math.atan2(geo.y1() - ay, geo.x1() - ax);
+        g.fillPolygon(new double[] {geo.x1(), geo.x1() - 9 * Math.cos(angle - 0.4), geo.x1() - 9 * Math.cos(angle + 0.4)},
+                new double[] {geo.y1(), geo.y1() - 9 * Math.sin(angle - 0.4), geo.y1() - 9 * Math.sin(angle + 0.4)}, 3);
+    }
+
+    private void drawEdgeBadges(GraphicsContext g, GraphLayout layout, List<EdgeSnapshot> edges, GraphViewModel.Decorations deco) {
+        if (deco.edges().isEmpty()) {
+            return;
+        }
+        Set<String> done = new HashSet<>();
+        for (EdgeSnapshot e : edges) {
+            String service = vm.serviceOfWorkload(e.destination());
+            List<Badge> badges = deco.edge(e.source(), service);
+            if (badges.isEmpty()) {
+                continue;
+            }
+            EdgeGeometry.between(layout, e.source(), e.destination()).ifPresent(geo -> {
+                double x = geo.x(0.3);
+                double y = geo.y(0.3) - 8;
+                if (done.add(Math.round(x) + ":" + Math.round(y))) {
+                    pills(g, badges, x, y);
+                }
+            });
+        }
+        // an edge fault on a call that carries no traffic yet: badge the declared link
+        deco.edges().forEach((k, badges) -> {
+            String[] parts = k.split("→", 2);
+            String from = vm.serviceOfWorkload(parts[0]);
+            EdgeGeometry.betweenNodes(layout, from, parts[1]).ifPresent(geo -> {
+                double x = geo.x(0.3);
+                double y = geo.y(0.3) - 8;
+                boolean near = done.stream().anyMatch(d -> d.equals(Math.round(x) + ":" + Math.round(y)));
+                if (!near && edges.stream().noneMatch(e -> e.source().equals(parts[0]) && vm.serviceOfWorkload(e.destination()).equals(parts[1]))) {
+                    pills(g, badges, x, y);
+                }
+            });
+        });
+    }
+
+    /** Badges as small pills from {@code x}, in layout units; each one a tooltip target. */
+    private double pills(GraphicsContext g, List<Badge> badges, double x, double y) {
+        g.setFont(tiny);
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.CENTER);
+        for (Badge b : badges) {
+            double w = 8 + b.kind().text().length() * 6.2;
+            g.setFill(b.kind().isFault() ? palette.color("failing") : palette.color("badge"));
+            g.fillRoundRect(x, y, w, 13, 6, 6);
+            g.setFill(palette.color("badge-text"));
+            g.fillText(b.kind().text(), x + w / 2, y + 6.5);
+            hits.add(new Hit(x, y, w, 13, b.tooltip()));
+            x += w + 3;
+        }
+        return x;
+    }
+
+    private void drawNode(GraphicsContext g, GraphLayout.Node n, GraphViewModel.Decorations deco, boolean match) {
+        Selection sel = vm.selection();
+        EdgeHealth health = vm.healthOf(n.id());
+        g.setFill(palette.color("node-fill"));
+        g.fillRoundRect(n.x(), n.y(), n.w(), n.h(), 14, 14);
+        boolean selected = sel instanceof Selection.Service s && s.name().equals(n.id());
+        if (match) {
+            g.setStroke(palette.color("match"));
+            g.setLineWidth(6);
+            g.strokeRoundRect(n.x() - 4, n.y() - 4, n.w() + 8, n.h() + 8, 16, 16);
+        }
+        g.setStroke(selected ? palette.color("selection") : health == EdgeHealth.IDLE ? palette.color("node-border") : palette.health(health));
+        g.setLineWidth(selected ? 3 : 1.6);
+        g.strokeRoundRect(n.x(), n.y(), n.w(), n.h(), 14, 14);
+        g.setFill(palette.color("text"));
+        g.setFont(title);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.CENTER);
+        g.fillText(n.label(), n.x() + 10, n.y() + GraphLayout.HEADER / 2 + 1, n.w() - 20);
+        List<Badge> badges = deco.node(n.id());
+        if (!badges.isEmpty()) {
+            // badges sit on the box's top edge, from the right, so the name stays readable
+            double width = badges.stream().mapToDouble(b -> 8 + b.kind().text().length() * 6.2 + 3).sum();
+            pills(g, badges, n.x() + n.w() - width - 4, n.y() - 7);
+        }
+        for (GraphLayout.Row r : n.rows()) {
+            drawRow(g, n, r, sel, deco.workloads().get(r.workload()));
+        }
+    }
+
+    private void drawRow(GraphicsContext g, GraphLayout.Node n, GraphLayout.Row r, Selection sel, GraphViewModel.PodState down) {
+        boolean selected = sel instanceof Selection.Workload w && w.name().equals(r.workload());
+        g.setFill(palette.color("row-fill"));
+        g.fillRoundRect(r.x(), r.y(), r.w(), r.h(), 8, 8);
+        if (selected) {
+            g.setStroke(palette.color("selection"));
+            g.setLineWidth(2);
+            g.strokeRoundRect(r.x(), r.y(), r.w(), r.h(), 8, 8);
+        }
+        TrafficStats in = n.isIngress() ? vm.statsOf(new Selection.Service(n.id())) : vm.statsOf(new Selection.Workload(r.workload()));
+        g.setFill(in.requests() > 0 ? palette.health(in.health()) : palette.color("idle"));
+        g.fillOval(r.x() + 8, r.y() + r.h() / 2 - 4, 8, 8);
+        g.setFill(palette.color("text"));
+        g.setFont(small);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.CENTER);
+        g.fillText(r.version(), r.x() + 22, r.y() + r.h() / 2);
+        if (down != null) {
+            // killed or paused pods: the row crossed out, with how many
+            g.setStroke(palette.color("failing"));
+            g.setLineWidth(down.allDown() ? 2 : 1.2);
+            g.strokeLine(r.x() + 4, r.y() + 3, r.x() + r.w() - 4, r.y() + r.h() - 3);
+            g.strokeLine(r.x() + 4, r.y() + r.h() - 3, r.x() + r.w() - 4, r.y() + 3);
+            g.setFill(palette.color("failing"));
+            g.setFont(tiny);
+            g.setTextAlign(TextAlignment.LEFT);
+            g.fillText(down.describe(), r.x() + 40, r.y() + r.h() / 2);
+            hits.add(new Hit(r.x(), r.y(), r.w(), r.h(), r.workload() + ": " + down.describe()
+                    + "\nKilled: connections refused (UF, URX). Paused: accepted but never answered (UT)."));
+        }
+    }
+
+    private static void curve(GraphicsContext g, EdgeGeometry geo) {
+        g.moveTo(geo.x0(), geo.y0());
+        g.bezierCurveTo(geo.c1x(), geo.c1y(), geo.c2x(), geo.c2y(), geo.x1(), geo.y1());
+    }
+}
