@@ -214,7 +214,7 @@ public final class Mesh implements AutoCloseable {
 
     /** Parses a YAML text of resources (as {@code kubectl apply -f} takes), in this mesh's namespace. */
     public List<MeshResource> parseResources(String yaml) {
-        return new dev.loopmesh.topology.TopologyLoader().loadString("request.yaml", yaml).resources();
+        return new dev.loopmesh.topology.TopologyLoader().loadResources("request.yaml", yaml, topology.mesh());
     }
 
     public Optional<dev.loopmesh.admin.AdminServer> admin() {

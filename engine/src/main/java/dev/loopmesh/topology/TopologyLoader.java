@@ -63,6 +63,24 @@ public final class TopologyLoader {
         return finish(run);
     }
 
+    /**
+     * Loads resources only (what {@code kubectl apply -f} sends to a running mesh): their default
+     * namespace is {@code mesh}'s; a {@code Mesh} document among them is an error, since a running mesh
+     * cannot change its services.
+     */
+    public List<MeshResource> loadResources(String fileName, String yaml, MeshSpec mesh) {
+        requireNonNull(mesh, "mesh");
+        LoadRun run = new LoadRun(reader);
+        run.readText(Path.of(fileName), fileName, yaml);
+        if (run.meshDocument != null) {
+            run.problems.add(Problem.error(ProblemCodes.SECOND_MESH, run.meshDocument.position(), "",
+                    "a Mesh document in resources applied to the running mesh `" + mesh.name()
+                            + "` (expected: mesh resources only; restart the mesh to change its services)"));
+            run.meshDocument = null;
+        }
+        return finish(run, mesh).resources();
+    }
+
     /** The built-in Bookinfo mesh. */
     public Topology builtIn() {
         return builtIn(DEFAULT_BUILT_IN);
@@ -93,11 +111,17 @@ public final class TopologyLoader {
     }
 
     private Topology finish(LoadRun run) {
+        return finish(run, null);
+    }
+
+    private Topology finish(LoadRun run, MeshSpec base) {
         List<Problem> problems = run.problems;
         MeshSpec mesh;
         List<MeshResource> resources = new ArrayList<>();
         if (run.meshDocument != null) {
             mesh = new MeshBinder(problems).bind(run.meshDocument);
+        } else if (base != null) {
+            mesh = base;
         } else {
             Topology bookinfo = builtIn();
             mesh = bookinfo.mesh();
