@@ -1,0 +1,20 @@
+package dev.loopmesh.bench;
+
+/**
+ * What one configuration measured over all rounds.
+ *
+ * @param latency              open-loop latency at the fixed rate, from intended send time
+ * @param requests             requests answered in the latency phases
+ * @param errors               non-2xx/3xx answers and lost requests in all phases
+ * @param maxRps               answers per second with every connection kept busy (saturation)
+ * @param cpuUsPerRequest      CPU per request per proxy hop at the fixed rate; for direct (no proxy) the
+ *                             app's own CPU per request
+ * @param cpuUsPerRequestSaturated the same at saturation
+ * @param jvmCpuUsPerRequest   this JVM's CPU per request less the client's (app plus in-JVM proxies, GC included)
+ * @param clientCpuUsPerRequest the bench client's own CPU per request
+ * @param maxQueued            most requests that waited for a free connection at the fixed rate
+ */
+record ConfigResult(String name, String description, int hops, LatencySummary latency, long requests, long errors,
+                    double maxRps, double cpuUsPerRequest, double cpuUsPerRequestSaturated, double jvmCpuUsPerRequest,
+                    double clientCpuUsPerRequest, int maxQueued) {
+}
