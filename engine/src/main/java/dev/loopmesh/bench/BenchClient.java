@@ -37,7 +37,8 @@ final class BenchClient implements AutoCloseable {
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** What one phase measured. Latencies are nanoseconds. */
-    record Phase(Histogram latency, long completed, long errors, long unanswered, long elapsedNanos, int maxQueued) {
+    record Phase(Histogram latency, long completed, long errors, long unanswered, long elapsedNanos, int maxQueued,
+                 java.util.Map<Integer, Long> errorStatuses, long lost) {
         double rps() {
             return elapsedNanos <= 0 ? 0 : completed * 1e9 / elapsedNanos;
         }
@@ -63,7 +64,7 @@ final class BenchClient implements AutoCloseable {
 
     /** Opens {@code n} keep-alive connections to {@code address} that all send {@code request}. */
     Connections connect(InetSocketAddress address, byte[] request, int n) {
-        Connections c = new Connections(Unpooled.unreleasableBuffer(Unpooled.directBuffer(request.length).writeBytes(request)));
+        Connections c = new Connections(Unpooled.directBuffer(request.length).writeBytes(request));
         Bootstrap b = new Bootstrap().group(loop).channel(loops.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
@@ -123,12 +124,15 @@ final class BenchClient implements AutoCloseable {
 
     /** A set of connections to one target; touched only on the client's event loop. */
     final class Connections implements AutoCloseable {
+        private final ByteBuf raw;
+        /** Sends take duplicates of this; only {@link #close()} releases the bytes. */
         private final ByteBuf request;
         private final List<Conn> all = new ArrayList<>();
         private Run run;
 
-        private Connections(ByteBuf request) {
-            this.request = request;
+        private Connections(ByteBuf raw) {
+            this.raw = raw;
+            this.request = Unpooled.unreleasableBuffer(raw);
         }
 
         /** Whether every connection is open and between two responses (false after a reset or an unanswered request). */
@@ -140,6 +144,9 @@ final class BenchClient implements AutoCloseable {
         public void close() {
             for (Conn x : all) {
                 x.channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
+            if (raw.refCnt() > 0) {
+                raw.release();
             }
         }
     }
@@ -208,6 +215,8 @@ final class BenchClient implements AutoCloseable {
         long endNanos;
         long completed;
         long errors;
+        long lost;
+        final java.util.TreeMap<Integer, Long> errorStatuses = new java.util.TreeMap<>();
         int inFlight;
         boolean sending = true;
 
@@ -231,6 +240,7 @@ final class BenchClient implements AutoCloseable {
         void lost(Conn conn) {
             inFlight--;
             errors++;
+            lost++;
             maybeDone();
         }
 
@@ -239,6 +249,7 @@ final class BenchClient implements AutoCloseable {
             completed++;
             if (status < 200 || status >= 400) {
                 errors++;
+                errorStatuses.merge(status, 1L, Long::sum);
             }
             histogram.recordValue(Math.min(Math.max(latencyNanos, 1), MAX_NANOS));
         }
@@ -273,7 +284,7 @@ final class BenchClient implements AutoCloseable {
                 return;
             }
             c.run = null;
-            done.complete(new Phase(histogram, completed, errors, unanswered, measuredNanos(), maxQueued()));
+            done.complete(new Phase(histogram, completed, errors, unanswered, measuredNanos(), maxQueued(), errorStatuses, lost));
         }
     }
 

@@ -88,10 +88,12 @@ final class BenchJson {
         num(o, "maxUs", Ratios.round1(c.latency().maxUs()));
         o.put("requests", c.requests());
         o.put("errors", c.errors());
-        num(o, "maxRps", Math.round(c.maxRps()));
+        num(o, "maxRps", Double.isNaN(c.maxRps()) ? Double.NaN : Math.round(c.maxRps()));
         num(o, "cpuUsPerRequest", Ratios.round1(c.cpuUsPerRequest()));
         num(o, "cpuUsPerRequestSaturated", Ratios.round1(c.cpuUsPerRequestSaturated()));
-        num(o, "jvmCpuUsPerRequest", Ratios.round1(c.jvmCpuUsPerRequest()));
+        num(o, "loopCpuUsPerRequest", Ratios.round1(c.loopCpuUsPerRequest()));
+        num(o, "processCpuUsPerRequest", Ratios.round1(c.processCpuUsPerRequest()));
+        num(o, "gcUsPerRequest", Ratios.round1(c.gcUsPerRequest()));
         num(o, "clientCpuUsPerRequest", Ratios.round1(c.clientCpuUsPerRequest()));
         o.put("maxQueued", c.maxQueued());
         return o;

@@ -21,13 +21,17 @@ import java.util.Arrays;
  */
 final class CannedServer implements AutoCloseable {
     private final Channel server;
+    private final ByteBuf raw;
+    private final int bodyBytes;
 
     CannedServer(EventLoops loops, int bodyBytes) {
+        this.bodyBytes = bodyBytes;
         byte[] body = new byte[bodyBytes];
         Arrays.fill(body, (byte) 'x');
         byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + bodyBytes + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-        ByteBuf response = Unpooled.unreleasableBuffer(Unpooled.directBuffer(head.length + bodyBytes).writeBytes(head).writeBytes(body));
+        raw = Unpooled.directBuffer(head.length + bodyBytes).writeBytes(head).writeBytes(body);
+        ByteBuf response = Unpooled.unreleasableBuffer(raw);
         server = new ServerBootstrap().group(loops.group()).channel(loops.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -39,6 +43,10 @@ final class CannedServer implements AutoCloseable {
                 .bind("127.0.0.1", 0).syncUninterruptibly().channel();
     }
 
+    int bodyBytes() {
+        return bodyBytes;
+    }
+
     InetSocketAddress address() {
         return (InetSocketAddress) server.localAddress();
     }
@@ -46,6 +54,7 @@ final class CannedServer implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
+        raw.release();
     }
 
     /** Counts request ends (CRLF CRLF) across reads; one response per request. */

@@ -10,11 +10,13 @@ package dev.loopmesh.bench;
  * @param cpuUsPerRequest      CPU per request per proxy hop at the fixed rate; for direct (no proxy) the
  *                             app's own CPU per request
  * @param cpuUsPerRequestSaturated the same at saturation
- * @param jvmCpuUsPerRequest   this JVM's CPU per request less the client's (app plus in-JVM proxies, GC included)
+ * @param loopCpuUsPerRequest  CPU per request of the mesh's event-loop threads (the app, and the proxies when in the JVM)
+ * @param processCpuUsPerRequest this JVM's CPU per request less the client thread's: the loops plus JIT, GC and JFR
+ * @param gcUsPerRequest       garbage-collection time per request at the fixed rate
  * @param clientCpuUsPerRequest the bench client's own CPU per request
  * @param maxQueued            most requests that waited for a free connection at the fixed rate
  */
 record ConfigResult(String name, String description, int hops, LatencySummary latency, long requests, long errors,
-                    double maxRps, double cpuUsPerRequest, double cpuUsPerRequestSaturated, double jvmCpuUsPerRequest,
-                    double clientCpuUsPerRequest, int maxQueued) {
+                    double maxRps, double cpuUsPerRequest, double cpuUsPerRequestSaturated, double loopCpuUsPerRequest,
+                    double processCpuUsPerRequest, double clientCpuUsPerRequest, double gcUsPerRequest, int maxQueued) {
 }

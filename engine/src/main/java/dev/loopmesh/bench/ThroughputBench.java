@@ -33,6 +33,7 @@ final class ThroughputBench {
 
     private final BenchSettings settings;
     private final PrintStream progress;
+    private ThreadCpu loops;
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -55,6 +56,9 @@ final class ThroughputBench {
         long satNanos;
         long satJvmCpu;
         long satExternalCpu;
+        long loopCpu;
+        long satLoopCpu;
+        long gcMillis;
         int maxQueued;
 
         Totals(BenchTarget target) {
@@ -62,7 +66,7 @@ final class ThroughputBench {
         }
     }
 
-    private record Cpu(long process, long client, long external) {
+    private record Cpu(long process, long client, long loops, long external, long gcMillis) {
     }
 
     BenchReport run() throws IOException {
@@ -73,72 +77,13 @@ final class ThroughputBench {
         Path dir = Files.createTempDirectory("loopmesh-bench");
         progress.printf(Locale.ROOT, "machine: %s%n", machine.describe());
         try (BenchMesh bm = BenchMesh.start(settings.responseBytes()); BenchClient client = new BenchClient()) {
-            List<BenchTarget> targets = new ArrayList<>();
+            loops = ThreadCpu.of(bm.mesh.eventLoops().group());
             String authority = bm.authority();
             BenchTarget direct = new BenchTarget(DIRECT, "client → app", 0, bm.app(), BenchTarget.get(authority, "/"), () -> 0, true);
             int body = probe(direct).bodyBytes();
-            CannedServer canned = new CannedServer(bm.mesh.eventLoops(), body);
-            closeLast.add(canned);
-            BenchTarget floor = new BenchTarget(FLOOR, "client → canned responder (the client's own floor)", 0, canned.address(),
-                    BenchTarget.get(authority, "/"), () -> 0, true);
-            targets.add(direct);
-            maybe(targets, skipped, ONE_SIDECAR, () -> new BenchTarget(ONE_SIDECAR, "client → server sidecar inbound → app", 1,
-                    bm.serverInbound(), BenchTarget.get(authority, "/"), () -> 0, true));
-            maybe(targets, skipped, MESH, () -> new BenchTarget(MESH, "client → client sidecar outbound (HTTP proxy) → server sidecar inbound → app",
-                    2, bm.clientOutbound(), BenchTarget.proxyGet(authority, "/"), () -> 0, true));
-            if (settings.wants(MESH_MTLS)) {
-                skipped.add(new Skipped(MESH_MTLS, "mTLS between sidecars is not implemented yet (the security work); "
-                        + "it will be the mesh path with a STRICT PeerAuthentication"));
+            try (CannedServer canned = new CannedServer(bm.mesh.eventLoops(), body)) {
+                return measure(machine, t0, bm, client, canned, direct, skipped, dir, closeLast);
             }
-            maybe(targets, skipped, HAPROXY, () -> external(HAPROXY, dir, bm.app(), authority, closeLast));
-            maybe(targets, skipped, NGINX, () -> external(NGINX, dir, bm.app(), authority, closeLast));
-            List<Totals> all = new ArrayList<>();
-            for (BenchTarget t : Stream.concat(Stream.of(floor), targets.stream()).toList()) {
-                try {
-                    Probe.Answer a = probe(t);
-                    if (a.status() != 200) {
-                        skipped.add(new Skipped(t.name(), "answered " + a.status() + " instead of 200: "
-                                + a.head().lines().findFirst().orElse("")));
-                        continue;
-                    }
-                } catch (IOException e) {
-                    skipped.add(new Skipped(t.name(), "no answer: " + e.getMessage()));
-                    continue;
-                }
-                Totals tot = new Totals(t);
-                tot.connections = client.connect(t.address(), t.request(), settings.connections());
-                all.add(tot);
-            }
-            progress.printf(Locale.ROOT, "configurations: %s; response body %d bytes%n",
-                    all.stream().map(x -> x.target.name()).toList(), body);
-            skipped.forEach(s -> progress.printf(Locale.ROOT, "skipped %s: %s%n", s.name(), s.reason()));
-            warmUp(client, all);
-            for (int r = 0; r < settings.rounds(); r++) {
-                List<Totals> order = rotate(all, r);
-                for (Totals t : order) {
-                    latencyPhase(client, t);
-                }
-                for (Totals t : order) {
-                    saturationPhase(client, t);
-                }
-                progress.printf(Locale.ROOT, "round %d of %d done (load %.2f)%n", r + 1, settings.rounds(), Machine.currentLoad());
-            }
-            all.forEach(t -> t.connections.close());
-            double loadAfter = Machine.currentLoad();
-            Totals base = all.stream().filter(t -> t.target.name().equals(DIRECT)).findFirst().orElseThrow();
-            List<ConfigResult> results = new ArrayList<>();
-            ConfigResult floorResult = null;
-            for (Totals t : all) {
-                ConfigResult c = result(t, base);
-                if (t.target.name().equals(FLOOR)) {
-                    floorResult = c;
-                } else {
-                    results.add(c);
-                }
-            }
-            results.sort(Comparator.comparingInt(c -> NAMES.indexOf(c.name())));
-            return new BenchReport(machine, loadAfter, settings, results, skipped, floorResult,
-                    Duration.ofNanos(System.nanoTime() - t0).toMillis());
         } finally {
             for (AutoCloseable c : closeLast) {
                 try {
@@ -149,6 +94,72 @@ final class ThroughputBench {
             }
             deleteTree(dir);
         }
+    }
+
+    private BenchReport measure(Machine machine, long t0, BenchMesh bm, BenchClient client, CannedServer canned, BenchTarget direct,
+                                List<Skipped> skipped, Path dir, List<AutoCloseable> closeLast) {
+        List<BenchTarget> targets = new ArrayList<>();
+        String authority = bm.authority();
+        BenchTarget floor = new BenchTarget(FLOOR, "client → canned responder (the client's own floor)", 0, canned.address(),
+                BenchTarget.get(authority, "/"), () -> 0, true);
+        targets.add(direct);
+        maybe(targets, skipped, ONE_SIDECAR, () -> new BenchTarget(ONE_SIDECAR, "client → server sidecar inbound → app", 1,
+                bm.serverInbound(), BenchTarget.get(authority, "/"), () -> 0, true));
+        maybe(targets, skipped, MESH, () -> new BenchTarget(MESH, "client → client sidecar outbound (HTTP proxy) → server sidecar inbound → app",
+                2, bm.clientOutbound(), BenchTarget.proxyGet(authority, "/"), () -> 0, true));
+        if (settings.wants(MESH_MTLS)) {
+            skipped.add(new Skipped(MESH_MTLS, "mTLS between sidecars is not implemented yet (the security work); "
+                    + "it will be the mesh path with a STRICT PeerAuthentication"));
+        }
+        maybe(targets, skipped, HAPROXY, () -> external(HAPROXY, dir, bm.app(), authority, closeLast));
+        maybe(targets, skipped, NGINX, () -> external(NGINX, dir, bm.app(), authority, closeLast));
+        List<Totals> all = new ArrayList<>();
+        for (BenchTarget t : Stream.concat(Stream.of(floor), targets.stream()).toList()) {
+            try {
+                Probe.Answer a = probe(t);
+                if (a.status() != 200) {
+                    skipped.add(new Skipped(t.name(), "answered " + a.status() + " instead of 200: "
+                            + a.head().lines().findFirst().orElse("")));
+                    continue;
+                }
+            } catch (IOException e) {
+                skipped.add(new Skipped(t.name(), "no answer: " + e.getMessage()));
+                continue;
+            }
+            Totals tot = new Totals(t);
+            tot.connections = client.connect(t.address(), t.request(), settings.connections());
+            all.add(tot);
+        }
+        progress.printf(Locale.ROOT, "configurations: %s; response body %d bytes%n",
+                all.stream().map(x -> x.target.name()).toList(), canned.bodyBytes());
+        skipped.forEach(s -> progress.printf(Locale.ROOT, "skipped %s: %s%n", s.name(), s.reason()));
+        warmUp(client, all);
+        for (int r = 0; r < settings.rounds(); r++) {
+            List<Totals> order = rotate(all, r);
+            for (Totals t : order) {
+                latencyPhase(client, t);
+            }
+            for (Totals t : order) {
+                saturationPhase(client, t);
+            }
+            progress.printf(Locale.ROOT, "round %d of %d done (load %.2f)%n", r + 1, settings.rounds(), Machine.currentLoad());
+        }
+        all.forEach(t -> t.connections.close());
+        double loadAfter = Machine.currentLoad();
+        Totals base = all.stream().filter(t -> t.target.name().equals(DIRECT)).findFirst().orElseThrow();
+        List<ConfigResult> results = new ArrayList<>();
+        ConfigResult floorResult = null;
+        for (Totals t : all) {
+            ConfigResult c = result(t, base);
+            if (t.target.name().equals(FLOOR)) {
+                floorResult = c;
+            } else {
+                results.add(c);
+            }
+        }
+        results.sort(Comparator.comparingInt(c -> NAMES.indexOf(c.name())));
+        return new BenchReport(machine, loadAfter, settings, results, skipped, floorResult,
+                Duration.ofNanos(System.nanoTime() - t0).toMillis());
     }
 
     private interface TargetFactory {
@@ -199,7 +210,8 @@ final class ThroughputBench {
     }
 
     private Cpu cpu(BenchClient client, Totals t) {
-        return new Cpu(os.getProcessCpuTime(), client.cpuNanos(), t.target.externalCpuNanos().getAsLong());
+        return new Cpu(os.getProcessCpuTime(), client.cpuNanos(), loops.nanos(), t.target.externalCpuNanos().getAsLong(),
+                ThreadCpu.gcMillis());
     }
 
     private void latencyPhase(BenchClient client, Totals t) {
@@ -212,7 +224,10 @@ final class ThroughputBench {
         t.clientCpu += after.client - before.client;
         t.jvmCpu += (after.process - before.process) - (after.client - before.client);
         t.externalCpu += after.external - before.external;
+        t.loopCpu += after.loops - before.loops;
+        t.gcMillis += after.gcMillis - before.gcMillis;
         t.maxQueued = Math.max(t.maxQueued, p.maxQueued());
+        reportErrors(t, "latency", p);
         reconnectIfBroken(client, t);
     }
 
@@ -225,7 +240,16 @@ final class ThroughputBench {
         t.errors += p.errors() + p.unanswered();
         t.satJvmCpu += (after.process - before.process) - (after.client - before.client);
         t.satExternalCpu += after.external - before.external;
+        t.satLoopCpu += after.loops - before.loops;
+        reportErrors(t, "saturation", p);
         reconnectIfBroken(client, t);
+    }
+
+    private void reportErrors(Totals t, String phase, BenchClient.Phase p) {
+        if (p.errors() + p.unanswered() > 0) {
+            progress.printf(Locale.ROOT, "%s %s: %d errors (statuses %s, %d connections lost, %d unanswered)%n", t.target.name(), phase,
+                    p.errors() + p.unanswered(), p.errorStatuses(), p.lost(), p.unanswered());
+        }
     }
 
     private void reconnectIfBroken(BenchClient client, Totals t) {
@@ -237,12 +261,12 @@ final class ThroughputBench {
     }
 
     private static ConfigResult result(Totals t, Totals base) {
-        double jvm = Ratios.microsPerRequest(t.jvmCpu, t.requests);
+        double jvm = Ratios.microsPerRequest(t.loopCpu, t.requests);
         double ext = Ratios.microsPerRequest(t.externalCpu, t.requests);
-        double baseJvm = Ratios.microsPerRequest(base.jvmCpu, base.requests);
-        double satJvm = Ratios.microsPerRequest(t.satJvmCpu, t.satCompleted);
+        double baseJvm = Ratios.microsPerRequest(base.loopCpu, base.requests);
+        double satJvm = Ratios.microsPerRequest(t.satLoopCpu, t.satCompleted);
         double satExt = Ratios.microsPerRequest(t.satExternalCpu, t.satCompleted);
-        double baseSatJvm = Ratios.microsPerRequest(base.satJvmCpu, base.satCompleted);
+        double baseSatJvm = Ratios.microsPerRequest(base.satLoopCpu, base.satCompleted);
         int hops = t.target.hops();
         double perHop;
         double perHopSat;
@@ -258,7 +282,9 @@ final class ThroughputBench {
         }
         double maxRps = t.satNanos == 0 ? Double.NaN : t.satCompleted * 1e9 / t.satNanos;
         return new ConfigResult(t.target.name(), t.target.description(), hops, LatencySummary.ofNanos(t.latency), t.requests, t.errors,
-                maxRps, perHop, perHopSat, jvm, Ratios.microsPerRequest(t.clientCpu, t.requests), t.maxQueued);
+                maxRps, perHop, perHopSat, jvm, Ratios.microsPerRequest(t.jvmCpu, t.requests),
+                Ratios.microsPerRequest(t.clientCpu, t.requests), t.requests == 0 ? Double.NaN : t.gcMillis * 1000.0 / t.requests,
+                t.maxQueued);
     }
 
     /** Round r starts at the r-th configuration, so no configuration always runs first or last. */
