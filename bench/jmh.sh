@@ -5,6 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-mvn -q -B -ntp -pl bench -am -DskipTests package
-mvn -q -B -ntp -pl bench dependency:build-classpath -Dmdep.outputFile=bench/target/classpath.txt -Dmdep.includeScope=runtime >/dev/null
+# one reactor build, so the benchmarks run against this checkout's engine (not one installed in ~/.m2)
+mvn -q -B -ntp -pl bench -am -DskipTests package dependency:build-classpath \
+    -Dmdep.outputFile="$here/bench/target/classpath.txt" -Dmdep.includeScope=runtime
 exec java -cp "bench/target/classes:$(cat bench/target/classpath.txt)" org.openjdk.jmh.Main "$@"

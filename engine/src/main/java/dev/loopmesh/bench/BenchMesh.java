@@ -4,9 +4,11 @@ import dev.loopmesh.Mesh;
 import dev.loopmesh.MeshOptions;
 import dev.loopmesh.controlplane.PodInfo;
 import dev.loopmesh.internal.TimeScale;
+import dev.loopmesh.telemetry.tracing.Sampler;
 import dev.loopmesh.topology.TopologyLoader;
 
 import java.net.InetSocketAddress;
+import java.util.SplittableRandom;
 
 /**
  * The mesh the throughput bench runs against: an app that answers at once with a padded body
@@ -48,9 +50,14 @@ final class BenchMesh implements AutoCloseable {
                 """.formatted(SERVER, SERVER_PORT, responseBytes, CLIENT);
     }
 
-    static BenchMesh start(int responseBytes) {
+    /** @param tracePercent share of requests traced, NaN for the engine's default */
+    static BenchMesh start(int responseBytes, double tracePercent) {
         MeshOptions options = new MeshOptions(0, -1, false, TimeScale.REAL, 1);
-        return new BenchMesh(Mesh.start(new TopologyLoader().loadString("bench.yaml", topology(responseBytes)), options));
+        Mesh mesh = Mesh.start(new TopologyLoader().loadString("bench.yaml", topology(responseBytes)), options);
+        if (!Double.isNaN(tracePercent)) {
+            mesh.telemetry().tracer().sampler(Sampler.percent(tracePercent, new SplittableRandom(1)));
+        }
+        return new BenchMesh(mesh);
     }
 
     private static PodInfo pod(Mesh mesh, String service) {

@@ -42,11 +42,15 @@ final class ScaleBench {
         this.progress = progress;
     }
 
-    ScaleReport run(List<Integer> sizes, int applies) {
+    /** @param unscoped also measure Istio's default, where every proxy sees every service */
+    ScaleReport run(List<Integer> sizes, int applies, boolean unscoped) {
         Machine machine = Machine.current();
         List<ScaleResult> results = new ArrayList<>();
         for (int n : sizes) {
             results.add(measure(n, true, applies));
+            if (!unscoped) {
+                continue;
+            }
             if (n <= MAX_UNSCOPED) {
                 results.add(measure(n, false, applies));
             } else {

@@ -76,7 +76,7 @@ final class ThroughputBench {
         List<AutoCloseable> closeLast = new ArrayList<>();
         Path dir = Files.createTempDirectory("loopmesh-bench");
         progress.printf(Locale.ROOT, "machine: %s%n", machine.describe());
-        try (BenchMesh bm = BenchMesh.start(settings.responseBytes()); BenchClient client = new BenchClient()) {
+        try (BenchMesh bm = BenchMesh.start(settings.responseBytes(), settings.tracePercent()); BenchClient client = new BenchClient()) {
             loops = ThreadCpu.of(bm.mesh.eventLoops().group());
             String authority = bm.authority();
             BenchTarget direct = new BenchTarget(DIRECT, "client → app", 0, bm.app(), BenchTarget.get(authority, "/"), () -> 0, true);

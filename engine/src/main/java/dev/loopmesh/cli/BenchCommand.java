@@ -39,8 +39,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--applies", defaultValue = "0", description = "Timed applies per scale (default: 10 with --quick, else 30).")
     int applies;
 
+    @Option(names = "--trace-percent", paramLabel = "P",
+            description = "Trace this share of requests (0..100) instead of the engine's default: shows what tracing costs.")
+    Double tracePercent;
+
+    @Option(names = "--scoped-only", description = "With --scale: only meshes whose proxies see one service (a Sidecar egress), "
+            + "not Istio's default where every proxy sees every service (N² routes).")
+    boolean scopedOnly;
+
     @Override
     public Integer call() throws Exception {
-        return Bench.run(new Bench.Options(quick, json, configs, rounds, rate, scale, applies), System.out, System.err);
+        return Bench.run(new Bench.Options(quick, json, configs, rounds, rate, scale, applies,
+                tracePercent == null ? Double.NaN : tracePercent, scopedOnly), System.out, System.err);
     }
 }

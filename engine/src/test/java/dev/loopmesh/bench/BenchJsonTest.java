@@ -18,7 +18,7 @@ class BenchJsonTest {
 
     static BenchReport report() {
         Machine m = new Machine(2, "Test CPU", "OpenJDK 17", "Linux", 0.5);
-        BenchSettings s = new BenchSettings(1000, 16, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO, 1, 1024, List.of());
+        BenchSettings s = new BenchSettings(1000, 16, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO, 1, 1024, List.of(), Double.NaN);
         return new BenchReport(m, 0.7, s, List.of(
                 config("direct", 0, 40, 60, 100, 20_000),
                 config("one-sidecar", 1, 70, 150, 400, 14_000),

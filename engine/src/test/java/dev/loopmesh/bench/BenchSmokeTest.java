@@ -33,7 +33,7 @@ class BenchSmokeTest {
     @Test
     void directAndMeshConfigurationsRunEndToEnd() throws Exception {
         BenchSettings s = new BenchSettings(100, 2, Duration.ofMillis(1500), Duration.ofMillis(300), Duration.ZERO, 1, 1024,
-                List.of(ThroughputBench.DIRECT, ThroughputBench.ONE_SIDECAR, ThroughputBench.MESH));
+                List.of(ThroughputBench.DIRECT, ThroughputBench.ONE_SIDECAR, ThroughputBench.MESH), Double.NaN);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         BenchReport r = new ThroughputBench(s, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
         assertThat(r.configs()).extracting(ConfigResult::name).containsExactly("direct", "one-sidecar", "mesh");
@@ -50,7 +50,7 @@ class BenchSmokeTest {
     @Test
     void aSmallMeshReportsMemoryPerPodAndPushConvergence() {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        ScaleReport r = new ScaleBench(new PrintStream(log, true, StandardCharsets.UTF_8)).run(List.of(10), 3);
+        ScaleReport r = new ScaleBench(new PrintStream(log, true, StandardCharsets.UTF_8)).run(List.of(10), 3, true);
         assertThat(r.results()).hasSize(2);
         for (ScaleResult s : r.results()) {
             assertThat(s.error()).as(log.toString(StandardCharsets.UTF_8)).isNull();
