@@ -95,6 +95,7 @@ final class BenchJson {
         num(o, "processCpuUsPerRequest", Ratios.round1(c.processCpuUsPerRequest()));
         num(o, "gcUsPerRequest", Ratios.round1(c.gcUsPerRequest()));
         num(o, "clientCpuUsPerRequest", Ratios.round1(c.clientCpuUsPerRequest()));
+        num(o, "allocatedBytesPerRequest", Math.round(c.allocatedBytesPerRequest()));
         o.put("maxQueued", c.maxQueued());
         return o;
     }

@@ -14,9 +14,13 @@ package dev.loopmesh.bench;
  * @param processCpuUsPerRequest this JVM's CPU per request less the client thread's: the loops plus JIT, GC and JFR
  * @param gcUsPerRequest       garbage-collection time per request at the fixed rate
  * @param clientCpuUsPerRequest the bench client's own CPU per request
+ * @param allocatedBytesPerRequest heap allocated per request per proxy hop by the mesh's event loops (at saturation;
+ *                             for direct the app's own; unknown for proxies outside the JVM). Unlike CPU time it
+ *                             does not change with the load on the machine: the figure to compare across runs
  * @param maxQueued            most requests that waited for a free connection at the fixed rate
  */
 record ConfigResult(String name, String description, int hops, LatencySummary latency, long requests, long errors,
                     double maxRps, double cpuUsPerRequest, double cpuUsPerRequestSaturated, double loopCpuUsPerRequest,
-                    double processCpuUsPerRequest, double clientCpuUsPerRequest, double gcUsPerRequest, int maxQueued) {
+                    double processCpuUsPerRequest, double clientCpuUsPerRequest, double gcUsPerRequest,
+                    double allocatedBytesPerRequest, int maxQueued) {
 }

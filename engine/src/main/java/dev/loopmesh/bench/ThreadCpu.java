@@ -47,6 +47,18 @@ final class ThreadCpu {
         return sum;
     }
 
+    /** Bytes of heap the threads have allocated so far: unlike CPU time, the same on a busy machine as on an idle one. */
+    long allocatedBytes() {
+        if (THREADS instanceof com.sun.management.ThreadMXBean) {
+            long sum = 0;
+            for (long b : ((com.sun.management.ThreadMXBean) THREADS).getThreadAllocatedBytes(ids)) {
+                sum += Math.max(0, b);
+            }
+            return sum;
+        }
+        return -1;
+    }
+
     /** Total time of the JVM's collections so far (pauses, and concurrent cycles where the collector counts them). */
     static long gcMillis() {
         long sum = 0;

@@ -59,6 +59,7 @@ final class ThroughputBench {
         long loopCpu;
         long satLoopCpu;
         long gcMillis;
+        long satAllocated;
         int maxQueued;
 
         Totals(BenchTarget target) {
@@ -66,7 +67,7 @@ final class ThroughputBench {
         }
     }
 
-    private record Cpu(long process, long client, long loops, long external, long gcMillis) {
+    private record Cpu(long process, long client, long loops, long external, long gcMillis, long allocated) {
     }
 
     BenchReport run() throws IOException {
@@ -211,7 +212,7 @@ final class ThroughputBench {
 
     private Cpu cpu(BenchClient client, Totals t) {
         return new Cpu(os.getProcessCpuTime(), client.cpuNanos(), loops.nanos(), t.target.externalCpuNanos().getAsLong(),
-                ThreadCpu.gcMillis());
+                ThreadCpu.gcMillis(), loops.allocatedBytes());
     }
 
     private void latencyPhase(BenchClient client, Totals t) {
@@ -241,6 +242,7 @@ final class ThroughputBench {
         t.satJvmCpu += (after.process - before.process) - (after.client - before.client);
         t.satExternalCpu += after.external - before.external;
         t.satLoopCpu += after.loops - before.loops;
+        t.satAllocated += after.allocated - before.allocated;
         reportErrors(t, "saturation", p);
         reconnectIfBroken(client, t);
     }
@@ -280,11 +282,14 @@ final class ThroughputBench {
             perHop = ext / hops;
             perHopSat = satExt / hops;
         }
+        double alloc = t.satCompleted == 0 ? Double.NaN : (double) t.satAllocated / t.satCompleted;
+        double baseAlloc = base.satCompleted == 0 ? Double.NaN : (double) base.satAllocated / base.satCompleted;
+        double allocPerHop = hops == 0 ? alloc : t.target.inJvm() ? Ratios.perHop(alloc, baseAlloc, hops) : Double.NaN;
         double maxRps = t.satNanos == 0 ? Double.NaN : t.satCompleted * 1e9 / t.satNanos;
         return new ConfigResult(t.target.name(), t.target.description(), hops, LatencySummary.ofNanos(t.latency), t.requests, t.errors,
                 maxRps, perHop, perHopSat, jvm, Ratios.microsPerRequest(t.jvmCpu, t.requests),
                 Ratios.microsPerRequest(t.clientCpu, t.requests), t.requests == 0 ? Double.NaN : t.gcMillis * 1000.0 / t.requests,
-                t.maxQueued);
+                allocPerHop, t.maxQueued);
     }
 
     /** Round r starts at the r-th configuration, so no configuration always runs first or last. */

@@ -13,7 +13,7 @@ class BenchJsonTest {
 
     static ConfigResult config(String name, int hops, double p50, double p90, double p99, double maxRps) {
         return new ConfigResult(name, name + " path", hops, new LatencySummary(1000, p50, p90, p99, p99 * 2, p99 * 3), 1000, 0, maxRps,
-                12.34, 10, 30, 40, 5, 1.5, 3);
+                12.34, 10, 30, 40, 5, 1.5, 2048, 3);
     }
 
     static BenchReport report() {
