@@ -275,7 +275,7 @@ final class BenchClient implements AutoCloseable {
         private void giveUp() {
             if (!done.isDone()) {
                 sending = false;
-                finish(inFlight + queued());
+                finish(inFlight);
             }
         }
 
