@@ -67,6 +67,7 @@ public final class LoopmeshCli implements Callable<Integer> {
         CommandLine cl = new CommandLine(new LoopmeshCli());
         cl.addSubcommand("validate", new ValidateCommand(LoopmeshCli::checkResources));
         cl.addSubcommand("route", new RouteCommand(files -> new TopologyLoader().load(files)));
+        cl.addSubcommand("bench", new BenchCommand());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, cmd.getErr(), debug));
         cl.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
