@@ -76,6 +76,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private String sourceNamespace;
     private String corsOrigin;
     private LinkFault link = LinkFault.NONE;
+    /** The current attempt still counts in the cluster's active requests (counted down exactly once). */
+    private boolean attemptOpen;
     private TraceContext serverSpan;
     private TraceContext parentSpan;
     private TraceContext clientSpan;
@@ -258,6 +260,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         cluster.activeRequests.incrementAndGet();
         cluster.active(endpoint).incrementAndGet();
+        attemptOpen = true;
         upstreamStartNanos = System.nanoTime();
         link = mode == ListenerMode.INBOUND ? LinkFault.NONE : proxy.linkFault(endpoint);
         if (!link.isNone() && applyLinkFaultBeforeSend()) {
@@ -458,7 +461,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             tryTimer.cancel(false);
             tryTimer = null;
         }
-        if (endpoint != null) {
+        if (endpoint != null && attemptOpen) {
+            attemptOpen = false;
             cluster.activeRequests.decrementAndGet();
             cluster.active(endpoint).decrementAndGet();
         }

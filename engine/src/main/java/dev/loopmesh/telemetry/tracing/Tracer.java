@@ -25,7 +25,18 @@ public final class Tracer {
 
     /** Samples everything into a default-sized store. */
     public Tracer() {
-        this(Sampler.ALWAYS, new TraceStore(), ThreadLocalRandom.current());
+        this(Sampler.ALWAYS, new TraceStore(), new ThreadLocalIds());
+    }
+
+    /**
+     * Ids from the calling thread's own ThreadLocalRandom: {@code ThreadLocalRandom.current()} captured
+     * once would be used from every event loop, which it is not made for.
+     */
+    static final class ThreadLocalIds implements RandomGenerator {
+        @Override
+        public long nextLong() {
+            return ThreadLocalRandom.current().nextLong();
+        }
     }
 
     /** @param ids the source of trace and span ids; must be safe for the calling threads */
