@@ -110,10 +110,10 @@ class IstioRoutingMeshTest {
             assertThat(v).isIn("v3", "");
         }
         assertThat(f.mesh.telemetry().accessLog().last("productpage-v1-0", 1000))
-                .filteredOn(r -> r.reporter().equals("source") && r.destinationService().startsWith("reviews")
-                        && r.startEpochMillis() >= appliedAt)
+                .filteredOn(rec -> rec.reporter().equals("source") && rec.destinationService().startsWith("reviews")
+                        && rec.startEpochMillis() >= appliedAt)
                 .isNotEmpty()
-                .allSatisfy(r -> assertThat(r.upstreamCluster()).isEqualTo("outbound|9080|v3|reviews.default.svc.cluster.local"));
+                .allSatisfy(rec -> assertThat(rec.upstreamCluster()).isEqualTo("outbound|9080|v3|reviews.default.svc.cluster.local"));
         long before = completed();
         await().atMost(Duration.ofSeconds(30)).until(() -> completed() >= before + 50);
         ClientStats load = f.mesh.load().snapshot().client("browsers").orElseThrow();
