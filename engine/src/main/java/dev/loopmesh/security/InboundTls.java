@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
+import dev.loopmesh.policy.authn.MtlsMode;
 
 import java.util.List;
 import java.util.function.Consumer;

@@ -25,7 +25,7 @@ public final class KnownKinds {
         GROUPS.put("policy.linkerd.io", new Group(List.of("v1alpha1", "v1beta1", "v1beta2", "v1beta3"),
                 List.of("Server", "ServerAuthorization", "AuthorizationPolicy", "HTTPRoute", "MeshTLSAuthentication",
                         "NetworkAuthentication", "HTTPLocalRateLimitPolicy")));
-        GROUPS.put(LOOPMESH, new Group(List.of("v1"), List.of("Mesh", "LocalRateLimit", "Chaos")));
+        GROUPS.put(LOOPMESH, new Group(List.of("v1"), List.of("Mesh", "LocalRateLimit", "Chaos", "MeshConfig")));
     }
 
     private KnownKinds() {

@@ -15,6 +15,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
+import dev.loopmesh.policy.authn.MtlsMode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

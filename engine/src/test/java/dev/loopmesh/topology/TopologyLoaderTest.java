@@ -218,7 +218,7 @@ class TopologyLoaderTest {
                         .map(k -> "apiVersion: " + v + "\nkind: " + k + "\nmetadata: {name: " + (v + "-" + k).toLowerCase().replaceAll("[^a-z0-9]", "-") + "}\n"))
                 .reduce((a, b) -> a + "---\n" + b).orElseThrow();
 
-        assertThat(loader.loadString("all.yaml", docs).resources()).hasSize(64);
+        assertThat(loader.loadString("all.yaml", docs).resources()).hasSize(65);
     }
 
     private Path write(String name, String content) throws IOException {

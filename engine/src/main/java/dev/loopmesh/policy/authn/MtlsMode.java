@@ -1,4 +1,4 @@
-package dev.loopmesh.security;
+package dev.loopmesh.policy.authn;
 
 /** PeerAuthentication's mutual TLS modes. UNSET inherits from the parent scope; the mesh default is PERMISSIVE. */
 public enum MtlsMode {
