@@ -62,6 +62,8 @@ public final class Mesh implements AutoCloseable {
     private dev.loopmesh.chaos.LinkFaultTable links;
     private dev.loopmesh.chaos.ChaosEngine chaos;
     private ScheduledFuture<?> ticker;
+    private ScheduledFuture<?> rotation;
+    private dev.loopmesh.security.MeshSecurity security;
     private volatile boolean closed;
 
     private Mesh(Topology topology, MeshOptions options, Translator translator) {
@@ -145,6 +147,7 @@ public final class Mesh implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
             throw new MeshStartException("the workloads did not start within 30s", e);
         }
+        security = dev.loopmesh.security.MeshSecurity.start(topology.resources(), options.timeScale(), controlPlane, Clock.systemUTC());
         long seed = options.seed();
         for (PodInfo pod : registry.pods()) {
             if (!pod.sidecar()) {
@@ -157,6 +160,7 @@ public final class Mesh implements AutoCloseable {
                     pod.serviceAccount(), pod.namespace());
             Proxy p = Proxy.sidecar(id, loops, telemetry, options.timeScale(), seed++, app, pod.servicePort(), pod.protocol(), s);
             proxies.put(pod.name(), p);
+            p.security(security.proxy(pod.namespace(), pod.serviceAccount(), pod.labels(), pod.servicePort()));
             bind(p, List.of(new Proxy.Listener(pod.address(), pod.inboundPort(), inbound()),
                     new Proxy.Listener(pod.address(), pod.outboundPort(), outbound())));
         }
@@ -169,6 +173,8 @@ public final class Mesh implements AutoCloseable {
         Proxy gateway = Proxy.gateway(gw, loops, telemetry, options.timeScale(), seed, snapshots.get(Registry.GATEWAY));
         proxies.put(Registry.GATEWAY, gateway);
         gateway.links(links);
+        gateway.security(security.proxy(Registry.GATEWAY_NAMESPACE, dev.loopmesh.security.MeshSecurity.GATEWAY_SERVICE_ACCOUNT,
+                dev.loopmesh.controlplane.istio.IstioTranslator.GATEWAY_LABELS, 0));
         ingress = bind(gateway, List.of(new Proxy.Listener("127.0.0.1", options.ingressPort(), gatewayMode()))).get(0);
         chaos = new dev.loopmesh.chaos.ChaosEngine(new MeshPods(this), links,
                 dev.loopmesh.chaos.ChaosScheduler.of(loops.group()), options.timeScale(), Clock.systemUTC(),
@@ -186,6 +192,8 @@ public final class Mesh implements AutoCloseable {
             return r.ack() ? null : r.detail();
         });
         ticker = loops.group().next().scheduleAtFixedRate(telemetry::tick, 1, 1, TimeUnit.SECONDS);
+        long every = security.checkEvery().toMillis();
+        rotation = loops.group().next().scheduleAtFixedRate(security::rotateDue, every, every, TimeUnit.MILLISECONDS);
         if (options.adminPort() >= 0) {
             try {
                 admin = new dev.loopmesh.admin.AdminServer(loops, options.adminPort(), new dev.loopmesh.admin.AdminApi(this, this::parseResources));
@@ -312,6 +320,11 @@ public final class Mesh implements AutoCloseable {
         return telemetry;
     }
 
+    /** The CA, workload certificates and mTLS runtime. */
+    public dev.loopmesh.security.MeshSecurity security() {
+        return security;
+    }
+
     public ControlPlane controlPlane() {
         return controlPlane;
     }
@@ -358,6 +371,9 @@ public final class Mesh implements AutoCloseable {
         closed = true;
         if (ticker != null) {
             ticker.cancel(false);
+        }
+        if (rotation != null) {
+            rotation.cancel(false);
         }
         for (AutoCloseable c : closeables) {
             try {

@@ -36,7 +36,7 @@ public final class MeshTranslator implements Translator {
             return ChaosBinder.bind(List.of(resource), names(registry)).problems();
         }
         if (isServerForRateLimits(resource)) {
-            return List.of();
+            return dev.loopmesh.security.SecurityBinder.validate(resource);
         }
         return istio.validate(resource, registry);
     }
@@ -76,7 +76,7 @@ public final class MeshTranslator implements Translator {
         return r;
     }
 
-    /** Linkerd's Server is read by the rate-limit binder; its own policy model is not translated yet. */
+    /** Linkerd's Server is read by the rate-limit binder and by the security binder (its authorization model). */
     private static boolean isServerForRateLimits(MeshResource r) {
         return r.group().equals(RateLimitBinder.LINKERD_GROUP) && r.kind().equals("Server");
     }

@@ -78,6 +78,8 @@ public final class Proxy implements AutoCloseable {
     private final Map<ListenerMode, Channel> listenerChannels = new ConcurrentHashMap<>();
     private volatile dev.loopmesh.chaos.LinkFaultTable links;
     private final java.util.Set<ProxyExchange> inFlight = ConcurrentHashMap.newKeySet();
+    /** mTLS, JWT and authorization hooks; null for a proxy without mesh security (plaintext everywhere). */
+    private volatile dev.loopmesh.security.ProxySecurity security;
     /** Accepted downstream connections, closed with the proxy so that no request starts after it. */
     private final java.util.Set<Channel> accepted = ConcurrentHashMap.newKeySet();
 
@@ -165,6 +167,10 @@ public final class Proxy implements AutoCloseable {
                                     })
                                     .addLast("headers-timeout", new RequestHeadersTimeout(10, TimeUnit.SECONDS))
                                     .addLast("detect", new ProtocolDetector(Proxy.this, l.mode()));
+                            dev.loopmesh.security.ProxySecurity sec = security;
+                            if (sec != null && l.mode() == ListenerMode.INBOUND) {
+                                ch.pipeline().addBefore("headers-timeout", "mtls", sec.inboundHandler(() -> snapshot.get().inbound(), identity.proxy()));
+                            }
                         }
                     });
             Channel ch = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
@@ -247,6 +253,16 @@ public final class Proxy implements AutoCloseable {
 
     public ProxySnapshot snapshot() {
         return snapshot.get();
+    }
+
+    /** Turns on mesh security (mTLS in and out, JWT, authorization): set before {@link #listen}. */
+    public void security(dev.loopmesh.security.ProxySecurity s) {
+        this.security = s;
+        pool.security(s);
+    }
+
+    public dev.loopmesh.security.ProxySecurity security() {
+        return security;
     }
 
     public ProxyIdentity identity() {
@@ -430,12 +446,16 @@ public final class Proxy implements AutoCloseable {
                     .append("ms ").append(s.what()).toString());
         }
         long durationNanos = timeScale.toConfiguredNanos(System.nanoTime() - ex.startNanos());
+        String peer = ex.peerId();
+        String self = peer.isEmpty() || security == null ? "" : security.spiffeId();
+        String sourcePrincipal = inboundMode ? peer : self;
+        String destinationPrincipal = inboundMode ? self : peer;
         sink.record(new RequestRecord(inboundMode ? "destination" : "source", identity.proxy(), System.currentTimeMillis()
                 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ex.startNanos()), req.method().name(), req.uri(), "http",
-                ex.authority(), status, ResponseFlag.format(ex.flags()), source, sourceNs, "", destWorkload, destNs, destService,
-                "", destVersion, d == null ? "" : d.routeName(), d == null ? "" : d.cluster(),
+                ex.authority(), status, ResponseFlag.format(ex.flags()), source, sourceNs, sourcePrincipal, destWorkload, destNs, destService,
+                destinationPrincipal, destVersion, d == null ? "" : d.routeName(), d == null ? "" : d.cluster(),
                 e == null ? "-" : e.hostPort(), ex.attempts(), durationNanos / 1000,
-                timeScale.toConfiguredNanos(ex.upstreamNanos()) / 1000, req.content().readableBytes(), responseBytes, false,
+                timeScale.toConfiguredNanos(ex.upstreamNanos()) / 1000, req.content().readableBytes(), responseBytes, !peer.isEmpty(),
                 req.headers().get("x-request-id", ""), req.headers().get(HttpHeaderNames.USER_AGENT, "-"),
                 sourceIp(ex.downstream().channel()), trace));
     }

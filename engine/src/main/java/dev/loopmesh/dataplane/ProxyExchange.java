@@ -82,6 +82,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private TraceContext parentSpan;
     private TraceContext clientSpan;
     private long clientStartNanos;
+    /** The mTLS peer's SPIFFE id: the caller's inbound, the upstream's outbound; "" for plaintext. */
+    private String peerId = "";
 
     ProxyExchange(Proxy proxy, ListenerMode mode, ChannelHandlerContext down, FullHttpRequest request, Consumer<Boolean> onDone) {
         this.proxy = proxy;
@@ -126,9 +128,14 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         if (mode == ListenerMode.INBOUND) {
             decision = proxy.inboundDecision();
             cluster = proxy.inboundCluster();
+            // Istio's inbound chain: jwt_authn and RBAC, then the local rate limit (inserted before the router)
+            if (proxy.security() != null && guardDenied()) {
+                return;
+            }
             var limiter = proxy.rateLimiter();
             if (limiter != null) {
-                var verdict = limiter.check(null, System.nanoTime());
+                var verdict = limiter.check(peerId.isEmpty() ? null : dev.loopmesh.ca.SpiffeId.namespace(peerId) + "/"
+                        + dev.loopmesh.ca.SpiffeId.serviceAccount(peerId), System.nanoTime());
                 if (!verdict.allowed()) {
                     // Envoy's local_ratelimit filter: 429, flag RL, x-local-rate-limit: true
                     flags.add(ResponseFlag.RL);
@@ -191,6 +198,22 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         retry = mode == ListenerMode.INBOUND ? RetryPolicy.NONE : decision.retry();
         beginUpstream();
+    }
+
+    /** JWT and authorization before the app (InboundGuard); true when the request was answered here. */
+    private boolean guardDenied() {
+        peerId = dev.loopmesh.security.MeshTls.peerId(down.channel());
+        dev.loopmesh.security.InboundGuard.Verdict v = proxy.security().check(request, snapshot.inbound(), down.channel());
+        long now = System.nanoTime();
+        v.trace().forEach(t -> timeline.add(now, t));
+        if (!v.denied()) {
+            return false;
+        }
+        if (v.rbac()) {
+            flags.add(ResponseFlag.RBAC);
+        }
+        respondLocal(v.status(), v.body(), false);
+        return true;
     }
 
     private void applyFault(FaultPolicy fault) {
@@ -336,6 +359,9 @@ final class ProxyExchange implements UpstreamHandler.Listener {
 
     private void send(Channel ch) {
         upstream = ch;
+        if (mode != ListenerMode.INBOUND) {
+            peerId = dev.loopmesh.security.MeshTls.peerId(ch);
+        }
         FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
                 decision.rewritePath() != null ? decision.rewritePath() : pathOnlyTarget(request.uri()),
                 request.content().retainedDuplicate());
@@ -808,6 +834,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
 
     String authority() {
         return authority;
+    }
+
+    String peerId() {
+        return peerId;
     }
 
     String sourceWorkload() {

@@ -50,6 +50,9 @@ final class UpstreamPool {
     private final EventLoops loops;
     private final Map<Key, HostPool> pools = new ConcurrentHashMap<>();
     private final Map<Key, H2Connection> h2 = new ConcurrentHashMap<>();
+    /** The pool a connection belongs to (its endpoint and TLS kind). */
+    private static final io.netty.util.AttributeKey<String> POOL = io.netty.util.AttributeKey.valueOf("loopmesh.upstream-pool");
+    private volatile dev.loopmesh.security.ProxySecurity security;
 
     private record Key(EventLoop loop, String hostPort) {
     }
@@ -58,15 +61,24 @@ final class UpstreamPool {
         this.loops = loops;
     }
 
+    void security(dev.loopmesh.security.ProxySecurity s) {
+        this.security = s;
+    }
+
     /**
      * Acquires a connection to {@code e} on {@code loop} — for an HTTP/2 cluster a new stream on the
-     * endpoint's shared connection; the future fails with a {@link PoolException}.
+     * endpoint's shared connection; the future fails with a {@link PoolException}. Connections with and
+     * without TLS (auto mTLS, DestinationRule tls) are pooled apart.
      */
     Future<Channel> acquire(EventLoop loop, Endpoint e, ClusterRuntime cluster) {
+        dev.loopmesh.security.ProxySecurity sec = security;
+        dev.loopmesh.policy.authn.TlsOrigination.Kind tls = sec == null ? dev.loopmesh.policy.authn.TlsOrigination.Kind.PLAINTEXT
+                : sec.origination(cluster.config().tlsMode(), e);
+        String key = e.hostPort() + "|" + tls;
         if (cluster.config().http2()) {
-            return h2.computeIfAbsent(new Key(loop, e.hostPort()), k -> new H2Connection(loop, e)).openStream(cluster);
+            return h2.computeIfAbsent(new Key(loop, key), k -> new H2Connection(loop, e, tls)).openStream(cluster);
         }
-        HostPool p = pools.computeIfAbsent(new Key(loop, e.hostPort()), k -> new HostPool(loop, e));
+        HostPool p = pools.computeIfAbsent(new Key(loop, key), k -> new HostPool(loop, e, tls, key));
         return p.acquire(cluster);
     }
 
@@ -77,7 +89,8 @@ final class UpstreamPool {
             ch.close();
             return;
         }
-        HostPool p = pools.get(new Key(ch.eventLoop(), e.hostPort()));
+        String key = ch.attr(POOL).get();
+        HostPool p = key == null ? null : pools.get(new Key(ch.eventLoop(), key));
         if (p == null || !reusable || !ch.isActive()) {
             ch.close();
             return;
@@ -99,11 +112,15 @@ final class UpstreamPool {
     final class HostPool {
         private final EventLoop loop;
         private final Endpoint endpoint;
+        private final dev.loopmesh.policy.authn.TlsOrigination.Kind tls;
+        private final String key;
         private final ArrayDeque<Channel> idle = new ArrayDeque<>();
 
-        HostPool(EventLoop loop, Endpoint endpoint) {
+        HostPool(EventLoop loop, Endpoint endpoint, dev.loopmesh.policy.authn.TlsOrigination.Kind tls, String key) {
             this.loop = loop;
             this.endpoint = endpoint;
+            this.tls = tls;
+            this.key = key;
         }
 
         Future<Channel> acquire(ClusterRuntime cluster) {
@@ -170,6 +187,12 @@ final class UpstreamPool {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            ch.attr(POOL).set(key);
+                            dev.loopmesh.security.ProxySecurity sec = security;
+                            io.netty.handler.ssl.SslHandler ssl = sec == null ? null : sec.originate(ch, tls, endpoint);
+                            if (ssl != null) {
+                                ch.pipeline().addLast("tls", ssl);
+                            }
                             ch.pipeline()
                                     .addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS) {
                                         @Override
@@ -192,9 +215,25 @@ final class UpstreamPool {
                         idle.remove(ch);
                         connectionGone(cluster);
                     });
-                    if (!promise.trySuccess(ch)) {
-                        release(ch, cluster);
+                    io.netty.handler.ssl.SslHandler ssl = ch.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+                    if (ssl == null) {
+                        if (!promise.trySuccess(ch)) {
+                            release(ch, cluster);
+                        }
+                        return;
                     }
+                    // mTLS: the connection is usable once the handshake is done and the server is who it should be
+                    security.verified(ch, ssl, endpoint).addListener(v -> {
+                        if (v.isSuccess()) {
+                            if (!promise.trySuccess(ch)) {
+                                release(ch, cluster);
+                            }
+                        } else {
+                            ch.close();
+                            promise.tryFailure(new PoolException(ResponseFlag.UF, "upstream connect error or disconnect/reset before headers. "
+                                    + "reset reason: connection failure, transport failure reason: " + describe(v.cause()), v.cause()));
+                        }
+                    });
                 } else {
                     promise.tryFailure(new PoolException(ResponseFlag.UF, "upstream connect error or disconnect/reset before headers. "
                             + "reset reason: connection failure (" + describe(done.cause()) + ")", done.cause()));
@@ -223,11 +262,13 @@ final class UpstreamPool {
     final class H2Connection {
         private final EventLoop loop;
         private final Endpoint endpoint;
+        private final dev.loopmesh.policy.authn.TlsOrigination.Kind tls;
         private Future<Channel> parent;
 
-        H2Connection(EventLoop loop, Endpoint endpoint) {
+        H2Connection(EventLoop loop, Endpoint endpoint, dev.loopmesh.policy.authn.TlsOrigination.Kind tls) {
             this.loop = loop;
             this.endpoint = endpoint;
+            this.tls = tls;
         }
 
         Future<Channel> openStream(ClusterRuntime cluster) {
@@ -287,6 +328,11 @@ final class UpstreamPool {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            dev.loopmesh.security.ProxySecurity sec = security;
+                            io.netty.handler.ssl.SslHandler ssl = sec == null ? null : sec.originate(ch, tls, endpoint);
+                            if (ssl != null) {
+                                ch.pipeline().addLast("tls", ssl);
+                            }
                             ch.pipeline()
                                     .addLast("h2", Http2FrameCodecBuilder.forClient().build())
                                     .addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
@@ -301,7 +347,19 @@ final class UpstreamPool {
             f.addListener(done -> {
                 if (done.isSuccess()) {
                     f.channel().closeFuture().addListener(c -> cluster.connections.decrementAndGet());
-                    p.setSuccess(f.channel());
+                    io.netty.handler.ssl.SslHandler ssl = f.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class);
+                    if (ssl == null) {
+                        p.setSuccess(f.channel());
+                    } else {
+                        security.verified(f.channel(), ssl, endpoint).addListener(v -> {
+                            if (v.isSuccess()) {
+                                p.trySuccess(f.channel());
+                            } else {
+                                f.channel().close();
+                                p.tryFailure(v.cause());
+                            }
+                        });
+                    }
                 } else {
                     cluster.connections.decrementAndGet();
                     p.setFailure(done.cause());

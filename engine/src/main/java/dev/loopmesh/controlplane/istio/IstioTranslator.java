@@ -28,6 +28,9 @@ public final class IstioTranslator implements Translator {
 
     @Override
     public List<Problem> validate(MeshResource resource, Registry registry) {
+        if (dev.loopmesh.security.SecurityBinder.handles(resource)) {
+            return dev.loopmesh.security.SecurityBinder.validate(resource);
+        }
         if (!IstioBinder.handles(resource)) {
             return List.of();
         }
@@ -49,6 +52,7 @@ public final class IstioTranslator implements Translator {
         IstioConfig config = new IstioConfig(registry, resources);
         List<Problem> out = new ArrayList<>(config.problems);
         out.addAll(References.check(config, resources));
+        out.addAll(dev.loopmesh.security.SecurityAnalyzer.analyze(registry, resources, translate(registry, resources, 0)));
         return out;
     }
 
@@ -56,17 +60,19 @@ public final class IstioTranslator implements Translator {
     public Map<String, ProxySnapshot> translate(Registry registry, List<MeshResource> resources, long version) {
         IstioConfig config = new IstioConfig(registry, resources);
         Map<String, ProxySnapshot> out = new LinkedHashMap<>();
+        dev.loopmesh.security.SecurityTranslator security = dev.loopmesh.security.SecurityTranslator.of(resources);
         for (PodInfo pod : registry.pods()) {
             if (pod.sidecar()) {
                 ProxyContext ctx = new ProxyContext(pod.name(), pod.namespace(), pod.labels(), false, Set.of());
-                out.put(pod.name(), sidecar(config, ctx, version));
+                dev.loopmesh.security.InboundSecurity sec = security.inbound(pod);
+                out.put(pod.name(), sidecar(config, ctx, version, InboundConfig.DEFAULT.withSecurity(sec)));
             }
         }
         out.put(Registry.GATEWAY, gateway(config, version));
         return out;
     }
 
-    private static ProxySnapshot sidecar(IstioConfig config, ProxyContext ctx, long version) {
+    private static ProxySnapshot sidecar(IstioConfig config, ProxyContext ctx, long version, InboundConfig inbound) {
         Set<String> used = new TreeSet<>();
         Sidecar sc = sidecarFor(config, ctx);
         if (sc != null) {
@@ -77,8 +83,7 @@ public final class IstioTranslator implements Translator {
         IstioRouteTable.UnknownHosts unknown = sc != null && "REGISTRY_ONLY".equals(sc.outboundTrafficPolicyMode())
                 ? IstioRouteTable.UnknownHosts.REGISTRY_ONLY : IstioRouteTable.UnknownHosts.ALLOW_ANY;
         IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, List.of(), unknown);
-        return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, visible, used), InboundConfig.DEFAULT,
-                List.copyOf(used));
+        return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, visible, used), inbound, List.copyOf(used));
     }
 
     private static ProxySnapshot gateway(IstioConfig config, long version) {
