@@ -62,7 +62,6 @@ public final class Mesh implements AutoCloseable {
     private dev.loopmesh.chaos.LinkFaultTable links;
     private dev.loopmesh.chaos.ChaosEngine chaos;
     private ScheduledFuture<?> ticker;
-    private ScheduledFuture<?> rotation;
     private dev.loopmesh.security.MeshSecurity security;
     private volatile boolean closed;
 
@@ -192,8 +191,7 @@ public final class Mesh implements AutoCloseable {
             return r.ack() ? null : r.detail();
         });
         ticker = loops.group().next().scheduleAtFixedRate(telemetry::tick, 1, 1, TimeUnit.SECONDS);
-        long every = security.checkEvery().toMillis();
-        rotation = loops.group().next().scheduleAtFixedRate(security::rotateDue, every, every, TimeUnit.MILLISECONDS);
+        security.startRotation();
         if (options.adminPort() >= 0) {
             try {
                 admin = new dev.loopmesh.admin.AdminServer(loops, options.adminPort(), new dev.loopmesh.admin.AdminApi(this, this::parseResources));
@@ -372,8 +370,8 @@ public final class Mesh implements AutoCloseable {
         if (ticker != null) {
             ticker.cancel(false);
         }
-        if (rotation != null) {
-            rotation.cancel(false);
+        if (security != null) {
+            security.close();
         }
         for (AutoCloseable c : closeables) {
             try {

@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  * The mesh's security runtime: the CA and every workload's certificate (rotated on the mesh's time
  * scale), one {@link ProxySecurity} per proxy, and the servers' mTLS modes that auto mTLS consults.
  */
-public final class MeshSecurity {
+public final class MeshSecurity implements AutoCloseable {
     public static final String GATEWAY_SERVICE_ACCOUNT = "istio-ingressgateway-service-account";
 
     private final SecuritySettings settings;
@@ -35,6 +35,7 @@ public final class MeshSecurity {
     private final ControlPlane controlPlane;
     private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
     private final List<String> refusalLog = new CopyOnWriteArrayList<>();
+    private java.util.concurrent.ScheduledExecutorService rotator;
 
     private MeshSecurity(SecuritySettings settings, CertificateAuthority ca, TimeScale timeScale, ControlPlane controlPlane) {
         this.settings = settings;
@@ -104,6 +105,37 @@ public final class MeshSecurity {
 
     public int rotateDue() {
         return identities.rotateDue();
+    }
+
+    /**
+     * Checks for due rotations every {@link #checkEvery()} on a thread of its own: signing and building TLS
+     * contexts take milliseconds, which no event loop should spend.
+     */
+    public synchronized void startRotation() {
+        if (rotator != null) {
+            return;
+        }
+        rotator = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "loopmesh-ca-rotation");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = checkEvery().toMillis();
+        rotator.scheduleWithFixedDelay(() -> {
+            try {
+                rotateDue();
+            } catch (RuntimeException ignored) {
+                // the next check tries again
+            }
+        }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (rotator != null) {
+            rotator.shutdownNow();
+            rotator = null;
+        }
     }
 
     /** The PeerAuthentication mode a pod's inbound listener enforces now (what auto mTLS checks). */

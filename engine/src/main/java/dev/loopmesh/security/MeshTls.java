@@ -34,7 +34,33 @@ public final class MeshTls {
     public static final AttributeKey<String> PEER_ID = AttributeKey.valueOf("loopmesh.peer-spiffe-id");
     static final String TLS13 = "TLSv1.3";
 
-    private record Contexts(WorkloadCertificate certificate, SslContext server, SslContext client, SslContext clientNoCert) {
+    private static final class Contexts {
+        final WorkloadCertificate certificate;
+        final SslContext server;
+        final SslContext client;
+        private final SpiffeTrustManager tm;
+        private volatile SslContext clientNoCert;
+
+        Contexts(WorkloadCertificate certificate, SslContext server, SslContext client, SpiffeTrustManager tm) {
+            this.certificate = certificate;
+            this.server = server;
+            this.client = client;
+            this.tm = tm;
+        }
+
+        /** Only DestinationRule SIMPLE needs it: built on first use. */
+        SslContext clientNoCert() {
+            SslContext c = clientNoCert;
+            if (c == null) {
+                try {
+                    c = clientBuilder(tm).build();
+                } catch (SSLException e) {
+                    throw new IllegalStateException(e);
+                }
+                clientNoCert = c;
+            }
+            return c;
+        }
     }
 
     private final X509Certificate root;
@@ -64,8 +90,7 @@ public final class MeshTls {
                     .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                     .build();
             SslContext client = clientBuilder(tm).keyManager(certificate.key(), certificate.chain()).build();
-            SslContext noCert = clientBuilder(tm).build();
-            contexts.set(new Contexts(certificate, server, client, noCert));
+            contexts.set(new Contexts(certificate, server, client, tm));
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build TLS contexts for " + certificate.spiffeId() + ": " + e.getMessage(), e);
         }
@@ -91,16 +116,16 @@ public final class MeshTls {
     }
 
     public WorkloadCertificate certificate() {
-        return contexts.get().certificate();
+        return contexts.get().certificate;
     }
 
     public String spiffeId() {
-        return contexts.get().certificate().spiffeId();
+        return contexts.get().certificate.spiffeId();
     }
 
     /** A server handler with the current certificate. */
     public SslHandler serverHandler(ByteBufAllocator alloc) {
-        return contexts.get().server().newHandler(alloc);
+        return contexts.get().server.newHandler(alloc);
     }
 
     /**
@@ -109,7 +134,7 @@ public final class MeshTls {
      */
     public SslHandler clientHandler(ByteBufAllocator alloc, String peerHost, int peerPort, boolean presentCertificate) {
         Contexts c = contexts.get();
-        return (presentCertificate ? c.client() : c.clientNoCert()).newHandler(alloc, peerHost, peerPort);
+        return (presentCertificate ? c.client : c.clientNoCert()).newHandler(alloc, peerHost, peerPort);
     }
 
     /** The SPIFFE id the peer presented in this session, or "" when none. */
