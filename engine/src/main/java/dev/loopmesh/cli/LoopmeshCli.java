@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
                 "With no command: opens the desktop app on FILE… (the built-in Bookinfo mesh when none).",
                 "Every command takes --debug to print the stack trace of an error."},
         subcommands = {RunCommand.class, ApplyCommand.class,
-                ApplyCommand.Delete.class, DescribeCommand.class, GetCommand.class, ChaosCommand.class, LogsCommand.class, TracesCommand.class, TopCommand.class, CommandLine.HelpCommand.class})
+                ApplyCommand.Delete.class, DescribeCommand.class, GetCommand.class, ChaosCommand.class, LogsCommand.class, TracesCommand.class, TopCommand.class,
+                AuthzCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
 public final class LoopmeshCli implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FINDINGS = 1;
