@@ -3,6 +3,7 @@ package dev.loopmesh.chaos;
 import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.Position;
 import dev.loopmesh.topology.Problem;
+import dev.loopmesh.topology.SpecFields;
 import dev.loopmesh.topology.Severity;
 import dev.loopmesh.topology.Suggestions;
 import dev.loopmesh.topology.TopologyException;
@@ -44,6 +45,8 @@ import java.util.Set;
  * or {@code both}. A body may be the whole document or only its spec, in YAML or JSON.
  */
 public final class ChaosBinder {
+    private static final SpecFields.Codes FIELD_CODES = new SpecFields.Codes(ChaosCodes.UNKNOWN_FIELD, ChaosCodes.WRONG_TYPE,
+            ChaosCodes.MISSING_FIELD, ChaosCodes.INVALID_VALUE, ChaosCodes.BAD_DURATION);
     public static final String GROUP = "loopmesh.dev";
     public static final String API_VERSION = "loopmesh.dev/v1";
     public static final String KIND = "Chaos";
@@ -71,7 +74,7 @@ public final class ChaosBinder {
 
     /** Binds every Chaos document among {@code resources}; a name used twice is an error. */
     public static Result bind(List<MeshResource> resources, ChaosNames names) {
-        ChaosFields f = new ChaosFields();
+        SpecFields f = new SpecFields(FIELD_CODES);
         List<ChaosSpec> specs = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (MeshResource r : resources) {
@@ -101,7 +104,7 @@ public final class ChaosBinder {
         } catch (TopologyException e) {
             return new Result(List.of(), e.problems());
         }
-        ChaosFields f = new ChaosFields();
+        SpecFields f = new SpecFields(FIELD_CODES);
         Position top = new Position("request", 1, 1);
         if (docs.size() != 1) {
             f.error(ChaosCodes.BAD_DOCUMENT, top, "", "the body has " + docs.size()
@@ -141,7 +144,7 @@ public final class ChaosBinder {
         return new Result(s == null || f.hasErrors() ? List.of() : List.of(s), sorted(f.problems));
     }
 
-    private static boolean noErrorsSince(ChaosFields f, int before) {
+    private static boolean noErrorsSince(SpecFields f, int before) {
         return f.problems.subList(before, f.problems.size()).stream().noneMatch(p -> p.severity() == Severity.ERROR);
     }
 
@@ -152,7 +155,7 @@ public final class ChaosBinder {
         return out;
     }
 
-    static ChaosSpec spec(String id, YamlNode.Mapping spec, ChaosFields f, ChaosNames names) {
+    static ChaosSpec spec(String id, YamlNode.Mapping spec, SpecFields f, ChaosNames names) {
         List<String> allowed = new ArrayList<>(List.of("start", "duration"));
         allowed.addAll(FAULTS);
         f.keys(spec, allowed.toArray(String[]::new));
@@ -176,7 +179,7 @@ public final class ChaosBinder {
             return null;
         }
         if (present.size() > 1) {
-            f.error(ChaosCodes.FAULT_COUNT, spec.keyPosition(present.get(1)), ChaosFields.child(spec, present.get(1)),
+            f.error(ChaosCodes.FAULT_COUNT, spec.keyPosition(present.get(1)), SpecFields.child(spec, present.get(1)),
                     "more than one fault in one spec ("
                     + String.join(", ", present) + "): write one Chaos per fault");
             return null;
@@ -193,10 +196,10 @@ public final class ChaosBinder {
         return new ChaosSpec(id, start, duration, fault);
     }
 
-    private static ChaosFault fault(String kind, YamlNode.Mapping spec, ChaosFields f, ChaosNames names) {
-        YamlNode n = ChaosFields.node(spec, kind);
+    private static ChaosFault fault(String kind, YamlNode.Mapping spec, SpecFields f, ChaosNames names) {
+        YamlNode n = SpecFields.node(spec, kind);
         if (n == null) {
-            f.error(ChaosCodes.MISSING_FIELD, spec.keyPosition(kind), ChaosFields.child(spec, kind), "`" + kind + "` is empty");
+            f.error(ChaosCodes.MISSING_FIELD, spec.keyPosition(kind), SpecFields.child(spec, kind), "`" + kind + "` is empty");
             return null;
         }
         boolean podFault = kind.equals("kill") || kind.equals("restart") || kind.equals("pause") || kind.equals("refuse");
@@ -243,12 +246,12 @@ public final class ChaosBinder {
         }
     }
 
-    private static String requiredPod(YamlNode.Mapping m, String kind, ChaosFields f, ChaosNames names) {
+    private static String requiredPod(YamlNode.Mapping m, String kind, SpecFields f, ChaosNames names) {
         String pod = f.requiredString(m, "pod", kind);
         return pod != null && checkPod(pod, m.entries().get("pod"), f, names) ? pod : null;
     }
 
-    private static boolean checkPod(String pod, YamlNode at, ChaosFields f, ChaosNames names) {
+    private static boolean checkPod(String pod, YamlNode at, SpecFields f, ChaosNames names) {
         if (names.isPod(pod)) {
             return true;
         }
@@ -256,7 +259,7 @@ public final class ChaosBinder {
         return false;
     }
 
-    private static boolean checkPeer(String name, YamlNode at, ChaosFields f, ChaosNames names) {
+    private static boolean checkPeer(String name, YamlNode at, SpecFields f, ChaosNames names) {
         if (names.isPeer(name)) {
             return true;
         }
@@ -268,12 +271,12 @@ public final class ChaosBinder {
         return false;
     }
 
-    private static String peer(YamlNode.Mapping m, String key, String owner, ChaosFields f, ChaosNames names) {
+    private static String peer(YamlNode.Mapping m, String key, String owner, SpecFields f, ChaosNames names) {
         String s = f.requiredString(m, key, owner);
         return s != null && checkPeer(s, m.entries().get(key), f, names) ? s : null;
     }
 
-    private static Direction direction(YamlNode.Mapping m, ChaosFields f) {
+    private static Direction direction(YamlNode.Mapping m, SpecFields f) {
         String s = f.string(m, "direction");
         if (s == null) {
             return null;
@@ -286,7 +289,7 @@ public final class ChaosBinder {
         });
     }
 
-    private static ChaosFault link(String kind, YamlNode.Mapping m, ChaosFields f, ChaosNames names) {
+    private static ChaosFault link(String kind, YamlNode.Mapping m, SpecFields f, ChaosNames names) {
         int before = f.problems.size();
         String from;
         String to;
@@ -296,7 +299,7 @@ public final class ChaosBinder {
                 from = peer(m, "from", kind, f, names);
                 to = peer(m, "to", kind, f, names);
                 Duration latency = f.duration(m, "latency");
-                if (latency == null && ChaosFields.node(m, "latency") == null) {
+                if (latency == null && SpecFields.node(m, "latency") == null) {
                     f.missing(m, "latency", kind);
                 }
                 Duration jitter = f.duration(m, "jitter");
@@ -308,7 +311,7 @@ public final class ChaosBinder {
                 from = peer(m, "from", kind, f, names);
                 to = peer(m, "to", kind, f, names);
                 Long bps = f.integer(m, "bytesPerSecond", 1, Long.MAX_VALUE);
-                if (bps == null && ChaosFields.node(m, "bytesPerSecond") == null) {
+                if (bps == null && SpecFields.node(m, "bytesPerSecond") == null) {
                     f.missing(m, "bytesPerSecond", kind);
                 }
                 Direction d = direction(m, f);
@@ -334,7 +337,7 @@ public final class ChaosBinder {
                 from = peer(m, "from", kind, f, names);
                 to = peer(m, "to", kind, f, names);
                 Long avg = f.integer(m, "averageSize", 1, Integer.MAX_VALUE);
-                if (avg == null && ChaosFields.node(m, "averageSize") == null) {
+                if (avg == null && SpecFields.node(m, "averageSize") == null) {
                     f.missing(m, "averageSize", kind);
                 }
                 Long variation = f.integer(m, "sizeVariation", 0, Integer.MAX_VALUE);
@@ -350,13 +353,13 @@ public final class ChaosBinder {
         }
     }
 
-    private static boolean ok(ChaosFields f, int before) {
+    private static boolean ok(SpecFields f, int before) {
         return noErrorsSince(f, before);
     }
 
-    private static ChaosFault partition(YamlNode.Mapping m, ChaosFields f, ChaosNames names) {
+    private static ChaosFault partition(YamlNode.Mapping m, SpecFields f, ChaosNames names) {
         f.keys(m, "between");
-        YamlNode between = ChaosFields.node(m, "between");
+        YamlNode between = SpecFields.node(m, "between");
         if (between == null) {
             f.missing(m, "between", "partition (like between: [reviews, ratings])");
             return null;

@@ -1,5 +1,6 @@
 package dev.loopmesh.policy.ratelimit;
 
+import dev.loopmesh.topology.SpecFields;
 import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.Suggestions;
 import dev.loopmesh.topology.YamlNode;
@@ -39,6 +40,8 @@ import java.util.Set;
  * Linkerd requires: a Server takes one policy, and no identity or override limit exceeds the total.
  */
 public final class RateLimitBinder {
+    private static final SpecFields.Codes FIELD_CODES = new SpecFields.Codes(RateLimitCodes.UNKNOWN_FIELD, RateLimitCodes.WRONG_TYPE,
+            RateLimitCodes.MISSING_FIELD, RateLimitCodes.INVALID_VALUE, RateLimitCodes.BAD_DURATION);
     public static final String LOOPMESH_GROUP = "loopmesh.dev";
     public static final String LOCAL_RATE_LIMIT = "LocalRateLimit";
     public static final String LINKERD_GROUP = "policy.linkerd.io";
@@ -63,7 +66,7 @@ public final class RateLimitBinder {
             }
         }
         List<RateLimitRule> rules = new ArrayList<>();
-        SpecFields f = new SpecFields();
+        SpecFields f = new SpecFields(FIELD_CODES);
         Map<String, String> claimed = new LinkedHashMap<>();
         for (MeshResource r : resources) {
             if (!isRateLimit(r)) {

@@ -1,12 +1,5 @@
-package dev.loopmesh.policy.ratelimit;
+package dev.loopmesh.topology;
 
-import dev.loopmesh.topology.Durations;
-import dev.loopmesh.topology.Position;
-import dev.loopmesh.topology.Problem;
-import dev.loopmesh.topology.Severity;
-import dev.loopmesh.topology.Suggestions;
-import dev.loopmesh.topology.YamlNode;
-import dev.loopmesh.topology.YamlReader;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,53 +10,63 @@ import java.util.Map;
 
 /**
  * Typed reads of a positioned spec that never throw: a misfit becomes a {@link Problem} with the node's
- * position and path, and the read returns null, so one pass reports every problem of a resource.
+ * position and path, and the read returns null, so one pass reports every problem of a resource. Each
+ * feature reports with its own problem codes.
  */
-final class SpecFields {
-    final List<Problem> problems = new ArrayList<>();
+public final class SpecFields {
+    /** The problem codes a feature reports misfits with. */
+    public record Codes(String unknownField, String wrongType, String missingField, String invalidValue, String badDuration) {
+    }
 
-    boolean hasErrors() {
+    public final List<Problem> problems = new ArrayList<>();
+    private final Codes codes;
+
+    public SpecFields(Codes codes) {
+        this.codes = codes;
+    }
+
+    public boolean hasErrors() {
         return problems.stream().anyMatch(p -> p.severity() == Severity.ERROR);
     }
 
-    void error(String code, YamlNode node, String message) {
+    public void error(String code, YamlNode node, String message) {
         problems.add(Problem.error(code, node.position(), node.path(), message));
     }
 
-    void error(String code, Position position, String path, String message) {
+    public void error(String code, Position position, String path, String message) {
         problems.add(Problem.error(code, position, path, message));
     }
 
-    void warning(String code, YamlNode node, String message) {
+    public void warning(String code, YamlNode node, String message) {
         problems.add(Problem.warning(code, node.position(), node.path(), message));
     }
 
-    static String child(YamlNode parent, String key) {
+    public static String child(YamlNode parent, String key) {
         return YamlReader.childPath(parent.path(), key);
     }
 
     /** Reports each key not in {@code allowed}, suggesting the nearest one. */
-    void keys(YamlNode.Mapping m, String... allowed) {
+    public void keys(YamlNode.Mapping m, String... allowed) {
         List<String> valid = Arrays.asList(allowed);
         for (String key : m.entries().keySet()) {
             if (!valid.contains(key)) {
                 String hint = Suggestions.nearest(key, valid).map(s -> " — did you mean `" + s + "`?")
                         .orElse(" (expected one of: " + String.join(", ", valid) + ")");
-                error(RateLimitCodes.UNKNOWN_FIELD, m.keyPosition(key), child(m, key), "unknown field `" + key + "`" + hint);
+                error(codes.unknownField(), m.keyPosition(key), child(m, key), "unknown field `" + key + "`" + hint);
             }
         }
     }
 
-    static YamlNode node(YamlNode.Mapping m, String key) {
+    public static YamlNode node(YamlNode.Mapping m, String key) {
         YamlNode n = m.entries().get(key);
         return n instanceof YamlNode.Scalar && ((YamlNode.Scalar) n).isNull() ? null : n;
     }
 
     private void wrongType(YamlNode n, String key, String expected) {
-        error(RateLimitCodes.WRONG_TYPE, n, "`" + key + "` is " + n.describe() + " (expected: " + expected + ")");
+        error(codes.wrongType(), n, "`" + key + "` is " + n.describe() + " (expected: " + expected + ")");
     }
 
-    YamlNode.Mapping mapping(YamlNode.Mapping m, String key) {
+    public YamlNode.Mapping mapping(YamlNode.Mapping m, String key) {
         YamlNode n = node(m, key);
         if (n == null) {
             return null;
@@ -75,7 +78,7 @@ final class SpecFields {
         return null;
     }
 
-    YamlNode.Mapping requiredMapping(YamlNode.Mapping m, String key, String owner) {
+    public YamlNode.Mapping requiredMapping(YamlNode.Mapping m, String key, String owner) {
         YamlNode.Mapping out = mapping(m, key);
         if (out == null && node(m, key) == null) {
             missing(m, key, owner);
@@ -83,17 +86,17 @@ final class SpecFields {
         return out;
     }
 
-    void missing(YamlNode.Mapping m, String key, String owner) {
+    public void missing(YamlNode.Mapping m, String key, String owner) {
         // a key written with a typo was already reported with a suggestion
         for (String written : m.entries().keySet()) {
             if (!written.equals(key) && Suggestions.nearest(written, List.of(key)).isPresent()) {
                 return;
             }
         }
-        error(RateLimitCodes.MISSING_FIELD, m, "missing `" + key + "` in " + owner);
+        error(codes.missingField(), m, "missing `" + key + "` in " + owner);
     }
 
-    List<YamlNode> list(YamlNode.Mapping m, String key) {
+    public List<YamlNode> list(YamlNode.Mapping m, String key) {
         YamlNode n = node(m, key);
         if (n == null) {
             return List.of();
@@ -105,7 +108,7 @@ final class SpecFields {
         return List.of();
     }
 
-    String string(YamlNode.Mapping m, String key) {
+    public String string(YamlNode.Mapping m, String key) {
         YamlNode n = node(m, key);
         if (n == null) {
             return null;
@@ -117,18 +120,18 @@ final class SpecFields {
         return null;
     }
 
-    String requiredString(YamlNode.Mapping m, String key, String owner) {
+    public String requiredString(YamlNode.Mapping m, String key, String owner) {
         String s = string(m, key);
         if (s == null && node(m, key) == null) {
             missing(m, key, owner);
         } else if (s != null && s.isBlank()) {
-            error(RateLimitCodes.INVALID_VALUE, m.entries().get(key), "`" + key + "` is empty");
+            error(codes.invalidValue(), m.entries().get(key), "`" + key + "` is empty");
             return null;
         }
         return s;
     }
 
-    Long integer(YamlNode.Mapping m, String key, long min, long max) {
+    public Long integer(YamlNode.Mapping m, String key, long min, long max) {
         YamlNode n = node(m, key);
         if (n == null) {
             return null;
@@ -140,13 +143,37 @@ final class SpecFields {
         }
         long v = Long.parseLong(((YamlNode.Scalar) n).value().trim());
         if (v < min || v > max) {
-            error(RateLimitCodes.INVALID_VALUE, n, "`" + key + "`: " + v + " is out of range (expected: " + expected + ")");
+            error(codes.invalidValue(), n, "`" + key + "`: " + v + " is out of range (expected: " + expected + ")");
             return null;
         }
         return v;
     }
 
-    Duration duration(YamlNode.Mapping m, String key) {
+    public Double number(YamlNode.Mapping m, String key, double min, double max) {
+        YamlNode n = node(m, key);
+        if (n == null) {
+            return null;
+        }
+        String expected = "a number " + min + ".." + max;
+        double v;
+        try {
+            if (!(n instanceof YamlNode.Scalar)) {
+                throw new NumberFormatException();
+            }
+            v = Double.parseDouble(((YamlNode.Scalar) n).value().trim());
+        } catch (NumberFormatException e) {
+            wrongType(n, key, expected);
+            return null;
+        }
+        if (!(v >= min && v <= max)) {
+            error(codes.invalidValue(), n, "`" + key + "`: " + ((YamlNode.Scalar) n).value().trim()
+                    + " is out of range (expected: " + expected + ")");
+            return null;
+        }
+        return v;
+    }
+
+    public Duration duration(YamlNode.Mapping m, String key) {
         YamlNode n = node(m, key);
         if (n == null) {
             return null;
@@ -158,12 +185,12 @@ final class SpecFields {
         try {
             return Durations.parse(((YamlNode.Scalar) n).value());
         } catch (IllegalArgumentException e) {
-            error(RateLimitCodes.BAD_DURATION, n, "`" + key + "`: " + e.getMessage());
+            error(codes.badDuration(), n, "`" + key + "`: " + e.getMessage());
             return null;
         }
     }
 
-    Map<String, String> stringMap(YamlNode.Mapping m, String key) {
+    public Map<String, String> stringMap(YamlNode.Mapping m, String key) {
         Map<String, String> out = new LinkedHashMap<>();
         YamlNode.Mapping map = mapping(m, key);
         if (map == null) {
@@ -173,19 +200,19 @@ final class SpecFields {
             if (v instanceof YamlNode.Scalar && !((YamlNode.Scalar) v).isNull()) {
                 out.put(k, ((YamlNode.Scalar) v).value());
             } else {
-                error(RateLimitCodes.WRONG_TYPE, v, "`" + k + "` is " + v.describe() + " (expected: a string)");
+                error(codes.wrongType(), v, "`" + k + "` is " + v.describe() + " (expected: a string)");
             }
         });
         return out;
     }
 
-    List<String> strings(YamlNode.Mapping m, String key) {
+    public List<String> strings(YamlNode.Mapping m, String key) {
         List<String> out = new ArrayList<>();
         for (YamlNode item : list(m, key)) {
             if (item instanceof YamlNode.Scalar && !((YamlNode.Scalar) item).isNull()) {
                 out.add(((YamlNode.Scalar) item).value());
             } else {
-                error(RateLimitCodes.WRONG_TYPE, item, "an item of `" + key + "` is " + item.describe() + " (expected: a string)");
+                error(codes.wrongType(), item, "an item of `" + key + "` is " + item.describe() + " (expected: a string)");
             }
         }
         return out;
