@@ -234,10 +234,31 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         if (fault.hasAbort() && roll(fault.abortPercent())) {
             flags.add(ResponseFlag.FI);
             timeline.add(System.nanoTime(), "fault: abort " + (fault.abortStatus() > 0 ? fault.abortStatus() : "grpc " + fault.abortGrpcStatus()) + " injected");
-            respondLocal(fault.abortStatus() > 0 ? fault.abortStatus() : 200, "fault filter abort", false);
+            if (fault.abortStatus() > 0) {
+                respondLocal(fault.abortStatus(), "fault filter abort", false);
+            } else {
+                // Envoy's fault filter answers a gRPC abort trailers-only: HTTP 200 with grpc-status
+                FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/grpc")
+                        .set("grpc-status", grpcCode(fault.abortGrpcStatus()))
+                        .set("grpc-message", "fault filter abort");
+                write(res);
+            }
             return;
         }
         beginUpstream();
+    }
+
+    private static final List<String> GRPC_CODES = List.of("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
+            "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+            "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+            "UNAUTHENTICATED");
+
+    /** Istio writes grpcStatus as a name (UNAVAILABLE) or a number; the wire carries the number. */
+    static String grpcCode(String status) {
+        String s = status.trim().toUpperCase(java.util.Locale.ROOT);
+        int i = GRPC_CODES.indexOf(s);
+        return i >= 0 ? Integer.toString(i) : s.matches("\\d+") ? s : "2";
     }
 
     private boolean roll(double percent) {
