@@ -60,7 +60,11 @@ class ObserveCommandsTest {
     }
 
     static Run run(Object command, String... args) {
-        StringWriter out = new StringWriter();
+        return run(new StringWriter(), command, args);
+    }
+
+    /** Runs with {@code out} visible while the command runs (for follow mode). */
+    static Run run(StringWriter out, Object command, String... args) {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(command);
         cl.setOut(new PrintWriter(out, true));
@@ -104,12 +108,14 @@ class ObserveCommandsTest {
 
     @Test
     void followingPrintsEachNewLineOnce() throws Exception {
-        CompletableFuture<Run> follower = CompletableFuture.supplyAsync(() -> run(new LogsCommand(), "details-v1-0", "-f",
-                "--limit", "1", "--poll", "50ms", "--follow-for", "4s", "--admin-port", port));
-        Thread.sleep(800);
+        StringWriter live = new StringWriter();
+        CompletableFuture<Run> follower = CompletableFuture.supplyAsync(() -> run(live, new LogsCommand(), "details-v1-0", "-f",
+                "--limit", "1", "--poll", "50ms", "--follow-for", "8s", "--admin-port", port));
+        await().atMost(Duration.ofSeconds(5)).until(() -> live.toString().lines().count() == 1);
         for (int i = 0; i < 3; i++) {
             m.get("/productpage");
-            Thread.sleep(150);
+            long expected = i + 2;
+            await().atMost(Duration.ofSeconds(5)).until(() -> live.toString().lines().count() >= expected);
         }
         Run r = follower.get();
 
