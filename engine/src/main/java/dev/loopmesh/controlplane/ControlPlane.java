@@ -145,12 +145,12 @@ public final class ControlPlane {
 
     /** The snapshots of every proxy, computing them the first time (before any proxy exists). */
     public synchronized Map<String, ProxySnapshot> initialSnapshots(List<MeshResource> initial) {
-        ApplyResult r = apply(initial);
+        apply(initial);
         if (current.isEmpty()) {
+            // nothing to apply (or nothing changed): the proxies still need their first snapshot
             version++;
             current.putAll(translator.translate(registry, List.copyOf(resources.values()), version));
         }
-        r.outcomes();
         return Map.copyOf(current);
     }
 
