@@ -331,6 +331,9 @@ public final class AdminApi implements AdminServer.Handler {
                 m.put("lb", c.lb().kind().name());
                 m.put("connectionPool", c.connectionPool());
                 m.put("outlierDetection", c.outlier());
+                if (c.retryBudget() != null) {
+                    m.put("retryBudget", c.retryBudget());
+                }
                 m.put("tlsMode", c.tlsMode());
                 m.put("destinationRule", c.destinationRule());
                 m.put("endpoints", c.endpoints().stream().map(Endpoint::pod).toList());

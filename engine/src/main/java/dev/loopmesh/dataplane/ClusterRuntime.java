@@ -3,6 +3,7 @@ package dev.loopmesh.dataplane;
 import dev.loopmesh.policy.routing.ClusterConfig;
 import dev.loopmesh.policy.routing.Endpoint;
 import dev.loopmesh.internal.TimeScale;
+import dev.loopmesh.policy.resilience.RetryBudget;
 import dev.loopmesh.policy.resilience.outlier.OutlierDetector;
 import dev.loopmesh.policy.resilience.outlier.OutlierListener;
 import dev.loopmesh.policy.routing.LoadBalancer;
@@ -83,6 +84,41 @@ final class ClusterRuntime {
         if (d != null) {
             d.sweep(now);
         }
+    }
+
+    /**
+     * Envoy's retries resource: takes one retry slot when the cluster's retry budget allows it or, with
+     * no budget, while fewer than {@code maxRetries} are outstanding. A slot is held from the retry's
+     * back-off until that retry's attempt ends ({@link #endRetry}).
+     *
+     * @return null when the retry may go, else why not (Envoy counts {@code upstream_rq_retry_overflow})
+     */
+    String tryStartRetry() {
+        ClusterConfig c = config;
+        RetryBudget budget = c.retryBudget();
+        while (true) {
+            int active = activeRetries.get();
+            long max = budget != null ? budget.maxActiveRetries(Math.max(0, activeRequests.get()))
+                    : c.connectionPool().maxRetries();
+            if (active >= max) {
+                return budget != null
+                        ? "retry budget (" + trim(budget.percent()) + "% of " + Math.max(0, activeRequests.get())
+                          + " active and pending, at least " + budget.minRetryConcurrency() + ") allows " + max + ", " + active + " active"
+                        : "maxRetries " + max + " reached";
+            }
+            if (activeRetries.compareAndSet(active, active + 1)) {
+                return null;
+            }
+        }
+    }
+
+    /** Gives back a slot taken by {@link #tryStartRetry}. */
+    void endRetry() {
+        activeRetries.decrementAndGet();
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     OutlierDetector outlierDetector() {

@@ -76,6 +76,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private String sourceNamespace;
     private String corsOrigin;
     private LinkFault link = LinkFault.NONE;
+    /** This request holds one of the cluster's retry slots (from a retry's back-off to the end of its attempt). */
+    private boolean retrySlot;
+    /** The connection pool refused the last attempt: the local reply carries x-envoy-overloaded. */
+    private boolean overloaded;
     /** The current attempt still counts in the cluster's active requests (counted down exactly once). */
     private boolean attemptOpen;
     private TraceContext serverSpan;
@@ -476,15 +480,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         finishClientSpan(status, "");
         timeline.add(System.nanoTime(), "attempt " + attempts + " answered " + status);
         proxy.outlier(cluster, endpoint, status, false);
-        if (retriable(status, response.headers(), response.trailingHeaders())) {
-            if (canRetry()) {
-                response.release();
-                scheduleRetry("status " + status);
-                return;
-            }
-            if (retry.attempts() > 0 && attempts > 1) {
-                flags.add(ResponseFlag.URX);
-            }
+        if (retriable(status, response.headers(), response.trailingHeaders()) && canRetry()) {
+            response.release();
+            scheduleRetry("status " + status);
+            return;
         }
         respondUpstream(response);
     }
@@ -504,6 +503,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     }
 
     private void endAttempt() {
+        endRetry();
         if (tryTimer != null) {
             tryTimer.cancel(false);
             tryTimer = null;
@@ -520,6 +520,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         finishClientSpan(0, flag.name());
         timeline.add(System.nanoTime(), "attempt " + attempts + " failed: " + why);
         if (flag == ResponseFlag.UO) {
+            overloaded = true;
             proxy.telemetry().metrics().proxyCounters().pendingOverflow(proxy.identity().proxy(), cluster.config().name());
         } else {
             // Envoy maps a local-origin timeout to 504 and a connect failure or reset to 503
@@ -535,9 +536,6 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             return;
         }
         flags.add(flag);
-        if (retriable && retry.attempts() > 0 && attempts > 1) {
-            flags.add(ResponseFlag.URX);
-        }
         if (flag == ResponseFlag.UO) {
             respondLocal(503, "upstream connect error or disconnect/reset before headers. reset reason: overflow", true);
         } else if (flag == ResponseFlag.UT) {
@@ -584,16 +582,35 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         return false;
     }
 
+    /**
+     * Envoy's RetryStateImpl::shouldRetry for a retriable outcome: URX when this request's retries are
+     * used up; UO (and {@code upstream_rq_retry_overflow}) when the cluster's retry budget or maxRetries
+     * refuses, and the request ends with this attempt's outcome. A granted retry holds a slot until its
+     * attempt ends.
+     */
     private boolean canRetry() {
         if (attempts > retry.attempts()) {
+            if (retry.attempts() > 0) {
+                flags.add(ResponseFlag.URX);
+            }
             return false;
         }
-        int max = cluster.config().connectionPool().maxRetries();
-        if (cluster.activeRetries.get() >= max) {
-            timeline.add(System.nanoTime(), "retry not attempted: maxRetries " + max + " reached");
+        String refused = cluster.tryStartRetry();
+        if (refused != null) {
+            flags.add(ResponseFlag.UO);
+            timeline.add(System.nanoTime(), "retry not attempted (overflow): " + refused);
+            proxy.telemetry().metrics().proxyCounters().retryOverflow(proxy.identity().proxy(), cluster.config().name());
             return false;
         }
+        retrySlot = true;
         return true;
+    }
+
+    private void endRetry() {
+        if (retrySlot) {
+            retrySlot = false;
+            cluster.endRetry();
+        }
     }
 
     private void scheduleRetry(String why) {
@@ -601,10 +618,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         long cap = Math.min(BACKOFF_MAX_NANOS, BACKOFF_BASE_NANOS << Math.min(k - 1, 10));
         long backoff = (long) (proxy.random().nextDouble() * cap);
         timeline.add(System.nanoTime(), "retry " + k + " of " + retry.attempts() + " because " + why + ", back-off " + backoff / 1_000_000 + "ms");
-        cluster.activeRetries.incrementAndGet();
         proxy.telemetry().metrics().proxyCounters().retry(proxy.identity().proxy(), cluster.config().name());
         down.executor().schedule(() -> {
-            cluster.activeRetries.decrementAndGet();
             if (!finished) {
                 attempt();
             }
@@ -677,7 +692,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         if (bytes.length > 0) {
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
         }
-        if (flags.contains(ResponseFlag.UO)) {
+        if (overloaded) {
+            // Envoy adds it when the connection pool dropped the request, not when a retry overflowed
             res.headers().set("x-envoy-overloaded", "true");
         }
         if (flags.contains(ResponseFlag.RL)) {
@@ -751,6 +767,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
 
     private void finish(int status, FullHttpResponse res, long responseBytes) {
         finished = true;
+        endRetry();
         try {
             if (globalTimer != null) {
                 globalTimer.cancel(false);

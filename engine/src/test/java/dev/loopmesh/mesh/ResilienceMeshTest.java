@@ -263,4 +263,63 @@ class ResilienceMeshTest {
         assertThat(ratings.get("status").asInt()).isEqualTo(503);
         assertThat(ratings.get("responseFlags").asText()).contains("UF");
     }
+
+    @Test
+    void aRetryBudgetRefusesRetriesBeyondItAsUOAndCountsTheOverflow() {
+        // Envoy RetryStateImpl::shouldRetry: when the retries resource (here the DestinationRule's retryBudget, which
+        // overrides maxRetries) cannot create one more, the retry is not made: upstream_rq_retry_overflow, flag UO,
+        // and the request ends with the response it got
+        f = MeshFixture.start("""
+                apiVersion: loopmesh.dev/v1
+                kind: Mesh
+                metadata: {name: budget}
+                spec:
+                  services:
+                  - name: front
+                    port: 8000
+                    workloads:
+                    - {version: v1, behavior: {calls: [{service: web, path: /}]}}
+                  - name: web
+                    port: 8000
+                    workloads:
+                    - {version: v1, behavior: {latency: {fixed: 200ms}, errorRate: 1.0, errorStatus: 503}}
+                  ingress: {routes: [{prefix: /, service: front}]}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: web}
+                spec:
+                  hosts: [web]
+                  http:
+                  - route: [{destination: {host: web}}]
+                    retries: {attempts: 3, retryOn: 5xx}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: web}
+                spec:
+                  host: web
+                  trafficPolicy:
+                    connectionPool: {http: {maxRetries: 1000}}
+                    retryBudget: {percent: 0, minRetryConcurrency: 1}
+                """);
+        List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            batch.add(CompletableFuture.supplyAsync(() -> f.get("/")));
+        }
+        batch.forEach(CompletableFuture::join);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<RequestRecord> calls = f.mesh.telemetry().accessLog().last("front-v1-0", 100).stream()
+                    .filter(r -> r.reporter().equals("source")).toList();
+            // one retry may be outstanding at a time: the request holding it runs out of retries (URX), the rest overflow
+            assertThat(calls).extracting(RequestRecord::responseFlags).contains("UO", "URX");
+            assertThat(calls).filteredOn(r -> r.responseFlags().equals("UO")).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(r.trace()).anyMatch(t -> t.contains("retry not attempted (overflow): retry budget (0% of"));
+            });
+        });
+        assertThat(f.mesh.telemetry().metrics().registry().get("envoy_cluster_upstream_rq_retry_overflow")
+                .tag("proxy", "front-v1-0").counter().count()).isPositive();
+        assertThat(f.mesh.telemetry().metrics().scrape()).contains("envoy_cluster_upstream_rq_retry_overflow_total{");
+    }
 }

@@ -79,6 +79,6 @@ final class ClusterBuilder {
                                          TrafficPolicy p, LbPolicy defaultLb, String dr, Protocol protocol) {
         LbPolicy lb = p.loadBalancer() != null ? p.loadBalancer() : defaultLb;
         return new ClusterConfig(name, host, subset, port, endpoints, lb, p.connectionPool(), p.outlierDetection(),
-                p.tlsMode(), dr, protocol);
+                p.tlsMode(), dr, protocol, p.retryBudget());
     }
 }

@@ -2,6 +2,7 @@ package dev.loopmesh.controlplane.istio;
 
 import dev.loopmesh.policy.resilience.ConnectionPoolSettings;
 import dev.loopmesh.policy.resilience.OutlierSettings;
+import dev.loopmesh.policy.resilience.RetryBudget;
 import dev.loopmesh.policy.routing.LbPolicy;
 import dev.loopmesh.topology.Position;
 
@@ -40,14 +41,21 @@ public record DestinationRule(String name, String namespace, String host, Traffi
 
     /**
      * A traffic policy; each field is null when not written, so that a subset's or a port's policy
-     * replaces only the fields it sets (Istio merges at the level of these four fields).
+     * replaces only the fields it sets (Istio merges at the level of these fields). {@code retryBudget}
+     * exists at the DestinationRule and subset levels only (Istio's PortTrafficPolicy has none), and a
+     * subset without one keeps the DestinationRule's (istio/istio#59667).
      */
     public record TrafficPolicy(LbPolicy loadBalancer, ConnectionPoolSettings connectionPool, OutlierSettings outlierDetection,
-                                String tlsMode, Map<Integer, TrafficPolicy> portLevelSettings) {
-        public static final TrafficPolicy EMPTY = new TrafficPolicy(null, null, null, null, Map.of());
+                                String tlsMode, Map<Integer, TrafficPolicy> portLevelSettings, RetryBudget retryBudget) {
+        public static final TrafficPolicy EMPTY = new TrafficPolicy(null, null, null, null, Map.of(), null);
 
         public TrafficPolicy {
             portLevelSettings = Map.copyOf(portLevelSettings == null ? Map.of() : portLevelSettings);
+        }
+
+        public TrafficPolicy(LbPolicy loadBalancer, ConnectionPoolSettings connectionPool, OutlierSettings outlierDetection,
+                             String tlsMode, Map<Integer, TrafficPolicy> portLevelSettings) {
+            this(loadBalancer, connectionPool, outlierDetection, tlsMode, portLevelSettings, null);
         }
 
         /** This policy with {@code over}'s fields where {@code over} sets them. */
@@ -58,7 +66,8 @@ public record DestinationRule(String name, String namespace, String host, Traffi
             return new TrafficPolicy(over.loadBalancer != null ? over.loadBalancer : loadBalancer,
                     over.connectionPool != null ? over.connectionPool : connectionPool,
                     over.outlierDetection != null ? over.outlierDetection : outlierDetection,
-                    over.tlsMode != null ? over.tlsMode : tlsMode, Map.of());
+                    over.tlsMode != null ? over.tlsMode : tlsMode, Map.of(),
+                    over.retryBudget != null ? over.retryBudget : retryBudget);
         }
 
         /** Istio's MergeTrafficPolicy: top level, then its port level, then the subset's, then the subset's port level. */

@@ -4,6 +4,7 @@ import dev.loopmesh.controlplane.istio.DestinationRule.Subset;
 import dev.loopmesh.controlplane.istio.DestinationRule.TrafficPolicy;
 import dev.loopmesh.policy.resilience.ConnectionPoolSettings;
 import dev.loopmesh.policy.resilience.OutlierSettings;
+import dev.loopmesh.policy.resilience.RetryBudget;
 import dev.loopmesh.policy.routing.LbPolicy;
 import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.Problem;
@@ -103,7 +104,8 @@ public final class IstioBinder {
             return null;
         }
         if (allowPorts) {
-            r.keys(m, "loadBalancer", "connectionPool", "outlierDetection", "tls", "portLevelSettings", "tunnel", "proxyProtocol");
+            r.keys(m, "loadBalancer", "connectionPool", "outlierDetection", "tls", "portLevelSettings", "tunnel", "proxyProtocol",
+                    "retryBudget");
         } else {
             r.keys(m, "port", "loadBalancer", "connectionPool", "outlierDetection", "tls");
         }
@@ -134,7 +136,33 @@ public final class IstioBinder {
                 }
             }
         }
-        return new TrafficPolicy(lb, cp, od, tls, ports);
+        RetryBudget budget = allowPorts ? retryBudget(r, r.mapping(m, "retryBudget")) : null;
+        return new TrafficPolicy(lb, cp, od, tls, ports, budget);
+    }
+
+    /**
+     * {@code trafficPolicy.retryBudget}: {@code percent} (a plain number, 0..100, default 20) and
+     * {@code minRetryConcurrency} (default 3; Istio reads 0 as unset, pilot's applyRetryBudget).
+     */
+    private static RetryBudget retryBudget(SpecReader r, YamlNode.Mapping m) {
+        if (m == null) {
+            return null;
+        }
+        r.keys(m, "percent", "minRetryConcurrency", "budgetInterval");
+        Double percent = r.number(m, "percent");
+        if (percent != null && (percent < 0 || percent > 100)) {
+            r.error(IstioCodes.PERCENT_RANGE, m.entries().get("percent"), "percent " + percent + " is out of range (expected: 0..100)");
+            percent = null;
+        }
+        int min = r.integer(m, "minRetryConcurrency", 0, 4294967295L, 0);
+        Duration interval = r.duration(m, "budgetInterval");
+        if (interval != null && !interval.isZero()) {
+            r.warning(IstioCodes.UNSUPPORTED, m.entries().get("budgetInterval"), "budgetInterval " + interval.toMillis()
+                    + "ms is not applied: Loopmesh budgets retries against the requests active and pending now"
+                    + " (Envoy's behaviour for budget_interval 0)");
+        }
+        return new RetryBudget(percent != null ? percent : RetryBudget.DEFAULT_PERCENT,
+                min > 0 ? min : RetryBudget.DEFAULT_MIN_RETRY_CONCURRENCY, interval);
     }
 
     private static LbPolicy loadBalancer(SpecReader r, YamlNode.Mapping m) {
@@ -202,7 +230,7 @@ public final class IstioBinder {
         YamlNode.Mapping tcp = r.mapping(m, "tcp");
         if (tcp != null) {
             r.keys(tcp, "maxConnections", "connectTimeout", "tcpKeepalive", "maxConnectionDuration", "idleTimeout");
-            maxConnections = r.integer(tcp, "maxConnections", 1, Integer.MAX_VALUE, maxConnections);
+            maxConnections = orDefault(r.integer(tcp, "maxConnections", 0, Integer.MAX_VALUE, 0), maxConnections);
             Duration ct = r.duration(tcp, "connectTimeout");
             connectTimeout = ct != null ? ct : connectTimeout;
             r.duration(tcp, "maxConnectionDuration");
@@ -217,15 +245,23 @@ public final class IstioBinder {
         if (http != null) {
             r.keys(http, "http1MaxPendingRequests", "http2MaxRequests", "maxRequestsPerConnection", "maxRetries",
                     "idleTimeout", "h2UpgradePolicy", "useClientProtocol", "maxConcurrentStreams");
-            pending = r.integer(http, "http1MaxPendingRequests", 1, Integer.MAX_VALUE, pending);
-            requests = r.integer(http, "http2MaxRequests", 1, Integer.MAX_VALUE, requests);
+            pending = orDefault(r.integer(http, "http1MaxPendingRequests", 0, Integer.MAX_VALUE, 0), pending);
+            requests = orDefault(r.integer(http, "http2MaxRequests", 0, Integer.MAX_VALUE, 0), requests);
             perConnection = r.integer(http, "maxRequestsPerConnection", 0, Integer.MAX_VALUE, perConnection);
-            retries = r.integer(http, "maxRetries", 0, Integer.MAX_VALUE, retries);
+            retries = orDefault(r.integer(http, "maxRetries", 0, Integer.MAX_VALUE, 0), retries);
             Duration it = r.duration(http, "idleTimeout");
             idle = it != null ? it : idle;
             r.enumValue(http, "h2UpgradePolicy", "DEFAULT", "DO_NOT_UPGRADE", "UPGRADE");
         }
         return new ConnectionPoolSettings(maxConnections, connectTimeout, pending, requests, perConnection, retries, idle);
+    }
+
+    /**
+     * Istio writes a circuit-breaker threshold only when the field is above 0, so 0 (written or not)
+     * keeps the default (pilot's applyConnectionPool: "if settings.Http.MaxRetries > 0").
+     */
+    private static int orDefault(int written, int dflt) {
+        return written > 0 ? written : dflt;
     }
 
     private static OutlierSettings outlier(SpecReader r, YamlNode.Mapping m) {

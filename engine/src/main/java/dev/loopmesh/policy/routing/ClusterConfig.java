@@ -2,6 +2,7 @@ package dev.loopmesh.policy.routing;
 
 import dev.loopmesh.policy.resilience.ConnectionPoolSettings;
 import dev.loopmesh.policy.resilience.OutlierSettings;
+import dev.loopmesh.policy.resilience.RetryBudget;
 import dev.loopmesh.topology.Protocol;
 
 import java.util.List;
@@ -19,10 +20,12 @@ import static java.util.Objects.requireNonNull;
  * @param destinationRule the DestinationRule that shaped it, "" for none
  * @param protocol the service's protocol: HTTP2 and GRPC are sent upstream over HTTP/2 (h2c), so that
  *                 trailers (grpc-status) and streams pass as the caller sent them
+ * @param retryBudget the DestinationRule's {@code retryBudget}, or null: then {@code connectionPool.maxRetries}
+ *                 limits the retries outstanding (Envoy's retry circuit breaker)
  */
 public record ClusterConfig(String name, String service, String subset, int port, List<Endpoint> endpoints,
                             LbPolicy lb, ConnectionPoolSettings connectionPool, OutlierSettings outlier,
-                            String tlsMode, String destinationRule, Protocol protocol) {
+                            String tlsMode, String destinationRule, Protocol protocol, RetryBudget retryBudget) {
     public ClusterConfig {
         requireNonNull(name, "name");
         requireNonNull(service, "service");
@@ -35,10 +38,17 @@ public record ClusterConfig(String name, String service, String subset, int port
         protocol = protocol == null ? Protocol.HTTP : protocol;
     }
 
+    /** A cluster without a retry budget. */
+    public ClusterConfig(String name, String service, String subset, int port, List<Endpoint> endpoints, LbPolicy lb,
+                         ConnectionPoolSettings connectionPool, OutlierSettings outlier, String tlsMode, String destinationRule,
+                         Protocol protocol) {
+        this(name, service, subset, port, endpoints, lb, connectionPool, outlier, tlsMode, destinationRule, protocol, null);
+    }
+
     /** An HTTP/1.1 cluster. */
     public ClusterConfig(String name, String service, String subset, int port, List<Endpoint> endpoints, LbPolicy lb,
                          ConnectionPoolSettings connectionPool, OutlierSettings outlier, String tlsMode, String destinationRule) {
-        this(name, service, subset, port, endpoints, lb, connectionPool, outlier, tlsMode, destinationRule, Protocol.HTTP);
+        this(name, service, subset, port, endpoints, lb, connectionPool, outlier, tlsMode, destinationRule, Protocol.HTTP, null);
     }
 
     public boolean http2() {
