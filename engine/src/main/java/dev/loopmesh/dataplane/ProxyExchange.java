@@ -76,6 +76,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private String sourceNamespace;
     private String corsOrigin;
     private LinkFault link = LinkFault.NONE;
+    /** Chaos slicer on the link of the current attempt, for the data coming back; null for none. */
+    private LinkFault.Slicer responseSlicer;
+    /** The slicer the answer is written with, when it came over a sliced link. */
+    private LinkFault.Slicer writeSlicer;
     /** This request holds one of the cluster's retry slots (from a retry's back-off to the end of its attempt). */
     private boolean retrySlot;
     /** The connection pool refused the last attempt: the local reply carries x-envoy-overloaded. */
@@ -311,6 +315,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         attemptOpen = true;
         upstreamStartNanos = System.nanoTime();
         link = mode == ListenerMode.INBOUND ? LinkFault.NONE : proxy.linkFault(endpoint);
+        responseSlicer = link.isNone() ? null : link.slicer(Direction.RESPONSE);
         if (!link.isNone() && applyLinkFaultBeforeSend()) {
             return;
         }
@@ -414,7 +419,11 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         HttpUtil.setContentLength(out, out.content().readableBytes());
         ch.pipeline().get(UpstreamHandler.class).await(this);
         boolean reset = !link.isNone() && link.resetNow(proxy.random());
-        ch.writeAndFlush(out).addListener(w -> {
+        LinkFault.Slicer slicer = link.isNone() ? null : link.slicer(Direction.REQUEST);
+        if (slicer != null) {
+            timeline.add(System.nanoTime(), "request body sent in " + SlicedWriter.describe(slicer) + " (chaos)");
+        }
+        (slicer == null ? ch.writeAndFlush(out) : SlicedWriter.write(ch, ch.eventLoop(), out, slicer, proxy.random())).addListener(w -> {
             if ((!w.isSuccess() || reset) && !finished && upstream == ch) {
                 if (reset) {
                     timeline.add(System.nanoTime(), "connection reset by chaos after the request was sent");
@@ -714,6 +723,11 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             h.set("x-envoy-upstream-service-time", TimeUnit.NANOSECONDS.toMillis(proxy.timeScale().toConfiguredNanos(upstreamNanos)));
         }
         applyOps(h, decision.responseHeaders());
+        if (responseSlicer != null) {
+            // only what crossed the link is sliced, not the sidecar's own local replies
+            writeSlicer = responseSlicer;
+            timeline.add(System.nanoTime(), "response body sent in " + SlicedWriter.describe(writeSlicer) + " (chaos)");
+        }
         write(res);
     }
 
@@ -793,10 +807,12 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             return;
         }
         res.setProtocolVersion(HttpVersion.HTTP_1_1);
+        io.netty.channel.ChannelFuture written = writeSlicer == null ? down.writeAndFlush(res)
+                : SlicedWriter.write(down, down.executor(), res, writeSlicer, proxy.random());
         if (keepAlive) {
-            down.writeAndFlush(res).addListener(f -> onDone.accept(f.isSuccess()));
+            written.addListener(f -> onDone.accept(f.isSuccess()));
         } else {
-            down.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            written.addListener(ChannelFutureListener.CLOSE);
             onDone.accept(false);
         }
     }
