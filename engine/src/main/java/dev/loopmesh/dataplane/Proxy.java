@@ -451,13 +451,14 @@ public final class Proxy implements AutoCloseable {
         String sourcePrincipal = inboundMode ? peer : self;
         String destinationPrincipal = inboundMode ? self : peer;
         sink.record(new RequestRecord(inboundMode ? "destination" : "source", identity.proxy(), System.currentTimeMillis()
-                - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ex.startNanos()), req.method().name(), req.uri(), "http",
+                - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ex.startNanos()), req.method().name(), req.uri(),
+                ex.grpc() ? "grpc" : "http",
                 ex.authority(), status, ResponseFlag.format(ex.flags()), source, sourceNs, sourcePrincipal, destWorkload, destNs, destService,
                 destinationPrincipal, destVersion, d == null ? "" : d.routeName(), d == null ? "" : d.cluster(),
                 e == null ? "-" : e.hostPort(), ex.attempts(), durationNanos / 1000,
                 timeScale.toConfiguredNanos(ex.upstreamNanos()) / 1000, req.content().readableBytes(), responseBytes, !peer.isEmpty(),
                 req.headers().get("x-request-id", ""), req.headers().get(HttpHeaderNames.USER_AGENT, "-"),
-                sourceIp(ex.downstream().channel()), trace));
+                sourceIp(ex.downstream().channel()), trace, ex.grpcStatus()));
     }
 
     void recordProtocolError(ChannelHandlerContext ctx, int status, String why) {

@@ -76,6 +76,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private String sourceNamespace;
     private String corsOrigin;
     private LinkFault link = LinkFault.NONE;
+    /** A gRPC request (content-type application/grpc): local replies are trailers-only, metrics carry its status. */
+    private boolean grpc;
+    /** Istio's grpc_response_status once finished; "" when not gRPC. */
+    private String grpcStatus = "";
     /** Chaos slicer on the link of the current attempt, for the data coming back; null for none. */
     private LinkFault.Slicer responseSlicer;
     /** The slicer the answer is written with, when it came over a sliced link. */
@@ -125,6 +129,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private void route() {
         HttpHeaders h = request.headers();
         prepareRequestHeaders(h);
+        grpc = Grpc.isGrpcRequest(h);
         authority = h.get(HttpHeaderNames.HOST, "");
         Tracer tracer = proxy.tracer();
         if (mode == ListenerMode.OUTBOUND) {
@@ -694,12 +699,22 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     }
 
     private void respondLocal(int status, String body, boolean upstreamFailure) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                Unpooled.wrappedBuffer(bytes));
-        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        if (bytes.length > 0) {
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+        FullHttpResponse res;
+        if (grpc) {
+            // Envoy's local reply to a gRPC request is trailers-only: HTTP 200, grpc-status mapped from the status
+            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, Grpc.CONTENT_TYPE).set(Grpc.STATUS, Grpc.fromHttp(status))
+                    .set(HttpHeaderNames.CONTENT_LENGTH, 0);
+            if (!body.isEmpty()) {
+                res.headers().set(Grpc.MESSAGE, Grpc.percentEncode(body));
+            }
+        } else {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(bytes));
+            res.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+            if (bytes.length > 0) {
+                res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+            }
         }
         if (overloaded) {
             // Envoy adds it when the connection pool dropped the request, not when a retry overflowed
@@ -782,6 +797,9 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private void finish(int status, FullHttpResponse res, long responseBytes) {
         finished = true;
         endRetry();
+        if (grpc) {
+            grpcStatus = Grpc.status(res == null ? null : res.headers(), res == null ? null : res.trailingHeaders(), status);
+        }
         try {
             if (globalTimer != null) {
                 globalTimer.cancel(false);
@@ -900,6 +918,14 @@ final class ProxyExchange implements UpstreamHandler.Listener {
 
     String sourceNamespace() {
         return sourceNamespace;
+    }
+
+    boolean grpc() {
+        return grpc;
+    }
+
+    String grpcStatus() {
+        return grpcStatus;
     }
 
     RequestTimeline timeline() {

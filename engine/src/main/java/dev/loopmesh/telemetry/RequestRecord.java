@@ -14,6 +14,10 @@ import java.util.List;
  * @param responseFlags       Envoy's flags, "-" for none
  * @param upstreamHost        {@code address:port} of the last endpoint tried, "-" if none
  * @param trace               the route decision and the request timeline, for people
+ * @param protocol            Istio's {@code request_protocol}: "grpc" for a gRPC request, else "http"
+ * @param grpcStatus          Istio's {@code grpc_response_status} for a gRPC request: the grpc-status of the
+ *                            trailers, else of the headers (trailers-only), else derived from the HTTP status;
+ *                            "" for other requests and for a gRPC request that got no response
  */
 public record RequestRecord(String reporter, String proxy, long startEpochMillis, String method, String path,
                             String protocol, String authority, int status, String responseFlags,
@@ -22,12 +26,30 @@ public record RequestRecord(String reporter, String proxy, long startEpochMillis
                             String destinationPrincipal, String destinationVersion, String routeName,
                             String upstreamCluster, String upstreamHost, int attempts, long durationMicros,
                             long upstreamServiceMicros, long requestBytes, long responseBytes, boolean mtls,
-                            String requestId, String userAgent, String downstreamAddress, List<String> trace) {
+                            String requestId, String userAgent, String downstreamAddress, List<String> trace,
+                            String grpcStatus) {
     public RequestRecord {
         trace = trace == null ? List.of() : List.copyOf(trace);
+        grpcStatus = grpcStatus == null ? "" : grpcStatus;
     }
 
+    /** A record of a request that is not gRPC. */
+    public RequestRecord(String reporter, String proxy, long startEpochMillis, String method, String path,
+                         String protocol, String authority, int status, String responseFlags,
+                         String sourceWorkload, String sourceNamespace, String sourcePrincipal,
+                         String destinationWorkload, String destinationNamespace, String destinationService,
+                         String destinationPrincipal, String destinationVersion, String routeName,
+                         String upstreamCluster, String upstreamHost, int attempts, long durationMicros,
+                         long upstreamServiceMicros, long requestBytes, long responseBytes, boolean mtls,
+                         String requestId, String userAgent, String downstreamAddress, List<String> trace) {
+        this(reporter, proxy, startEpochMillis, method, path, protocol, authority, status, responseFlags, sourceWorkload,
+                sourceNamespace, sourcePrincipal, destinationWorkload, destinationNamespace, destinationService,
+                destinationPrincipal, destinationVersion, routeName, upstreamCluster, upstreamHost, attempts, durationMicros,
+                upstreamServiceMicros, requestBytes, responseBytes, mtls, requestId, userAgent, downstreamAddress, trace, "");
+    }
+
+    /** Answered below 500; a gRPC call also needs grpc-status 0 (it fails with HTTP 200 and a non-zero status). */
     public boolean isSuccess() {
-        return status > 0 && status < 500;
+        return status > 0 && status < 500 && (grpcStatus.isEmpty() || grpcStatus.equals("0"));
     }
 }

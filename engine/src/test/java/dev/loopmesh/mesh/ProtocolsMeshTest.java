@@ -107,10 +107,54 @@ class ProtocolsMeshTest {
                             .contains("grpc-status: 0");
                 }
                 assertThat(calls.get()).isEqualTo(2);
+                // Istio's stats filter: request_protocol "grpc" and the grpc-status of the trailers, on both reporters
+                var registry = f.mesh.telemetry().metrics().registry();
+                org.awaitility.Awaitility.await().untilAsserted(() -> {
+                    assertThat(registry.find("istio_requests").tags("reporter", "source", "request_protocol", "grpc",
+                            "grpc_response_status", "0", "destination_workload", "inventory-v1").counter()).isNotNull();
+                    assertThat(registry.find("istio_requests").tags("reporter", "destination", "request_protocol", "grpc",
+                            "grpc_response_status", "14").counter().count()).isEqualTo(1.0);
+                    assertThat(registry.find("istio_requests").tags("reporter", "destination", "grpc_response_status", "0")
+                            .counter().count()).isEqualTo(1.0);
+                });
             }
             server.close().sync();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aLocalReplyToAGrpcCallIsTrailersOnlyAndItsStatusIsCounted() throws Exception {
+        // Envoy sendLocalReply: "Respond with a gRPC trailers-only response if the request is gRPC", status 200 and
+        // grpc-status from httpToGrpcStatus (503 → 14 UNAVAILABLE); Istio labels the request with that grpc status
+        int closed;
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closed = ss.getLocalPort();
+        }
+        try (MeshFixture f = MeshFixture.start("""
+                apiVersion: loopmesh.dev/v1
+                kind: Mesh
+                metadata: {name: grpc-down}
+                spec:
+                  services:
+                  - name: inventory
+                    port: 50051
+                    protocol: grpc
+                    workloads: [{version: v1, external: {host: 127.0.0.1, port: %d}}]
+                  ingress: {routes: [{prefix: /, service: inventory}]}
+                """.formatted(closed))) {
+            try (Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort())) {
+                s.getOutputStream().write(("POST /inventory.Inventory/GetStock HTTP/1.1\r\nHost: inventory\r\ncontent-type: application/grpc\r\n"
+                        + "te: trailers\r\ncontent-length: 5\r\nconnection: close\r\n\r\n\0\0\0\0\0").getBytes(StandardCharsets.ISO_8859_1));
+                String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(answer).startsWith("HTTP/1.1 200").contains("content-type: application/grpc", "grpc-status: 14",
+                        "grpc-message: ");
+            }
+            var registry = f.mesh.telemetry().metrics().registry();
+            org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(registry.find("istio_requests")
+                    .tags("reporter", "source", "request_protocol", "grpc", "response_code", "200", "grpc_response_status", "14")
+                    .counter()).isNotNull());
         }
     }
 }

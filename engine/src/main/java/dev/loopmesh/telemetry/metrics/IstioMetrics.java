@@ -50,7 +50,7 @@ public final class IstioMetrics implements RequestSink {
     private record HttpKey(String reporter, String sourceWorkload, String sourceNamespace, String sourcePrincipal,
                            String destinationWorkload, String destinationNamespace, String destinationPrincipal,
                            String destinationVersion, String destinationService, String protocol, int status,
-                           String responseFlags, boolean mtls) {
+                           String responseFlags, boolean mtls, String grpcStatus) {
     }
 
     private record Series(Counter requests, DistributionSummary duration, DistributionSummary requestBytes,
@@ -87,7 +87,7 @@ public final class IstioMetrics implements RequestSink {
     public void record(RequestRecord r) {
         HttpKey key = new HttpKey(r.reporter(), r.sourceWorkload(), r.sourceNamespace(), r.sourcePrincipal(),
                 r.destinationWorkload(), r.destinationNamespace(), r.destinationPrincipal(), r.destinationVersion(),
-                r.destinationService(), r.protocol(), r.status(), r.responseFlags(), r.mtls());
+                r.destinationService(), r.protocol(), r.status(), r.responseFlags(), r.mtls(), r.grpcStatus());
         Series s = http.get(key);
         if (s == null) {
             s = seriesFor(key);
@@ -144,7 +144,7 @@ public final class IstioMetrics implements RequestSink {
         if (http.size() >= maxSeries) {
             overflow.increment();
             HttpKey other = new HttpKey(key.reporter(), OTHER, OTHER, OTHER, OTHER, OTHER, OTHER, OTHER, OTHER, OTHER,
-                    key.status(), OTHER, false);
+                    key.status(), OTHER, false, key.grpcStatus());
             return httpOther.computeIfAbsent(other, this::registerHttp);
         }
         return http.computeIfAbsent(key, this::registerHttp);
@@ -154,7 +154,7 @@ public final class IstioMetrics implements RequestSink {
         Tags tags = tags(k.reporter(), k.sourceWorkload(), k.sourceNamespace(), k.sourcePrincipal(), k.destinationWorkload(),
                 k.destinationNamespace(), k.destinationPrincipal(), k.destinationVersion(), k.destinationService(),
                 k.protocol() == null || k.protocol().isEmpty() ? "http" : k.protocol(), status(k.status()), k.responseFlags(),
-                k.mtls(), true);
+                k.mtls(), true, k.grpcStatus());
         return new Series(
                 Counter.builder(MetricNames.REQUESTS).description("Requests handled by a proxy (Istio standard metric)")
                         .tags(tags).register(registry),
@@ -172,7 +172,7 @@ public final class IstioMetrics implements RequestSink {
     private TcpMeters registerTcp(TcpLabels l) {
         Tags tags = tags(l.reporter(), l.sourceWorkload(), l.sourceNamespace(), l.sourcePrincipal(), l.destinationWorkload(),
                 l.destinationNamespace(), l.destinationPrincipal(), l.destinationVersion(), l.destinationService(), "tcp",
-                null, l.responseFlags(), l.mtls(), false);
+                null, l.responseFlags(), l.mtls(), false, null);
         return new TcpMeters(
                 Counter.builder(MetricNames.TCP_SENT).description("Bytes sent during response on TCP connections")
                         .tags(tags).register(registry),
@@ -186,7 +186,7 @@ public final class IstioMetrics implements RequestSink {
     private Tags tags(String reporter, String sourceWorkload, String sourceNamespace, String sourcePrincipal,
                       String destinationWorkload, String destinationNamespace, String destinationPrincipal,
                       String destinationVersion, String destinationService, String protocol, String responseCode,
-                      String responseFlags, boolean mtls, boolean http) {
+                      String responseFlags, boolean mtls, boolean http, String grpcStatus) {
         String srcWl = WorkloadLabels.orUnknown(sourceWorkload);
         String dstWl = WorkloadLabels.orUnknown(destinationWorkload);
         WorkloadLabels.AppVersion src = OTHER.equals(srcWl) ? new WorkloadLabels.AppVersion(OTHER, OTHER) : workloads.of(srcWl);
@@ -230,8 +230,8 @@ public final class IstioMetrics implements RequestSink {
         i = put(kv, i, "request_protocol", protocol);
         if (http) {
             i = put(kv, i, "response_code", responseCode);
-            // gRPC status is not in the record yet; Istio leaves it empty for plain HTTP
-            i = put(kv, i, "grpc_response_status", "");
+            // Istio's stats filter: the gRPC status of a gRPC request, empty for plain HTTP
+            i = put(kv, i, "grpc_response_status", grpcStatus == null ? "" : grpcStatus);
         }
         i = put(kv, i, "response_flags", responseFlags == null || responseFlags.isEmpty() ? "-" : responseFlags);
         put(kv, i, "connection_security_policy", security);
