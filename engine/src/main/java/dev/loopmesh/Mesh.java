@@ -136,7 +136,8 @@ public final class Mesh implements AutoCloseable {
             telemetry.metrics().workloads().register(w.name(), w.service(), w.version());
         }
         try {
-            workloads = Workloads.start(registry, loops, options.timeScale(), resolver(), new java.util.SplittableRandom(options.seed()))
+            workloads = Workloads.start(registry, loops, options.timeScale(), resolver(), new java.util.SplittableRandom(options.seed()),
+                            telemetry.tracer())
                     .get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (perPodAddresses && String.valueOf(e.getCause().getMessage()).contains("already in use")) {

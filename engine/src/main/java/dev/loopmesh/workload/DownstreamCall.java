@@ -1,5 +1,6 @@
 package dev.loopmesh.workload;
 
+import dev.loopmesh.telemetry.tracing.TraceContext;
 import dev.loopmesh.topology.CallSpec;
 import dev.loopmesh.workload.client.ClientFailures;
 import dev.loopmesh.workload.client.ClientRequest;
@@ -30,14 +31,21 @@ final class DownstreamCall {
     private final CallSpec call;
     private final ClientRequest request;
     private final Consumer<CallTree> done;
+    private final TraceContext parent;
     private long startNanos;
     private int attempt;
+    /** The current try's client span, and when the try began. */
+    private TraceContext span;
+    private long tryStartNanos;
 
-    DownstreamCall(WorkloadRuntime rt, EventLoop loop, CallSpec call, HttpHeaders incoming, Consumer<CallTree> done) {
+    /** @param parent the app's server span for the request it serves; null when the app records no spans */
+    DownstreamCall(WorkloadRuntime rt, EventLoop loop, CallSpec call, HttpHeaders incoming, TraceContext parent,
+                   Consumer<CallTree> done) {
         this.rt = rt;
         this.loop = loop;
         this.call = call;
         this.done = done;
+        this.parent = parent;
         this.request = request(rt.outbound().authority(call), call, incoming);
     }
 
@@ -70,12 +78,24 @@ final class DownstreamCall {
             return;
         }
         long timeout = call.timeout() == null ? 0 : Math.max(1, rt.timeScale().scaleNanos(call.timeout()));
-        rt.client().send(loop, address, request, timeout).addListener(this::onResult);
+        span = AppSpans.client(rt, parent);
+        tryStartNanos = rt.ticker().getAsLong();
+        ClientRequest req = span == null ? request : new ClientRequest(request.method(), request.path(), request.authority(),
+                AppSpans.inject(span, request.headers()), request.wantBody());
+        rt.client().send(loop, address, req, timeout).addListener(this::onResult);
+    }
+
+    /** Records the span of the try that just ended. */
+    private void endTry(int status, String flags) {
+        AppSpans.finishClient(rt, span, request.method(), request.authority(), request.path(),
+                rt.ticker().getAsLong() - tryStartNanos, status, flags, attempt);
+        span = null;
     }
 
     private void onResult(Future<? super ClientResponse> f) {
         if (f.isSuccess()) {
             ClientResponse r = (ClientResponse) f.getNow();
+            endTry(r.status(), r.responseFlags());
             String error = r.status() >= 200 && r.status() < 300 ? "" : "upstream status " + r.status();
             boolean retriable = r.status() >= 500;
             if (retriable && attempt < call.attempts()) {
@@ -86,6 +106,7 @@ final class DownstreamCall {
             return;
         }
         Throwable cause = f.cause();
+        endTry(0, "");
         String reason = cause instanceof UpstreamTimeoutException
                 ? "app timeout after " + call.timeout().toMillis() + "ms"
                 : ClientFailures.describe(cause);

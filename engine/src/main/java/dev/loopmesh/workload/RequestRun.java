@@ -1,6 +1,7 @@
 package dev.loopmesh.workload;
 
 import dev.loopmesh.topology.BehaviorSpec;
+import dev.loopmesh.telemetry.tracing.TraceContext;
 import dev.loopmesh.topology.CallSpec;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -22,16 +23,22 @@ final class RequestRun {
 
     private final WorkloadRuntime rt;
     private final EventLoop loop;
+    private final String method;
+    private final String uri;
     private final HttpHeaders incoming;
     private final Consumer<Answer> done;
     private final BehaviorSpec behavior;
     private final CallTree[] results;
     private long startNanos;
     private int pending;
+    /** This request's server span (null when the app records no spans); the parent of its calls' spans. */
+    private TraceContext span;
 
-    RequestRun(WorkloadRuntime rt, EventLoop loop, HttpHeaders incoming, Consumer<Answer> done) {
+    RequestRun(WorkloadRuntime rt, EventLoop loop, String method, String uri, HttpHeaders incoming, Consumer<Answer> done) {
         this.rt = rt;
         this.loop = loop;
+        this.method = method;
+        this.uri = uri;
         this.incoming = incoming;
         this.done = done;
         this.behavior = rt.behavior();
@@ -40,6 +47,7 @@ final class RequestRun {
 
     void start() {
         startNanos = rt.ticker().getAsLong();
+        span = AppSpans.server(rt, incoming);
         // both draws up front, so a seeded run draws the same sequence whatever the calls do
         long latency = rt.timeScale().scaleNanos(behavior.latency().sampleNanos(rt.random()));
         boolean injectedError = behavior.errorRate() > 0 && rt.random().nextDouble() < behavior.errorRate();
@@ -63,7 +71,7 @@ final class RequestRun {
             pending = calls.size();
             for (int i = 0; i < calls.size(); i++) {
                 int index = i;
-                new DownstreamCall(rt, loop, calls.get(i), incoming, tree -> {
+                new DownstreamCall(rt, loop, calls.get(i), incoming, span, tree -> {
                     results[index] = tree;
                     if (--pending == 0) {
                         answerAfterCalls();
@@ -80,7 +88,7 @@ final class RequestRun {
             answerAfterCalls();
             return;
         }
-        new DownstreamCall(rt, loop, behavior.calls().get(index), incoming, tree -> {
+        new DownstreamCall(rt, loop, behavior.calls().get(index), incoming, span, tree -> {
             results[index] = tree;
             if (!tree.succeeded() && behavior.failOnCallError()) {
                 answerAfterCalls(); // an app that fails on a call error stops there
@@ -101,7 +109,9 @@ final class RequestRun {
     }
 
     private void finish(int status, String error, List<CallTree> calls) {
-        double ms = rt.configuredMillis(rt.ticker().getAsLong() - startNanos);
+        long realNanos = rt.ticker().getAsLong() - startNanos;
+        AppSpans.finishServer(rt, span, method, uri, realNanos, status);
+        double ms = rt.configuredMillis(realNanos);
         CallTree tree = new CallTree(rt.pod().service(), rt.pod().version(), rt.pod().name(), status, ms, "", error, calls);
         done.accept(new Answer(status, CallTreeJson.write(tree, behavior.responseBytes())));
     }

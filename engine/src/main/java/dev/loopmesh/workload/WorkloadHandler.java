@@ -24,7 +24,7 @@ import java.util.Map;
  * queued and served one at a time, so answers leave in the order the requests came.
  */
 final class WorkloadHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private record Pending(HttpHeaders headers, boolean keepAlive) {
+    private record Pending(String method, String uri, HttpHeaders headers, boolean keepAlive) {
     }
 
     /** Pipelined requests a connection may queue; a client that sends more without reading is cut off. */
@@ -52,7 +52,7 @@ final class WorkloadHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             ctx.close();
             return;
         }
-        queue.add(new Pending(req.headers(), HttpUtil.isKeepAlive(req)));
+        queue.add(new Pending(req.method().name(), req.uri(), req.headers(), HttpUtil.isKeepAlive(req)));
         serveNext(ctx);
     }
 
@@ -62,7 +62,7 @@ final class WorkloadHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         busy = true;
         Pending p = queue.poll();
-        new RequestRun(rt, ctx.channel().eventLoop(), p.headers(), answer -> answer(ctx, p, answer)).start();
+        new RequestRun(rt, ctx.channel().eventLoop(), p.method(), p.uri(), p.headers(), answer -> answer(ctx, p, answer)).start();
     }
 
     private void answer(ChannelHandlerContext ctx, Pending p, RequestRun.Answer answer) {

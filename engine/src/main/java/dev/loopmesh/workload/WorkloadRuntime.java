@@ -2,6 +2,7 @@ package dev.loopmesh.workload;
 
 import dev.loopmesh.controlplane.PodInfo;
 import dev.loopmesh.internal.TimeScale;
+import dev.loopmesh.telemetry.tracing.Tracer;
 import dev.loopmesh.topology.BehaviorSpec;
 import dev.loopmesh.workload.client.HttpClientPool;
 
@@ -16,9 +17,12 @@ import static java.util.Objects.requireNonNull;
  *
  * @param random a seedable source; draws are serialised across the pod's event loops
  * @param ticker nanosecond time (System::nanoTime outside tests)
+ * @param tracer where the app records its spans; null for an app that records none (it still passes the
+ *               trace headers on)
  */
 public record WorkloadRuntime(PodInfo pod, BehaviorSpec behavior, OutboundTarget outbound, HttpClientPool client,
-                              TimeScale timeScale, RandomGenerator random, LongSupplier ticker, LongAdder served) {
+                              TimeScale timeScale, RandomGenerator random, LongSupplier ticker, LongAdder served,
+                              Tracer tracer) {
     public WorkloadRuntime {
         requireNonNull(pod, "pod");
         requireNonNull(behavior, "behavior");
@@ -32,8 +36,13 @@ public record WorkloadRuntime(PodInfo pod, BehaviorSpec behavior, OutboundTarget
     }
 
     public WorkloadRuntime(PodInfo pod, BehaviorSpec behavior, OutboundTarget outbound, HttpClientPool client,
+                           TimeScale timeScale, RandomGenerator random, LongSupplier ticker, LongAdder served) {
+        this(pod, behavior, outbound, client, timeScale, random, ticker, served, null);
+    }
+
+    public WorkloadRuntime(PodInfo pod, BehaviorSpec behavior, OutboundTarget outbound, HttpClientPool client,
                            TimeScale timeScale, RandomGenerator random) {
-        this(pod, behavior, outbound, client, timeScale, random, null, null);
+        this(pod, behavior, outbound, client, timeScale, random, null, null, null);
     }
 
     double configuredMillis(long realNanos) {

@@ -4,6 +4,7 @@ import dev.loopmesh.controlplane.PodInfo;
 import dev.loopmesh.controlplane.Registry;
 import dev.loopmesh.internal.EventLoops;
 import dev.loopmesh.internal.TimeScale;
+import dev.loopmesh.telemetry.tracing.Tracer;
 import dev.loopmesh.topology.BehaviorSpec;
 import dev.loopmesh.topology.MeshSpec;
 import dev.loopmesh.topology.WorkloadSpec;
@@ -43,6 +44,12 @@ public final class Workloads implements AutoCloseable {
      */
     public static CompletableFuture<Workloads> start(Registry registry, EventLoops loops, TimeScale timeScale,
                                                      ServiceResolver resolver, RandomGenerator random) {
+        return start(registry, loops, timeScale, resolver, random, null);
+    }
+
+    /** As {@link #start(Registry, EventLoops, TimeScale, ServiceResolver, RandomGenerator)}, the apps recording spans into {@code tracer}. */
+    public static CompletableFuture<Workloads> start(Registry registry, EventLoops loops, TimeScale timeScale,
+                                                     ServiceResolver resolver, RandomGenerator random, Tracer tracer) {
         requireNonNull(registry, "registry");
         requireNonNull(loops, "loops");
         requireNonNull(timeScale, "timeScale");
@@ -57,7 +64,7 @@ public final class Workloads implements AutoCloseable {
             }
             BehaviorSpec behavior = spec.get().behavior();
             WorkloadRuntime rt = new WorkloadRuntime(pod, behavior, new PodOutbound(pod, registry.mesh(), resolver), client,
-                    timeScale, new SplittableRandom(random.nextLong()));
+                    timeScale, new SplittableRandom(random.nextLong()), null, null, tracer);
             servers.put(pod.name(), new WorkloadServer(rt, loops));
         }
         Workloads workloads = new Workloads(servers, client);

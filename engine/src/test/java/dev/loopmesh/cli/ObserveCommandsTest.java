@@ -145,7 +145,10 @@ class ObserveCommandsTest {
                 "+0.0ms", "|" + "=".repeat(Waterfall.BAR) + "|");
         assertThat(lines.get(3)).startsWith("  productpage.").contains("istio-ingressgateway", "CLIENT");
         assertThat(lines.get(4)).startsWith("    1").contains("productpage-v1-0", "SERVER");
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("        details").contains("details-v1-0", "SERVER"));
+        // the app's own server span sits under its sidecar's; its calls' client spans under it
+        assertThat(lines.get(5)).startsWith("      GET /productpage").contains("productpage-v1-0", "SERVER");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("        GET details:9080/details/0").contains("productpage-v1-0", "CLIENT"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("            details").contains("details-v1-0", "SERVER"));
     }
 
     @Test

@@ -203,9 +203,13 @@ class AccessLogFlagsMeshTest {
                 && s.name().startsWith("flaky.")).collect(Collectors.toList());
         assertThat(tries).hasSize(3).allSatisfy(s -> assertThat(s.status()).isEqualTo(503));
         assertThat(tries).extracting(SpanRecord::parentSpanId).containsOnly(tries.get(0).parentSpanId());
-        List<SpanRecord> served = spans.stream().filter(s -> s.proxy().equals("flaky-v1-0") && s.kind() == SpanRecord.Kind.SERVER)
-                .collect(Collectors.toList());
+        List<SpanRecord> served = spans.stream().filter(s -> s.proxy().equals("flaky-v1-0") && s.kind() == SpanRecord.Kind.SERVER
+                && !"app".equals(s.attributes().get("component"))).collect(Collectors.toList());
         assertThat(served).extracting(SpanRecord::parentSpanId)
                 .containsExactlyInAnyOrderElementsOf(tries.stream().map(SpanRecord::spanId).collect(Collectors.toList()));
+        // the app made one call; its client span is the parent of the sidecar's three tries
+        assertThat(spans).filteredOn(s -> s.spanId().equals(tries.get(0).parentSpanId())).singleElement()
+                .satisfies(s -> assertThat(s.attributes()).containsEntry("component", "app"))
+                .satisfies(s -> assertThat(s.proxy()).isEqualTo("front-v1-0"));
     }
 }

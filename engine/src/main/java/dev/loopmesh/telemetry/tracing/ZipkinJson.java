@@ -45,7 +45,8 @@ public final class ZipkinJson {
         m.put("duration", Math.max(1, s.durationMicros()));
         m.put("localEndpoint", Map.of("serviceName", s.service()));
         Map<String, String> tags = new TreeMap<>(s.attributes());
-        tags.put("component", "proxy");
+        // Envoy tags its spans component=proxy; an emulated app's spans say component=app
+        tags.putIfAbsent("component", "proxy");
         tags.put("node_id", s.proxy());
         tags.put("http.status_code", Integer.toString(s.status()));
         tags.put("response_flags", s.responseFlags());
