@@ -99,6 +99,18 @@ class BookinfoTraceMeshTest {
         assertThat(ratingsIn.startEpochMicros()).isGreaterThanOrEqualTo(toRatings.startEpochMicros());
         assertThat(gatewayIn.durationMicros()).isGreaterThanOrEqualTo(productpageIn.durationMicros());
         assertThat(productpageIn.durationMicros()).isGreaterThanOrEqualTo(productpageApp.durationMicros());
+
+        // the workloads' spans are in the admin API's trace and in both exports
+        String id = traces.get(0).traceId();
+        assertThat(compact(m.admin("/api/traces/" + id).body())).contains("\"name\":\"GET/ratings/0\"", "\"component\":\"app\"");
+        String zipkin = compact(m.admin("/api/traces/export?format=zipkin").body());
+        assertThat(zipkin).contains("\"id\":\"" + ratingsApp.spanId() + "\",\"parentId\":\"" + ratingsIn.spanId() + "\"",
+                "\"component\":\"app\"");
+        assertThat(compact(m.admin("/api/traces/export?format=otlp").body())).contains("\"spanId\":\"" + appToRatings.spanId() + "\"");
+    }
+
+    private static String compact(String json) {
+        return json.replaceAll("\\s+", "");
     }
 
     private static SpanRecord proxy(List<SpanRecord> spans, String pod, Kind kind, String namePrefix) {
