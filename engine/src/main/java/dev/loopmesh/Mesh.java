@@ -75,6 +75,9 @@ public final class Mesh implements AutoCloseable {
         this.controlPlane = new ControlPlane(translator, registry, Clock.systemUTC(), 2000);
         this.loops = EventLoops.ofCores();
         this.random = new java.util.Random(options.seed());
+        // sampling draws happen on every event loop: each from its own thread's generator
+        telemetry.tracer().sampler(dev.loopmesh.telemetry.tracing.Sampler.percent(options.traceSampling(),
+                (java.util.random.RandomGenerator) () -> java.util.concurrent.ThreadLocalRandom.current().nextLong()));
     }
 
     /**

@@ -9,8 +9,12 @@ import dev.loopmesh.internal.TimeScale;
  * @param adminPort   port of the admin API on 127.0.0.1 (0 = any free port, -1 = no admin API)
  * @param traffic     whether to start the topology's load clients
  * @param seed        seeds every random source, so a run can be repeated
+ * @param traceSampling percent (0..100) of the traces that start in the mesh that are recorded (Istio's
+ *                    {@code values.pilot.traceSampling}); a trace that arrives with a decision keeps it.
+ *                    Loopmesh is for seeing, so the default is 100 (Istio's is 1).
  */
-public record MeshOptions(int ingressPort, int adminPort, boolean traffic, TimeScale timeScale, long seed) {
+public record MeshOptions(int ingressPort, int adminPort, boolean traffic, TimeScale timeScale, long seed, double traceSampling) {
+    public static final double DEFAULT_TRACE_SAMPLING = 100;
     public static final int DEFAULT_INGRESS_PORT = 8080;
     public static final int DEFAULT_ADMIN_PORT = 15000;
 
@@ -22,6 +26,13 @@ public record MeshOptions(int ingressPort, int adminPort, boolean traffic, TimeS
             throw new IllegalArgumentException("admin port: " + adminPort + " (expected: 0..65535)");
         }
         timeScale = timeScale == null ? TimeScale.REAL : timeScale;
+        if (!(traceSampling >= 0 && traceSampling <= 100)) {
+            throw new IllegalArgumentException("trace sampling: " + traceSampling + " (expected: 0..100 percent)");
+        }
+    }
+
+    public MeshOptions(int ingressPort, int adminPort, boolean traffic, TimeScale timeScale, long seed) {
+        this(ingressPort, adminPort, traffic, timeScale, seed, DEFAULT_TRACE_SAMPLING);
     }
 
     public static MeshOptions defaults() {
@@ -34,10 +45,14 @@ public record MeshOptions(int ingressPort, int adminPort, boolean traffic, TimeS
     }
 
     public MeshOptions withTraffic(boolean on) {
-        return new MeshOptions(ingressPort, adminPort, on, timeScale, seed);
+        return new MeshOptions(ingressPort, adminPort, on, timeScale, seed, traceSampling);
     }
 
     public MeshOptions withTimeScale(TimeScale t) {
-        return new MeshOptions(ingressPort, adminPort, traffic, t, seed);
+        return new MeshOptions(ingressPort, adminPort, traffic, t, seed, traceSampling);
+    }
+
+    public MeshOptions withTraceSampling(double percent) {
+        return new MeshOptions(ingressPort, adminPort, traffic, timeScale, seed, percent);
     }
 }

@@ -56,6 +56,11 @@ public class RunCommand implements java.util.concurrent.Callable<Integer> {
             description = "Run every configured duration F times as long (0.1 replays a 7 s story in 0.7 s).")
     double timeScale;
 
+    @Option(names = "--trace-sampling", defaultValue = "100", paramLabel = "PERCENT",
+            description = "Percent of new traces to record, 0..100 (default: ${DEFAULT-VALUE}; Istio's default is 1). "
+                    + "A request that arrives with a sampling decision keeps it.")
+    double traceSampling;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of every random choice, so a run can be repeated.")
     long seed;
 
@@ -85,7 +90,10 @@ public class RunCommand implements java.util.concurrent.Callable<Integer> {
         for (Problem w : topology.warnings()) {
             System.err.println(w);
         }
-        MeshOptions options = new MeshOptions(ingressPort, adminPort, !noTraffic, new TimeScale(timeScale), seed);
+        if (!(traceSampling >= 0 && traceSampling <= 100)) {
+            throw new IllegalArgumentException("--trace-sampling " + traceSampling + " (expected: 0..100 percent)");
+        }
+        MeshOptions options = new MeshOptions(ingressPort, adminPort, !noTraffic, new TimeScale(timeScale), seed, traceSampling);
         AccessLogFiles.Encoding encoding = AccessLogFiles.Encoding.parse(accessLogEncoding);
         Mesh mesh = Mesh.start(topology, options);
         if (accessLogDir != null) {

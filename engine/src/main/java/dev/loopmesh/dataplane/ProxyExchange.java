@@ -785,8 +785,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private void finishClientSpan(int status, String flag) {
         TraceContext span = clientSpan;
         clientSpan = null;
-        if (span == null) {
-            return;
+        if (span == null || !span.sampled()) {
+            return; // a sampled-out trace builds no span name or record
         }
         long real = System.nanoTime() - clientStartNanos;
         String target = endpoint == null ? authority : decision.destinationHost() + ":" + decision.destinationPort();
@@ -808,7 +808,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
                 tryTimer.cancel(false);
             }
             finishClientSpan(status, flags.isEmpty() ? "" : ResponseFlag.format(flags));
-            if (serverSpan != null) {
+            if (serverSpan != null && serverSpan.sampled()) {
                 proxy.finishSpan(serverSpan, authority + "/*", SpanRecord.Kind.SERVER, System.nanoTime() - startNanos, status,
                         ResponseFlag.format(flags), decision == null ? "" : decision.cluster(), request.headers().get("x-request-id", ""));
             }

@@ -30,6 +30,10 @@ public final class LiveMesh implements AutoCloseable {
         return new LiveMesh(Mesh.start(new TopologyLoader().loadString("test.yaml", yaml), MeshOptions.forTests()));
     }
 
+    public static LiveMesh start(String yaml, MeshOptions options) {
+        return new LiveMesh(Mesh.start(new TopologyLoader().loadString("test.yaml", yaml), options));
+    }
+
     /** The built-in Bookinfo, plus {@code resources} (Istio YAML) when not blank. */
     public static LiveMesh bookinfo(String resources) {
         return start(resources.isBlank() ? bookinfoYaml() : bookinfoYaml() + "\n---\n" + resources);
