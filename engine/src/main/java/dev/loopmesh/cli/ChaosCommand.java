@@ -14,10 +14,10 @@ import java.util.concurrent.Callable;
 /** {@code loopmesh chaos …}: break pods and links of a running mesh, on purpose, for a while. */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = "Infrastructure faults no policy can express: kill, pause or restart a pod, make it refuse "
-                + "connections, add latency or resets on a link, partition two services.",
+                + "connections, add latency, a bandwidth cap, a stall, slicing or resets on a link, partition two services.",
         subcommands = {ChaosCommand.Apply.class, ChaosCommand.Ls.class, ChaosCommand.Rm.class, ChaosCommand.Kill.class,
                 ChaosCommand.Pause.class, ChaosCommand.Restart.class, ChaosCommand.Refuse.class, ChaosCommand.Latency.class,
-                ChaosCommand.Reset.class, ChaosCommand.Partition.class, ChaosCommand.Events.class})
+                ChaosCommand.Bandwidth.class, ChaosCommand.Stall.class, ChaosCommand.Slice.class, ChaosCommand.Reset.class, ChaosCommand.Partition.class, ChaosCommand.Events.class})
 public class ChaosCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -227,6 +227,51 @@ public class ChaosCommand implements Callable<Integer> {
         public Integer call() {
             return post(common.adminPort, timing.wrap("latency: {from: " + from + ", to: " + to + ", latency: " + latency
                     + ", jitter: " + jitter + ", direction: " + direction + "}\n"));
+        }
+    }
+
+    @Command(name = "bandwidth", mixinStandardHelpOptions = true, description = "Cap the bytes per second on a link (Toxiproxy bandwidth).")
+    static class Bandwidth extends LinkVerb {
+        @Option(names = "--bytes-per-second", required = true, paramLabel = "N")
+        long bytesPerSecond;
+
+        @Override
+        public Integer call() {
+            return post(common.adminPort, timing.wrap("bandwidth: {from: " + from + ", to: " + to + ", bytesPerSecond: " + bytesPerSecond
+                    + ", direction: " + direction + "}\n"));
+        }
+    }
+
+    @Command(name = "stall", mixinStandardHelpOptions = true,
+            description = "Stop data on a link; with --timeout, close the connection after that long (Toxiproxy timeout).")
+    static class Stall extends LinkVerb {
+        @Option(names = "--timeout", defaultValue = "0s", paramLabel = "DURATION",
+                description = "Close after this long; 0s holds the data until the fault ends (default: ${DEFAULT-VALUE}).")
+        String timeout;
+
+        @Override
+        public Integer call() {
+            return post(common.adminPort, timing.wrap("stall: {from: " + from + ", to: " + to + ", timeout: " + timeout
+                    + ", direction: " + direction + "}\n"));
+        }
+    }
+
+    @Command(name = "slice", mixinStandardHelpOptions = true,
+            description = "Cut bodies on a link into slices sent a delay apart (Toxiproxy slicer).")
+    static class Slice extends LinkVerb {
+        @Option(names = "--average-size", required = true, paramLabel = "BYTES")
+        int averageSize;
+
+        @Option(names = "--size-variation", defaultValue = "0", paramLabel = "BYTES", description = "± bytes, below the average (default: ${DEFAULT-VALUE}).")
+        int sizeVariation;
+
+        @Option(names = "--delay", defaultValue = "0ms", paramLabel = "DURATION", description = "Between slices (default: ${DEFAULT-VALUE}).")
+        String delay;
+
+        @Override
+        public Integer call() {
+            return post(common.adminPort, timing.wrap("slice: {from: " + from + ", to: " + to + ", averageSize: " + averageSize
+                    + ", sizeVariation: " + sizeVariation + ", delay: " + delay + ", direction: " + direction + "}\n"));
         }
     }
 

@@ -204,4 +204,26 @@ class ObserveCommandsTest {
         assertThat(json.out()).contains("\"health\" : \"healthy\"");
     }
 
+
+    @Test
+    void chaosVerbsForEveryLinkToxicStartFaultsThatRmRemoves() {
+        // issue 4: latency, bandwidth, stall, slice and reset on a link, from the CLI as from the topology
+        String[][] verbs = {
+            {"slice", "--from", "productpage", "--to", "details", "--average-size", "64", "--size-variation", "16", "--delay", "1ms", "--name", "cli-slice"},
+            {"bandwidth", "--from", "productpage", "--to", "details", "--bytes-per-second", "1000000", "--name", "cli-bandwidth"},
+            {"stall", "--from", "ratings", "--to", "details", "--timeout", "1s", "--name", "cli-stall"},
+        };
+        for (String[] v : verbs) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(v), java.util.stream.Stream.of("--admin-port", port))
+                    .toArray(String[]::new);
+            assertThat(run(new ChaosCommand(), args).exit()).as(String.join(" ", v)).isZero();
+        }
+        assertThat(m.mesh.chaos().active()).extracting(dev.loopmesh.chaos.ChaosState::id)
+                .contains("cli-slice", "cli-bandwidth", "cli-stall");
+        for (String id : List.of("cli-slice", "cli-bandwidth", "cli-stall")) {
+            assertThat(run(new ChaosCommand(), "rm", id, "--admin-port", port).exit()).isZero();
+        }
+        assertThat(m.mesh.chaos().active()).extracting(dev.loopmesh.chaos.ChaosState::id)
+                .doesNotContain("cli-slice", "cli-bandwidth", "cli-stall");
+    }
 }
