@@ -579,6 +579,9 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         if (retryOn("retriable-status-codes") && retryOn(Integer.toString(status))) {
             return true;
         }
+        if (RetryConditions.retriable(retry, request.headers(), status, headers)) {
+            return true;
+        }
         String grpc = headers.get("grpc-status");
         if (grpc == null && trailers != null) {
             grpc = trailers.get("grpc-status");
