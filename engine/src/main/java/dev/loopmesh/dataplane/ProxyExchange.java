@@ -336,7 +336,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private boolean applyLinkFaultBeforeSend() {
         timeline.add(System.nanoTime(), "chaos on the link to " + endpoint.pod() + ": " + String.join(", ", link.chaosIds()));
         if (link.blackhole()) {
-            long connectTimeout = cluster.config().connectionPool().connectTimeout().toNanos();
+            // the connect timeout is a configured duration: --time-scale scales it like every other
+            long connectTimeout = proxy.timeScale().scaleNanos(cluster.config().connectionPool().connectTimeout());
             down.executor().schedule(() -> {
                 if (!finished && upstream == null) {
                     attemptFailed(ResponseFlag.UF, "connect timeout: the link is partitioned (chaos)", 0);
