@@ -385,7 +385,7 @@ public final class Proxy implements AutoCloseable {
             return;
         }
         long configuredMicros = timeScale.toConfiguredNanos(realNanos) / 1000;
-        long startMicros = System.currentTimeMillis() * 1000 - configuredMicros;
+        long startMicros = Tracer.epochMicros(System.nanoTime()) - configuredMicros;
         tracer.finish(span, name, identity.app() + "." + identity.namespace(), identity.proxy(), kind, startMicros,
                 configuredMicros, status, flags, Map.of("upstream_cluster", cluster, "guid:x-request-id", requestId));
     }

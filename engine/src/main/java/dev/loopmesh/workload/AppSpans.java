@@ -71,7 +71,7 @@ final class AppSpans {
     private static void finish(WorkloadRuntime rt, TraceContext span, String name, SpanRecord.Kind kind, long realNanos,
                                int status, String flags, Map<String, String> attributes) {
         long configuredMicros = rt.timeScale().toConfiguredNanos(realNanos) / 1000;
-        long startMicros = System.currentTimeMillis() * 1000 - configuredMicros;
+        long startMicros = Tracer.epochMicros(System.nanoTime()) - configuredMicros;
         rt.tracer().finish(span, name, rt.pod().service() + "." + rt.pod().namespace(), rt.pod().name(), kind, startMicros,
                 configuredMicros, status, flags, attributes);
     }

@@ -19,6 +19,10 @@ import static java.util.Objects.requireNonNull;
  * </pre>
  */
 public final class Tracer {
+    private static final long ANCHOR_NANOS = System.nanoTime();
+    private static final long ANCHOR_EPOCH_MICROS = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
+            java.time.Instant.now());
+
     private volatile Sampler sampler;
     private final TraceStore store;
     private final RandomGenerator ids;
@@ -77,6 +81,15 @@ public final class Tracer {
             store.add(SpanRecord.of(span, name, service, proxy, kind, startEpochMicros, durationMicros, status,
                     responseFlags, attributes));
         }
+    }
+
+    /**
+     * Wall-clock microseconds of a {@code System.nanoTime()} reading, from one anchor for the whole JVM: spans
+     * that proxies and apps record line up to the microsecond (a millisecond clock would let a child appear
+     * to start before its parent).
+     */
+    public static long epochMicros(long nanoTime) {
+        return ANCHOR_EPOCH_MICROS + (nanoTime - ANCHOR_NANOS) / 1000;
     }
 
     public TraceStore store() {
