@@ -57,6 +57,10 @@ public final class EdgeStats implements RequestSink {
         e.recorder.recordValue(Math.min(Math.max(r.durationMicros(), 1), MAX_MICROS));
         e.requests.increment();
         e.statuses.computeIfAbsent(r.status(), s -> new LongAdder()).increment();
+        if (r.status() > 0 && r.status() < 500 && !r.isSuccess()) {
+            // a gRPC call that failed with HTTP 200 and a non-zero grpc-status
+            e.grpcErrors.increment();
+        }
         if (!"-".equals(r.responseFlags())) {
             for (String f : r.responseFlags().split(",")) {
                 e.flags.computeIfAbsent(f, x -> new LongAdder()).increment();
@@ -115,6 +119,7 @@ public final class EdgeStats implements RequestSink {
         final String destinationService;
         final Recorder recorder = new Recorder(1, MAX_MICROS, 2);
         final LongAdder requests = new LongAdder();
+        final LongAdder grpcErrors = new LongAdder();
         final ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         final ConcurrentHashMap<String, LongAdder> flags = new ConcurrentHashMap<>();
         volatile boolean mtls;
@@ -149,6 +154,7 @@ public final class EdgeStats implements RequestSink {
             total.add(interval);
             Map<String, Long> now = new HashMap<>();
             now.put("requests", requests.sum());
+            now.put("grpcErrors", grpcErrors.sum());
             statuses.forEach((s, a) -> now.put("status:" + s, a.sum()));
             flags.forEach((f, a) -> now.put("flag:" + f, a.sum()));
             now.forEach((k, v) -> {
@@ -189,7 +195,7 @@ public final class EdgeStats implements RequestSink {
             long n = counts.getOrDefault("requests", 0L);
             Map<String, Long> responses = new HashMap<>();
             Map<String, Long> fl = new HashMap<>();
-            long failed = 0;
+            long failed = counts.getOrDefault("grpcErrors", 0L);
             for (Map.Entry<String, Long> c : counts.entrySet()) {
                 if (c.getKey().startsWith("status:")) {
                     String code = c.getKey().substring(7);
