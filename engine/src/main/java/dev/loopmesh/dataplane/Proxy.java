@@ -149,7 +149,7 @@ public final class Proxy implements AutoCloseable {
     private Channel bind(Listener l) {
         {
             ServerBootstrap b = new ServerBootstrap()
-                    .group(loops.group())
+                    .group(loops.group(), loops.childGroup())
                     .channel(loops.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
