@@ -86,7 +86,7 @@ final class LoopAffinity {
     /** The loop an accepted channel should run on: its peer's, when the peer is a channel of the mesh. */
     private EventLoop loopFor(Channel accepted) {
         SocketAddress peer = accepted.remoteAddress();
-        EventLoop loop = peer == null ? null : outgoing.get(peer);
+        EventLoop loop = peer == null || Boolean.getBoolean("loopmesh.noAffinity") ? null : outgoing.get(peer);
         return loop != null ? loop : group.next();
     }
 

@@ -43,16 +43,20 @@ public final class IstioRouteTable implements RouteTable {
     private final List<IngressRoute> ingressRoutes;
     private final UnknownHosts unknownHosts;
 
-    private final Map<String, List<VirtualHost>> exact = new HashMap<>();
-    private final List<VirtualHost> wildcards = new ArrayList<>();
-    private final List<String> wildcardSuffixes = new ArrayList<>();
-    private final List<VirtualHost> catchAll = new ArrayList<>();
+    private final Map<String, List<VirtualHost>> exact;
+    private final List<VirtualHost> wildcards;
+    private final List<String> wildcardSuffixes;
+    private final List<VirtualHost> catchAll;
 
     public IstioRouteTable(String proxy, List<VirtualHost> virtualHosts, List<IngressRoute> ingressRoutes, UnknownHosts unknownHosts) {
         this.proxy = Objects.requireNonNull(proxy, "proxy");
         this.virtualHosts = List.copyOf(virtualHosts);
         this.ingressRoutes = List.copyOf(ingressRoutes);
         this.unknownHosts = Objects.requireNonNull(unknownHosts, "unknownHosts");
+        this.exact = new HashMap<>();
+        this.wildcards = new ArrayList<>();
+        this.wildcardSuffixes = new ArrayList<>();
+        this.catchAll = new ArrayList<>();
         List<Map.Entry<String, VirtualHost>> wild = new ArrayList<>();
         for (VirtualHost vh : this.virtualHosts) {
             for (String h : vh.hosts()) {
@@ -70,6 +74,23 @@ public final class IstioRouteTable implements RouteTable {
             wildcardSuffixes.add(e.getKey());
             wildcards.add(e.getValue());
         }
+    }
+
+    /** The same table and lookup indexes for another proxy of the same shape (they are immutable, so shared). */
+    private IstioRouteTable(IstioRouteTable shared, String proxy) {
+        this.proxy = proxy;
+        this.virtualHosts = shared.virtualHosts;
+        this.ingressRoutes = shared.ingressRoutes;
+        this.unknownHosts = shared.unknownHosts;
+        this.exact = shared.exact;
+        this.wildcards = shared.wildcards;
+        this.wildcardSuffixes = shared.wildcardSuffixes;
+        this.catchAll = shared.catchAll;
+    }
+
+    /** This table for {@code proxy}: sidecars that see the same config share everything but the name. */
+    public IstioRouteTable forProxy(String proxy) {
+        return proxy.equals(this.proxy) ? this : new IstioRouteTable(this, Objects.requireNonNull(proxy, "proxy"));
     }
 
     public String proxy() {
