@@ -57,6 +57,7 @@ public final class IstioRouteTable implements RouteTable {
         this.wildcards = new ArrayList<>();
         this.wildcardSuffixes = new ArrayList<>();
         this.catchAll = new ArrayList<>();
+        this.content = new Content(this.virtualHosts, this.ingressRoutes, this.unknownHosts);
         List<Map.Entry<String, VirtualHost>> wild = new ArrayList<>();
         for (VirtualHost vh : this.virtualHosts) {
             for (String h : vh.hosts()) {
@@ -76,9 +77,16 @@ public final class IstioRouteTable implements RouteTable {
         }
     }
 
+    /** What the routes are, without the name: shared by the tables of proxies of one shape. */
+    private record Content(List<VirtualHost> virtualHosts, List<IngressRoute> ingressRoutes, UnknownHosts unknownHosts) {
+    }
+
+    private final Content content;
+
     /** The same table and lookup indexes for another proxy of the same shape (they are immutable, so shared). */
     private IstioRouteTable(IstioRouteTable shared, String proxy) {
         this.proxy = proxy;
+        this.content = shared.content;
         this.virtualHosts = shared.virtualHosts;
         this.ingressRoutes = shared.ingressRoutes;
         this.unknownHosts = shared.unknownHosts;
@@ -94,6 +102,16 @@ public final class IstioRouteTable implements RouteTable {
     }
 
     public String proxy() {
+        return proxy;
+    }
+
+    @Override
+    public Object content() {
+        return content;
+    }
+
+    @Override
+    public String proxyName() {
         return proxy;
     }
 
@@ -264,8 +282,7 @@ public final class IstioRouteTable implements RouteTable {
             return false;
         }
         IstioRouteTable t = (IstioRouteTable) o;
-        return proxy.equals(t.proxy) && virtualHosts.equals(t.virtualHosts) && ingressRoutes.equals(t.ingressRoutes)
-                && unknownHosts == t.unknownHosts;
+        return proxy.equals(t.proxy) && content.equals(t.content);
     }
 
     @Override
