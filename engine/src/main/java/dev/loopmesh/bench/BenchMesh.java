@@ -17,16 +17,19 @@ import java.util.SplittableRandom;
  */
 final class BenchMesh implements AutoCloseable {
     static final String SERVER = "bench-server";
+    static final String SERVER_MTLS = "bench-server-mtls";
     static final String CLIENT = "bench-client";
     static final int SERVER_PORT = 8080;
 
     final Mesh mesh;
     final PodInfo server;
+    final PodInfo serverMtls;
     final PodInfo client;
 
     private BenchMesh(Mesh mesh) {
         this.mesh = mesh;
         this.server = pod(mesh, SERVER);
+        this.serverMtls = pod(mesh, SERVER_MTLS);
         this.client = pod(mesh, CLIENT);
     }
 
@@ -44,10 +47,30 @@ final class BenchMesh implements AutoCloseable {
                     - version: v1
                       behavior: {responseSize: %d}
                   - name: %s
+                    port: %d
+                    workloads:
+                    - version: v1
+                      behavior: {responseSize: %d}
+                  - name: %s
                     port: 8081
                     workloads:
                     - {version: v1}
-                """.formatted(SERVER, SERVER_PORT, responseBytes, CLIENT);
+                ---
+                # the plaintext mesh path: auto mTLS stays off toward a server whose PeerAuthentication is DISABLE
+                apiVersion: security.istio.io/v1
+                kind: PeerAuthentication
+                metadata: {name: plaintext, namespace: default}
+                spec:
+                  selector: {matchLabels: {app: %s}}
+                  mtls: {mode: DISABLE}
+                ---
+                apiVersion: security.istio.io/v1
+                kind: PeerAuthentication
+                metadata: {name: strict, namespace: default}
+                spec:
+                  selector: {matchLabels: {app: %s}}
+                  mtls: {mode: STRICT}
+                """.formatted(SERVER, SERVER_PORT, responseBytes, SERVER_MTLS, SERVER_PORT, responseBytes, CLIENT, SERVER, SERVER_MTLS);
     }
 
     /** @param tracePercent share of requests traced, NaN for the engine's default */
@@ -68,6 +91,11 @@ final class BenchMesh implements AutoCloseable {
     /** The Host the client names: the service and its port, as an app in the mesh would. */
     String authority() {
         return SERVER + ":" + SERVER_PORT;
+    }
+
+    /** The Host for the mTLS path: the server behind a STRICT PeerAuthentication. */
+    String mtlsAuthority() {
+        return SERVER_MTLS + ":" + SERVER_PORT;
     }
 
     InetSocketAddress app() {

@@ -108,10 +108,9 @@ final class ThroughputBench {
                 bm.serverInbound(), BenchTarget.get(authority, "/"), () -> 0, true));
         maybe(targets, skipped, MESH, () -> new BenchTarget(MESH, "client → client sidecar outbound (HTTP proxy) → server sidecar inbound → app",
                 2, bm.clientOutbound(), BenchTarget.proxyGet(authority, "/"), () -> 0, true));
-        if (settings.wants(MESH_MTLS)) {
-            skipped.add(new Skipped(MESH_MTLS, "mTLS between sidecars is not implemented yet (the security work); "
-                    + "it will be the mesh path with a STRICT PeerAuthentication"));
-        }
+        maybe(targets, skipped, MESH_MTLS, () -> new BenchTarget(MESH_MTLS,
+                "client → client sidecar outbound → mTLS (TLS 1.3, STRICT PeerAuthentication) → server sidecar inbound → app",
+                2, bm.clientOutbound(), BenchTarget.proxyGet(bm.mtlsAuthority(), "/"), () -> 0, true));
         maybe(targets, skipped, HAPROXY, () -> external(HAPROXY, dir, bm.app(), authority, closeLast));
         maybe(targets, skipped, NGINX, () -> external(NGINX, dir, bm.app(), authority, closeLast));
         List<Totals> all = new ArrayList<>();

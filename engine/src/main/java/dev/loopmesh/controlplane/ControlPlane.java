@@ -127,9 +127,10 @@ public final class ControlPlane {
         resources.putAll(next);
         version = v;
         List<String> changed = new ArrayList<>();
+        Map<Object, Map<Object, Boolean>> compared = new java.util.IdentityHashMap<>();
         for (Map.Entry<String, ProxySnapshot> e : computed.entrySet()) {
             ProxySnapshot before = current.get(e.getKey());
-            if (before != null && before.sameContent(e.getValue())) {
+            if (before != null && before.sameContent(e.getValue(), compared)) {
                 continue;
             }
             String nack = pusher.apply(e.getKey(), e.getValue());

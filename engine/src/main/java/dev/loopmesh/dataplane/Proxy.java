@@ -30,6 +30,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -149,7 +150,7 @@ public final class Proxy implements AutoCloseable {
     private Channel bind(Listener l) {
         {
             ServerBootstrap b = new ServerBootstrap()
-                    .group(loops.group())
+                    .group(loops.group(), loops.childGroup())
                     .channel(loops.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -214,6 +215,9 @@ public final class Proxy implements AutoCloseable {
                 new dev.loopmesh.chaos.LinkPeer(e.labels().getOrDefault("app", ""), e.workload(), e.pod()));
     }
 
+    /** The clusters of the last snapshot any proxy accepted (pushes come from one control-plane thread). */
+    private static volatile Map<String, ClusterConfig> lastValidClusters = Map.of();
+
     /** Applies a snapshot from the control plane: all of it, or nothing (NACK). */
     public PushResult push(ProxySnapshot s) {
         requireNonNull(s, "snapshot");
@@ -221,24 +225,30 @@ public final class Proxy implements AutoCloseable {
         if (current != null && s.version() < current.version()) {
             return new PushResult(false, s.version(), "stale version " + s.version() + " < " + current.version());
         }
-        for (ClusterConfig c : s.clusters().values()) {
-            if (c.connectionPool().maxConnections() < 1) {
-                return new PushResult(false, s.version(), "cluster " + c.name() + ": maxConnections " + c.connectionPool().maxConnections()
-                        + " (expected: >= 1)");
+        // proxies of one shape share their clusters: a wave of pushes checks each shared map once
+        if (s.clusters() != lastValidClusters) {
+            for (ClusterConfig c : s.clusters().values()) {
+                if (c.connectionPool().maxConnections() < 1) {
+                    return new PushResult(false, s.version(), "cluster " + c.name() + ": maxConnections " + c.connectionPool().maxConnections()
+                            + " (expected: >= 1)");
+                }
             }
+            lastValidClusters = s.clusters();
         }
-        Map<String, ClusterRuntime> next = new HashMap<>();
-        for (ClusterConfig c : s.clusters().values()) {
-            ClusterRuntime rt = clusters.get(c.name());
-            if (rt == null) {
-                rt = new ClusterRuntime(c, timeScale, this::outlierEvent);
+        // the snapshot first: a cluster made from here on is made from it; then the live ones follow it.
+        // Cluster state is made on first use, as most of a sidecar's clusters (one per service it can
+        // see) never carry a request: an idle pod costs little and a push stays O(clusters in use).
+        snapshot.set(s);
+        for (Iterator<Map.Entry<String, ClusterRuntime>> it = clusters.isEmpty() ? java.util.Collections.emptyIterator()
+                : clusters.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, ClusterRuntime> e = it.next();
+            ClusterConfig c = s.clusters().get(e.getKey());
+            if (c == null) {
+                it.remove();
             } else {
-                rt.update(c);
+                e.getValue().update(c);
             }
-            next.put(c.name(), rt);
         }
-        clusters.putAll(next);
-        clusters.keySet().retainAll(next.keySet());
         var limit = s.inbound().rateLimit();
         var limiter = rateLimiter;
         if (limit == null) {
@@ -247,7 +257,6 @@ public final class Proxy implements AutoCloseable {
             // buckets keep their tokens across pushes that leave the limit as it was
             rateLimiter = new dev.loopmesh.policy.ratelimit.LocalRateLimiter(limit, timeScale, System.nanoTime());
         }
-        snapshot.set(s);
         return new PushResult(true, s.version(), "");
     }
 
@@ -270,7 +279,27 @@ public final class Proxy implements AutoCloseable {
     }
 
     ClusterRuntime cluster(String name) {
-        return clusters.get(name);
+        ClusterRuntime rt = clusters.get(name);
+        if (rt != null) {
+            return rt;
+        }
+        ProxySnapshot s = snapshot.get();
+        ClusterConfig c = s == null ? null : s.clusters().get(name);
+        if (c == null) {
+            return null;
+        }
+        rt = clusters.computeIfAbsent(name, n -> new ClusterRuntime(c, timeScale, this::outlierEvent));
+        ProxySnapshot now = snapshot.get();
+        if (now != s) {
+            // a push raced with this first use: follow the newer snapshot as the push does
+            ClusterConfig latest = now.clusters().get(name);
+            if (latest == null) {
+                clusters.remove(name, rt);
+            } else {
+                rt.update(latest);
+            }
+        }
+        return rt;
     }
 
     /**
@@ -396,7 +425,7 @@ public final class Proxy implements AutoCloseable {
     }
 
     void mirror(EventLoop loop, Mirror m, FullHttpRequest request, String authority) {
-        ClusterRuntime c = clusters.get(m.cluster());
+        ClusterRuntime c = cluster(m.cluster());
         if (c != null) {
             Mirroring.send(this, loop, c, request, m.authority() == null || m.authority().isEmpty() ? authority : m.authority());
         }

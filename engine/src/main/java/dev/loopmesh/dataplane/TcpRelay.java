@@ -33,12 +33,11 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
         Channel down = ctx.channel();
         down.config().setAutoRead(false);
         metrics = proxy.tcpOpened(down);
-        new Bootstrap()
+        proxy.eventLoops().connect(new Bootstrap()
                 .group(down.eventLoop())
                 .channel(proxy.eventLoops().socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
-                .handler(new Back(down))
-                .connect(app.address(), app.port())
+                .handler(new Back(down)), new java.net.InetSocketAddress(app.address(), app.port()))
                 .addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {
                         upstream = f.channel();

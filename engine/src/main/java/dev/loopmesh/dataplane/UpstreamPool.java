@@ -21,6 +21,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,7 +208,7 @@ final class UpstreamPool {
                                     .addLast("upstream", new UpstreamHandler());
                         }
                     });
-            ChannelFuture f = b.connect(endpoint.address(), endpoint.port());
+            ChannelFuture f = loops.connect(b, new InetSocketAddress(endpoint.address(), endpoint.port()));
             f.addListener(done -> {
                 if (done.isSuccess()) {
                     Channel ch = f.channel();
@@ -320,7 +321,7 @@ final class UpstreamPool {
         private Future<Channel> connect(ClusterRuntime cluster) {
             Promise<Channel> p = loop.newPromise();
             ConnectionPoolSettings limits = cluster.config().connectionPool();
-            ChannelFuture f = new Bootstrap()
+            ChannelFuture f = loops.connect(new Bootstrap()
                     .group(loop)
                     .channel(loops.socketChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
@@ -342,8 +343,7 @@ final class UpstreamPool {
                                         }
                                     }));
                         }
-                    })
-                    .connect(endpoint.address(), endpoint.port());
+                    }), new InetSocketAddress(endpoint.address(), endpoint.port()));
             f.addListener(done -> {
                 if (done.isSuccess()) {
                     f.channel().closeFuture().addListener(c -> cluster.connections.decrementAndGet());

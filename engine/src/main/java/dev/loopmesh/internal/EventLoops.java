@@ -1,5 +1,7 @@
 package dev.loopmesh.internal;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -14,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,19 +26,40 @@ import java.util.concurrent.TimeUnit;
 public final class EventLoops implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean epoll;
+    private final LoopAffinity affinity;
 
     public EventLoops(int threads) {
         this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("loopmesh.nio");
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("loopmesh", true), factory);
+        this.affinity = new LoopAffinity(group);
     }
 
     public static EventLoops ofCores() {
-        return new EventLoops(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        return new EventLoops(Math.max(1, Integer.getInteger("loopmesh.eventLoops", Runtime.getRuntime().availableProcessors())));
     }
 
     public EventLoopGroup group() {
         return group;
+    }
+
+    /**
+     * The child group for the mesh's listeners: a connection another channel of this group opened
+     * (with {@link #connect}) is served on that channel's thread, so a request crosses proxies and
+     * apps without waking another thread.
+     */
+    public EventLoopGroup childGroup() {
+        return affinity.children();
+    }
+
+    /** Connects as {@code bootstrap.connect(remote)} does, so that the accepting side stays on this loop. */
+    public ChannelFuture connect(Bootstrap bootstrap, InetSocketAddress remote) {
+        return affinity.connect(bootstrap, remote);
+    }
+
+    /** Connections opened with {@link #connect} and not closed yet. */
+    public int affinityTracked() {
+        return affinity.tracked();
     }
 
     public Class<? extends ServerChannel> serverChannel() {

@@ -14,6 +14,7 @@ import java.util.Locale;
  */
 public final class CallTreeJson {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final String PADDING = "x".repeat(4096);
 
     private CallTreeJson() {
     }
@@ -30,7 +31,9 @@ public final class CallTreeJson {
             int room = size - sb.length() - ",\"padding\":\"\"}".length();
             if (room > 0) {
                 sb.append(",\"padding\":\"");
-                sb.append("x".repeat(room));
+                for (int left = room; left > 0; left -= PADDING.length()) {
+                    sb.append(PADDING, 0, Math.min(left, PADDING.length()));
+                }
                 sb.append('"');
             }
         }
@@ -45,7 +48,8 @@ public final class CallTreeJson {
         sb.append(",\"pod\":");
         string(t.pod(), sb);
         sb.append(",\"status\":").append(t.status());
-        sb.append(",\"durationMs\":").append(String.format(Locale.ROOT, "%.3f", t.durationMs()));
+        sb.append(",\"durationMs\":");
+        millis(t.durationMs(), sb);
         sb.append(",\"responseFlags\":");
         string(t.responseFlags(), sb);
         sb.append(",\"error\":");
@@ -59,6 +63,28 @@ public final class CallTreeJson {
             sb.append('}');
         }
         sb.append(']');
+    }
+
+    /** {@code ms} with three decimals, as {@code %.3f} would write it, without a Formatter per request. */
+    static void millis(double ms, StringBuilder sb) {
+        if (!Double.isFinite(ms) || Math.abs(ms) >= 1e12) {
+            sb.append(String.format(Locale.ROOT, "%.3f", ms));
+            return;
+        }
+        long thousandths = Math.round(ms * 1000);
+        if (thousandths < 0) {
+            sb.append('-');
+            thousandths = -thousandths;
+        }
+        long frac = thousandths % 1000;
+        sb.append(thousandths / 1000).append('.');
+        if (frac < 100) {
+            sb.append('0');
+        }
+        if (frac < 10) {
+            sb.append('0');
+        }
+        sb.append(frac);
     }
 
     private static void string(String s, StringBuilder sb) {

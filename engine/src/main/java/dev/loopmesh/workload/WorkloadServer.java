@@ -64,7 +64,7 @@ public final class WorkloadServer {
         CompletableFuture<InetSocketAddress> result = new CompletableFuture<>();
         InetSocketAddress address = new InetSocketAddress(rt.pod().appHost(), rt.pod().appPort());
         ChannelFuture bind = new ServerBootstrap()
-                .group(loops.group())
+                .group(loops.group(), loops.childGroup())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)

@@ -35,6 +35,22 @@ class CallTreeJsonTest {
     }
 
     @Test
+    void durationsAreWrittenAsPercentPoint3fWouldWriteThem() {
+        for (double ms : new double[] {0, 0.0004, 0.0005, 0.001, 0.0999, 1, 12.3456, 999.9995, 1234567.891, -0.25, -3.0004}) {
+            StringBuilder sb = new StringBuilder();
+            CallTreeJson.millis(ms, sb);
+            assertThat(sb.toString()).as("%s", ms).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", ms));
+        }
+    }
+
+    @Test
+    void paddingLongerThanOneChunkIsWhole() {
+        CallTree tree = new CallTree("details", "v1", "details-v1-0", 200, 1, "", "", List.of());
+
+        assertThat(CallTreeJson.write(tree, 10_000)).hasSize(10_000);
+    }
+
+    @Test
     void aBodyThatIsNoCallTreeParsesAsNull() {
         assertThat(CallTreeJson.parse("no healthy upstream")).isNull();
         assertThat(CallTreeJson.parse("{\"ok\":true}")).isNull();

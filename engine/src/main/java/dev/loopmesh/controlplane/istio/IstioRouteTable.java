@@ -43,16 +43,21 @@ public final class IstioRouteTable implements RouteTable {
     private final List<IngressRoute> ingressRoutes;
     private final UnknownHosts unknownHosts;
 
-    private final Map<String, List<VirtualHost>> exact = new HashMap<>();
-    private final List<VirtualHost> wildcards = new ArrayList<>();
-    private final List<String> wildcardSuffixes = new ArrayList<>();
-    private final List<VirtualHost> catchAll = new ArrayList<>();
+    private final Map<String, List<VirtualHost>> exact;
+    private final List<VirtualHost> wildcards;
+    private final List<String> wildcardSuffixes;
+    private final List<VirtualHost> catchAll;
 
     public IstioRouteTable(String proxy, List<VirtualHost> virtualHosts, List<IngressRoute> ingressRoutes, UnknownHosts unknownHosts) {
         this.proxy = Objects.requireNonNull(proxy, "proxy");
         this.virtualHosts = List.copyOf(virtualHosts);
         this.ingressRoutes = List.copyOf(ingressRoutes);
         this.unknownHosts = Objects.requireNonNull(unknownHosts, "unknownHosts");
+        this.exact = new HashMap<>();
+        this.wildcards = new ArrayList<>();
+        this.wildcardSuffixes = new ArrayList<>();
+        this.catchAll = new ArrayList<>();
+        this.content = new Content(this.virtualHosts, this.ingressRoutes, this.unknownHosts);
         List<Map.Entry<String, VirtualHost>> wild = new ArrayList<>();
         for (VirtualHost vh : this.virtualHosts) {
             for (String h : vh.hosts()) {
@@ -72,7 +77,41 @@ public final class IstioRouteTable implements RouteTable {
         }
     }
 
+    /** What the routes are, without the name: shared by the tables of proxies of one shape. */
+    private record Content(List<VirtualHost> virtualHosts, List<IngressRoute> ingressRoutes, UnknownHosts unknownHosts) {
+    }
+
+    private final Content content;
+
+    /** The same table and lookup indexes for another proxy of the same shape (they are immutable, so shared). */
+    private IstioRouteTable(IstioRouteTable shared, String proxy) {
+        this.proxy = proxy;
+        this.content = shared.content;
+        this.virtualHosts = shared.virtualHosts;
+        this.ingressRoutes = shared.ingressRoutes;
+        this.unknownHosts = shared.unknownHosts;
+        this.exact = shared.exact;
+        this.wildcards = shared.wildcards;
+        this.wildcardSuffixes = shared.wildcardSuffixes;
+        this.catchAll = shared.catchAll;
+    }
+
+    /** This table for {@code proxy}: sidecars that see the same config share everything but the name. */
+    public IstioRouteTable forProxy(String proxy) {
+        return proxy.equals(this.proxy) ? this : new IstioRouteTable(this, Objects.requireNonNull(proxy, "proxy"));
+    }
+
     public String proxy() {
+        return proxy;
+    }
+
+    @Override
+    public Object content() {
+        return content;
+    }
+
+    @Override
+    public String proxyName() {
         return proxy;
     }
 
@@ -243,8 +282,7 @@ public final class IstioRouteTable implements RouteTable {
             return false;
         }
         IstioRouteTable t = (IstioRouteTable) o;
-        return proxy.equals(t.proxy) && virtualHosts.equals(t.virtualHosts) && ingressRoutes.equals(t.ingressRoutes)
-                && unknownHosts == t.unknownHosts;
+        return proxy.equals(t.proxy) && content.equals(t.content);
     }
 
     @Override

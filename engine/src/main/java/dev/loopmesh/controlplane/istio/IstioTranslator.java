@@ -11,6 +11,8 @@ import dev.loopmesh.topology.Problem;
 import dev.loopmesh.topology.ServiceSpec;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,15 +63,70 @@ public final class IstioTranslator implements Translator {
         IstioConfig config = new IstioConfig(registry, resources);
         Map<String, ProxySnapshot> out = new LinkedHashMap<>();
         dev.loopmesh.security.SecurityTranslator security = dev.loopmesh.security.SecurityTranslator.of(resources);
+        // Sidecars of one namespace whose labels select the same resources get the same routes and
+        // clusters: translate once per such shape and share the result (istiod does the same with its
+        // per-proxy-type caches), so a mesh of N services costs N, not N², per push.
+        List<Map<String, String>> selectors = selectors(config);
+        Map<Shape, ProxySnapshot> shapes = new HashMap<>();
+        Map<Shape, ProxySnapshot> before = lastShapes;
         for (PodInfo pod : registry.pods()) {
             if (pod.sidecar()) {
-                ProxyContext ctx = new ProxyContext(pod.name(), pod.namespace(), pod.labels(), false, Set.of());
-                dev.loopmesh.security.InboundSecurity sec = security.inbound(pod);
-                out.put(pod.name(), sidecar(config, ctx, version, InboundConfig.DEFAULT.withSecurity(sec)));
+                Shape shape = new Shape(pod.namespace(), matches(pod.labels(), selectors));
+                ProxySnapshot shared = shapes.computeIfAbsent(shape, k -> {
+                    ProxyContext ctx = new ProxyContext(pod.name(), pod.namespace(), pod.labels(), false, Set.of());
+                    ProxySnapshot fresh = sidecar(config, ctx, version, InboundConfig.DEFAULT);
+                    ProxySnapshot old = before.get(k);
+                    // the same content as last time: keep those instances, so comparing per pod is cheap
+                    return old != null && old.sameContent(forPod(fresh, old.proxy(), version, InboundConfig.DEFAULT))
+                            ? forPod(old, pod.name(), version, InboundConfig.DEFAULT) : fresh;
+                });
+                out.put(pod.name(), forPod(shared, pod.name(), version, InboundConfig.DEFAULT.withSecurity(security.inbound(pod))));
             }
         }
+        lastShapes = shapes;
         out.put(Registry.GATEWAY, gateway(config, version));
         return out;
+    }
+
+    /** The namespace and which label selectors match: all a sidecar's outbound config depends on. */
+    private record Shape(String namespace, java.util.BitSet matches) {
+    }
+
+    private volatile Map<Shape, ProxySnapshot> lastShapes = Map.of();
+
+    private static ProxySnapshot forPod(ProxySnapshot shared, String pod, long version, InboundConfig inbound) {
+        return new ProxySnapshot(pod, version, ((IstioRouteTable) shared.routes()).forProxy(pod), shared.clusters(), inbound,
+                shared.resources());
+    }
+
+    /** The label selectors a sidecar's translation evaluates: VirtualService sourceLabels and Sidecar workloadSelectors. */
+    private static List<Map<String, String>> selectors(IstioConfig config) {
+        Set<Map<String, String>> out = new java.util.LinkedHashSet<>();
+        for (VirtualService vs : config.virtualServices) {
+            for (VirtualService.HttpRule rule : vs.http()) {
+                for (VirtualService.HttpMatch m : rule.match()) {
+                    if (!m.sourceLabels().isEmpty()) {
+                        out.add(m.sourceLabels());
+                    }
+                }
+            }
+        }
+        for (Sidecar sc : config.sidecars) {
+            if (!sc.workloadSelector().isEmpty()) {
+                out.add(sc.workloadSelector());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static java.util.BitSet matches(Map<String, String> labels, List<Map<String, String>> selectors) {
+        java.util.BitSet bits = new java.util.BitSet(selectors.size());
+        for (int i = 0; i < selectors.size(); i++) {
+            if (labels.entrySet().containsAll(selectors.get(i).entrySet())) {
+                bits.set(i);
+            }
+        }
+        return bits;
     }
 
     private static ProxySnapshot sidecar(IstioConfig config, ProxyContext ctx, long version, InboundConfig inbound) {

@@ -14,4 +14,18 @@ public interface RouteTable {
      * and fault percentages are decided later, by the data plane, with its own random source).
      */
     RoutingDecision route(RequestView request, RandomGenerator random);
+
+    /**
+     * What this table routes by, without the proxy's name: tables of proxies that share one
+     * translation return the same instance, so the control plane compares each pair once. Equal
+     * contents and equal names make equal tables.
+     */
+    default Object content() {
+        return this;
+    }
+
+    /** The proxy this table is for ("" when it is not named). */
+    default String proxyName() {
+        return "";
+    }
 }

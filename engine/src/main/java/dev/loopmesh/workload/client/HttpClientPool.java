@@ -94,7 +94,7 @@ public final class HttpClientPool implements AutoCloseable {
             write(ch, exchange);
             return;
         }
-        new Bootstrap().group(loop).channel(loops.socketChannel())
+        loops.connect(new Bootstrap().group(loop).channel(loops.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .handler(new ChannelInitializer<>() {
@@ -104,8 +104,7 @@ public final class HttpClientPool implements AutoCloseable {
                         c.pipeline().addLast("aggregator", new HttpObjectAggregator(maxResponseBytes));
                         c.pipeline().addLast("exchange", new ClientHandler());
                     }
-                })
-                .connect(exchange.address()).addListener((ChannelFutureListener) f -> {
+                }), exchange.address()).addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         exchange.fail(f.cause());
                         return;

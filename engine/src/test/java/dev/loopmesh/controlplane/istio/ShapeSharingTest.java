@@ -1,0 +1,78 @@
+package dev.loopmesh.controlplane.istio;
+
+import dev.loopmesh.controlplane.ProxySnapshot;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static dev.loopmesh.controlplane.istio.Requests.get;
+import static dev.loopmesh.controlplane.istio.RoutingSemanticsTest.SUBSETS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Sidecars that see the same config share one translation; what tells them apart still does. */
+class ShapeSharingTest {
+    private static final String ROUTE = SUBSETS + """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews}
+            spec:
+              hosts: [reviews]
+              http:
+              - route: [{destination: {host: reviews, subset: v2}}]
+            """;
+
+    @Test
+    void sidecarsOfOneNamespaceWithoutSelectorsShareRoutesAndClusters() {
+        Map<String, ProxySnapshot> s = new IstioTranslator().translate(TestYaml.registry(), TestYaml.resources(ROUTE), 1);
+        ProxySnapshot productpage = s.get("productpage-v1-0");
+        ProxySnapshot ratings = s.get("ratings-v1-0");
+
+        assertThat(productpage.clusters()).isSameAs(ratings.clusters());
+        assertThat(((IstioRouteTable) productpage.routes()).virtualHosts()).isSameAs(((IstioRouteTable) ratings.routes()).virtualHosts());
+        // each still carries its own name
+        assertThat(((IstioRouteTable) productpage.routes()).proxy()).isEqualTo("productpage-v1-0");
+        assertThat(((IstioRouteTable) ratings.routes()).proxy()).isEqualTo("ratings-v1-0");
+        assertThat(productpage.proxy()).isEqualTo("productpage-v1-0");
+        assertThat(ratings.routes().route(get("reviews", "/"), new SplittableRandom(1)).subset()).isEqualTo("v2");
+    }
+
+    @Test
+    void aSourceLabelSplitsTheShapesByTheLabelsItReads() {
+        String yaml = SUBSETS + """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - match: [{sourceLabels: {app: productpage}}]
+                    route: [{destination: {host: reviews, subset: v3}}]
+                  - route: [{destination: {host: reviews, subset: v1}}]
+                """;
+        Map<String, ProxySnapshot> s = new IstioTranslator().translate(TestYaml.registry(), TestYaml.resources(yaml), 1);
+
+        assertThat(s.get("productpage-v1-0").routes().route(get("reviews", "/"), new SplittableRandom(1)).subset()).isEqualTo("v3");
+        assertThat(s.get("ratings-v1-0").routes().route(get("reviews", "/"), new SplittableRandom(1)).subset()).isEqualTo("v1");
+        assertThat(s.get("details-v1-0").routes().route(get("reviews", "/"), new SplittableRandom(1)).subset()).isEqualTo("v1");
+        // details and ratings differ in app but the selector reads app=productpage only: one shape
+        assertThat(((IstioRouteTable) s.get("details-v1-0").routes()).virtualHosts())
+                .isSameAs(((IstioRouteTable) s.get("ratings-v1-0").routes()).virtualHosts())
+                .isNotSameAs(((IstioRouteTable) s.get("productpage-v1-0").routes()).virtualHosts());
+    }
+
+    @Test
+    void aPushThatChangesNothingForAShapeKeepsItsInstancesSoComparingIsCheap() {
+        IstioTranslator t = new IstioTranslator();
+        Map<String, ProxySnapshot> first = t.translate(TestYaml.registry(), TestYaml.resources(ROUTE), 1);
+        Map<String, ProxySnapshot> again = t.translate(TestYaml.registry(), TestYaml.resources(ROUTE), 2);
+
+        assertThat(again.get("ratings-v1-0").version()).isEqualTo(2);
+        assertThat(again.get("ratings-v1-0").clusters()).isSameAs(first.get("ratings-v1-0").clusters());
+        assertThat(again.get("ratings-v1-0").sameContent(first.get("ratings-v1-0"))).isTrue();
+
+        Map<String, ProxySnapshot> changed = t.translate(TestYaml.registry(), TestYaml.resources(ROUTE.replace("subset: v2", "subset: v3")), 3);
+        assertThat(changed.get("ratings-v1-0").sameContent(first.get("ratings-v1-0"))).isFalse();
+        assertThat(changed.get("ratings-v1-0").routes().route(get("reviews", "/"), new SplittableRandom(1)).subset()).isEqualTo("v3");
+    }
+}
