@@ -52,10 +52,10 @@ final class UpstreamPool {
     private final Map<Key, HostPool> pools = new ConcurrentHashMap<>();
     private final Map<Key, H2Connection> h2 = new ConcurrentHashMap<>();
     /** The pool a connection belongs to (its endpoint and TLS kind). */
-    private static final io.netty.util.AttributeKey<String> POOL = io.netty.util.AttributeKey.valueOf("loopmesh.upstream-pool");
+    private static final io.netty.util.AttributeKey<HostPool> POOL = io.netty.util.AttributeKey.valueOf("loopmesh.upstream-pool");
     private volatile dev.loopmesh.security.ProxySecurity security;
 
-    private record Key(EventLoop loop, String hostPort) {
+    private record Key(EventLoop loop, String hostPort, dev.loopmesh.policy.authn.TlsOrigination.Kind tls) {
     }
 
     UpstreamPool(EventLoops loops) {
@@ -75,11 +75,14 @@ final class UpstreamPool {
         dev.loopmesh.security.ProxySecurity sec = security;
         dev.loopmesh.policy.authn.TlsOrigination.Kind tls = sec == null ? dev.loopmesh.policy.authn.TlsOrigination.Kind.PLAINTEXT
                 : sec.origination(cluster.config().tlsMode(), e);
-        String key = e.hostPort() + "|" + tls;
+        Key key = new Key(loop, e.hostPort(), tls);
         if (cluster.config().http2()) {
-            return h2.computeIfAbsent(new Key(loop, key), k -> new H2Connection(loop, e, tls)).openStream(cluster);
+            return h2.computeIfAbsent(key, k -> new H2Connection(loop, e, tls)).openStream(cluster);
         }
-        HostPool p = pools.computeIfAbsent(new Key(loop, key), k -> new HostPool(loop, e, tls, key));
+        HostPool p = pools.get(key);
+        if (p == null) {
+            p = pools.computeIfAbsent(key, k -> new HostPool(loop, e, tls));
+        }
         return p.acquire(cluster);
     }
 
@@ -90,9 +93,8 @@ final class UpstreamPool {
             ch.close();
             return;
         }
-        String key = ch.attr(POOL).get();
-        HostPool p = key == null ? null : pools.get(new Key(ch.eventLoop(), key));
-        if (p == null || !reusable || !ch.isActive()) {
+        HostPool p = ch.attr(POOL).get();
+        if (p == null || p.retired || !reusable || !ch.isActive()) {
             ch.close();
             return;
         }
@@ -100,7 +102,10 @@ final class UpstreamPool {
     }
 
     void closeAll() {
-        pools.values().forEach(HostPool::closeIdle);
+        pools.values().forEach(p -> {
+            p.retired = true;
+            p.closeIdle();
+        });
         pools.clear();
         h2.values().forEach(H2Connection::close);
         h2.clear();
@@ -114,14 +119,14 @@ final class UpstreamPool {
         private final EventLoop loop;
         private final Endpoint endpoint;
         private final dev.loopmesh.policy.authn.TlsOrigination.Kind tls;
-        private final String key;
         private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+        /** Dropped from the pool map (the proxy closed): connections given back are closed. */
+        volatile boolean retired;
 
-        HostPool(EventLoop loop, Endpoint endpoint, dev.loopmesh.policy.authn.TlsOrigination.Kind tls, String key) {
+        HostPool(EventLoop loop, Endpoint endpoint, dev.loopmesh.policy.authn.TlsOrigination.Kind tls) {
             this.loop = loop;
             this.endpoint = endpoint;
             this.tls = tls;
-            this.key = key;
         }
 
         Future<Channel> acquire(ClusterRuntime cluster) {
@@ -188,7 +193,7 @@ final class UpstreamPool {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.attr(POOL).set(key);
+                            ch.attr(POOL).set(HostPool.this);
                             dev.loopmesh.security.ProxySecurity sec = security;
                             io.netty.handler.ssl.SslHandler ssl = sec == null ? null : sec.originate(ch, tls, endpoint);
                             if (ssl != null) {
