@@ -7,6 +7,8 @@ import dev.loopmesh.policy.resilience.OutlierSettings;
 import dev.loopmesh.policy.routing.LbPolicy;
 import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.Problem;
+import dev.loopmesh.topology.SpecFields;
+import dev.loopmesh.topology.Suggestions;
 import dev.loopmesh.topology.YamlNode;
 
 import java.time.Duration;
@@ -41,7 +43,7 @@ public final class IstioBinder {
     }
 
     public static Bound bind(MeshResource res) {
-        SpecReader r = new SpecReader();
+        SpecFields r = IstioFields.reader();
         String version = res.apiVersion().substring(res.apiVersion().indexOf('/') + 1);
         if (!VERSIONS.contains(version)) {
             r.error(IstioCodes.UNSUPPORTED, res.position(), "apiVersion", "apiVersion `" + res.apiVersion()
@@ -66,7 +68,7 @@ public final class IstioBinder {
                 value = sidecar(r, res);
                 break;
             default: {
-                String near = Suggestions.nearest(res.kind(), KINDS);
+                String near = Suggestions.nearestLoose(res.kind(), KINDS);
                 r.problems.add(Problem.warning(IstioCodes.UNSUPPORTED, res.position(), "kind", "kind `" + res.kind()
                         + "` of " + GROUP + " is not supported and is ignored"
                         + (near != null ? " (did you mean `" + near + "`?)" : "")));
@@ -76,7 +78,7 @@ public final class IstioBinder {
         return new Bound(res, r.hasErrors() ? null : value, r.problems);
     }
 
-    private static DestinationRule destinationRule(SpecReader r, MeshResource res) {
+    private static DestinationRule destinationRule(SpecFields r, MeshResource res) {
         YamlNode.Mapping spec = res.spec();
         r.keys(spec, "host", "trafficPolicy", "subsets", "exportTo", "workloadSelector");
         String host = r.required(spec, "host");
@@ -98,7 +100,7 @@ public final class IstioBinder {
                 r.strings(spec, "exportTo"), res.position());
     }
 
-    private static TrafficPolicy trafficPolicy(SpecReader r, YamlNode.Mapping m, boolean allowPorts) {
+    private static TrafficPolicy trafficPolicy(SpecFields r, YamlNode.Mapping m, boolean allowPorts) {
         if (m == null) {
             return null;
         }
@@ -137,7 +139,7 @@ public final class IstioBinder {
         return new TrafficPolicy(lb, cp, od, tls, ports);
     }
 
-    private static LbPolicy loadBalancer(SpecReader r, YamlNode.Mapping m) {
+    private static LbPolicy loadBalancer(SpecFields r, YamlNode.Mapping m) {
         if (m == null) {
             return null;
         }
@@ -191,7 +193,7 @@ public final class IstioBinder {
         }
     }
 
-    private static ConnectionPoolSettings connectionPool(SpecReader r, YamlNode.Mapping m) {
+    private static ConnectionPoolSettings connectionPool(SpecFields r, YamlNode.Mapping m) {
         if (m == null) {
             return null;
         }
@@ -228,7 +230,7 @@ public final class IstioBinder {
         return new ConnectionPoolSettings(maxConnections, connectTimeout, pending, requests, perConnection, retries, idle);
     }
 
-    private static OutlierSettings outlier(SpecReader r, YamlNode.Mapping m) {
+    private static OutlierSettings outlier(SpecFields r, YamlNode.Mapping m) {
         if (m == null) {
             return null;
         }
@@ -249,7 +251,7 @@ public final class IstioBinder {
                 r.integer(m, "minHealthPercent", 0, 100, d.minHealthPercent()));
     }
 
-    private static Gateway gateway(SpecReader r, MeshResource res) {
+    private static Gateway gateway(SpecFields r, MeshResource res) {
         YamlNode.Mapping spec = res.spec();
         r.keys(spec, "selector", "servers");
         List<Gateway.Server> servers = new ArrayList<>();
@@ -276,7 +278,7 @@ public final class IstioBinder {
         return new Gateway(res.name(), res.namespace(), r.stringMap(spec, "selector"), servers, res.position());
     }
 
-    private static ServiceEntry serviceEntry(SpecReader r, MeshResource res) {
+    private static ServiceEntry serviceEntry(SpecFields r, MeshResource res) {
         YamlNode.Mapping spec = res.spec();
         r.keys(spec, "hosts", "addresses", "ports", "location", "resolution", "endpoints", "workloadSelector", "exportTo", "subjectAltNames");
         List<String> hosts = r.strings(spec, "hosts");
@@ -321,7 +323,7 @@ public final class IstioBinder {
                 resolution, endpoints, r.strings(spec, "exportTo"), res.position());
     }
 
-    private static Sidecar sidecar(SpecReader r, MeshResource res) {
+    private static Sidecar sidecar(SpecFields r, MeshResource res) {
         YamlNode.Mapping spec = res.spec();
         r.keys(spec, "workloadSelector", "ingress", "egress", "outboundTrafficPolicy", "inboundConnectionPool");
         Map<String, String> selector = Map.of();

@@ -16,6 +16,8 @@ import dev.loopmesh.policy.routing.CorsPolicy;
 import dev.loopmesh.policy.routing.HeaderOps;
 import dev.loopmesh.policy.routing.StringMatch;
 import dev.loopmesh.topology.MeshResource;
+import dev.loopmesh.topology.SpecFields;
+import dev.loopmesh.topology.Suggestions;
 import dev.loopmesh.topology.YamlNode;
 
 import java.nio.charset.StandardCharsets;
@@ -31,9 +33,9 @@ import java.util.Set;
 
 /** Binds a VirtualService spec, reporting every problem (Istio's validation rules) into the reader. */
 final class VirtualServiceBinder {
-    private final SpecReader r;
+    private final SpecFields r;
 
-    VirtualServiceBinder(SpecReader reader) {
+    VirtualServiceBinder(SpecFields reader) {
         this.r = reader;
     }
 
@@ -107,7 +109,7 @@ final class VirtualServiceBinder {
         if (mirrorNode != null) {
             mirror = destination(mirrorNode);
         }
-        Double mirrorPercentage = r.percentage(m, "mirrorPercentage");
+        Double mirrorPercentage = IstioFields.percentage(r, m, "mirrorPercentage");
         if (mirrorPercentage == null && m.entries().containsKey("mirrorPercent")) {
             Long p = r.integer(m, "mirrorPercent", 0, 100);
             mirrorPercentage = p == null ? null : p.doubleValue();
@@ -121,7 +123,7 @@ final class VirtualServiceBinder {
                 continue;
             }
             Destination d = destination(dn);
-            Double pct = r.percentage(mt, "percentage");
+            Double pct = IstioFields.percentage(r, mt, "percentage");
             if (d != null) {
                 mirrors.add(new MirrorTarget(d, pct == null ? 100 : pct));
             }
@@ -171,8 +173,8 @@ final class VirtualServiceBinder {
     }
 
     private StringMatch optionalMatch(YamlNode.Mapping m, String key, boolean ignoreCase) {
-        YamlNode n = r.node(m, key);
-        return n == null ? null : r.stringMatch(n, "`" + key + "`", ignoreCase);
+        YamlNode n = SpecFields.node(m, key);
+        return n == null ? null : IstioFields.stringMatch(r, n, "`" + key + "`", ignoreCase);
     }
 
     /**
@@ -205,7 +207,7 @@ final class VirtualServiceBinder {
                     continue;
                 }
             }
-            StringMatch sm = r.stringMatch(v, (header ? "header `" : "query parameter `") + name + "`", false);
+            StringMatch sm = IstioFields.stringMatch(r, v, (header ? "header `" : "query parameter `") + name + "`", false);
             if (sm != null) {
                 out.put(name, new HeaderMatch(sm));
             }
@@ -269,7 +271,7 @@ final class VirtualServiceBinder {
             r.keys(rx, "match", "rewrite");
             match = r.required(rx, "match");
             rewrite = r.required(rx, "rewrite");
-            if (match != null && r.compile(rx.entries().get("match"), match, false) == null) {
+            if (match != null && IstioFields.compile(r, rx.entries().get("match"), match, false) == null) {
                 match = null;
             }
             if (uri != null) {
@@ -348,7 +350,7 @@ final class VirtualServiceBinder {
                 if (p.chars().allMatch(Character::isDigit)) {
                     retryOn.add("retriable-status-codes"); // istiod moves numeric codes there
                 } else if (!RETRY_ON.contains(p)) {
-                    String near = Suggestions.nearest(p, RETRY_ON);
+                    String near = Suggestions.nearestLoose(p, RETRY_ON);
                     r.error(IstioCodes.INVALID_VALUE, m.entries().get("retryOn"), "retryOn `" + p + "` is not a retry condition"
                             + (near != null ? " (did you mean `" + near + "`?)" : ""));
                 }
@@ -403,7 +405,7 @@ final class VirtualServiceBinder {
 
     /** Istio maps an absent percentage to 0 % (istio/api#2522): say so, since it looks like 100 %. */
     private double faultPercent(YamlNode.Mapping m) {
-        Double p = r.percentage(m, "percentage");
+        Double p = IstioFields.percentage(r, m, "percentage");
         if (p != null) {
             return p;
         }
@@ -424,7 +426,7 @@ final class VirtualServiceBinder {
                 "allowCredentials", "unmatchedPreflights");
         List<StringMatch> origins = new ArrayList<>();
         for (YamlNode o : r.list(m, "allowOrigins")) {
-            StringMatch sm = r.stringMatch(o, "an origin", false);
+            StringMatch sm = IstioFields.stringMatch(r, o, "an origin", false);
             if (sm != null) {
                 origins.add(sm);
             }
