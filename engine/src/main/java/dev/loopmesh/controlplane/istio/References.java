@@ -9,9 +9,7 @@ import dev.loopmesh.topology.Problem;
 import dev.loopmesh.topology.YamlNode;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** References between resources that istioctl analyze checks (IST0101, IST0109), with positions. */
 final class References {
@@ -20,7 +18,6 @@ final class References {
 
     static List<Problem> check(IstioConfig config, List<MeshResource> resources) {
         List<Problem> out = new ArrayList<>();
-        Map<String, VirtualService> meshHosts = new HashMap<>();
         for (MeshResource res : resources) {
             if (!IstioBinder.handles(res) || !res.kind().equals("VirtualService")) {
                 continue;
@@ -59,18 +56,8 @@ final class References {
                     out.add(Problem.error(IstioCodes.UNKNOWN_REFERENCE, at(res, path), path, "Gateway " + key + " does not exist"));
                 }
             }
-            if (RouteTableBuilder.boundToMesh(vs)) {
-                for (String h : vs.hosts()) {
-                    String host = HostNames.fqdn(h, vs.namespace());
-                    VirtualService older = meshHosts.putIfAbsent(host, vs);
-                    if (older != null && older != vs) {
-                        out.add(Problem.warning(IstioCodes.HOST_CONFLICT, at(res, "spec.hosts"), "spec.hosts",
-                                "host " + host + " is already claimed by VirtualService " + older.key()
-                                        + "; sidecars use only the older one and ignore this one"));
-                    }
-                }
-            }
         }
+        out.addAll(HostConflicts.check(config, resources));
         return out;
     }
 

@@ -61,6 +61,13 @@ final class VirtualServiceBinder {
             if (bound != null) {
                 rules.add(bound);
             }
+            if (hosts.isEmpty() && rule.entries().containsKey("delegate")) {
+                // Istio's validation: "delegate HTTP route cannot contain delegate" (VirtualService.http.delegate:
+                // "Only one level delegation is supported")
+                r.error(IstioCodes.DELEGATE_DEPTH, rule.entries().get("delegate"), "a delegate VirtualService (one without hosts) "
+                        + "cannot delegate again: Istio supports one level of delegation (expected: route, redirect or "
+                        + "directResponse here, or hosts to make this a root VirtualService)");
+            }
         }
         return new VirtualService(res.name(), res.namespace(), hosts, gateways, rules, r.strings(spec, "exportTo"), res.position());
     }
