@@ -48,6 +48,12 @@ final class References {
                     }
                 }
             }
+            for (int i = 0; i < vs.tcp().size(); i++) {
+                List<RouteDestination> route = vs.tcp().get(i).route();
+                for (int j = 0; j < route.size(); j++) {
+                    subset(config, vs, route.get(j).destination(), res, "spec.tcp[" + i + "].route[" + j + "].destination", out);
+                }
+            }
             for (int g = 0; g < vs.gateways().size(); g++) {
                 String ref = vs.gateways().get(g);
                 String key = RuleCompiler.gatewayKey(ref, vs.namespace());
@@ -82,17 +88,24 @@ final class References {
     static List<Problem> hosts(VirtualService vs, MeshResource res, IstioConfig config) {
         List<Problem> out = new ArrayList<>();
         for (int i = 0; i < vs.http().size(); i++) {
-            List<RouteDestination> route = vs.http().get(i).route();
-            for (int j = 0; j < route.size(); j++) {
-                String host = HostNames.fqdn(route.get(j).destination().host(), vs.namespace());
-                if (!config.known(host)) {
-                    String path = "spec.http[" + i + "].route[" + j + "].destination.host";
-                    out.add(Problem.warning(IstioCodes.UNKNOWN_HOST, at(res, path), path, "host " + host
-                            + " is not a service of the mesh nor declared by a ServiceEntry"));
-                }
-            }
+            unknownHosts(vs, vs.http().get(i).route(), "spec.http[" + i + "]", res, config, out);
+        }
+        for (int i = 0; i < vs.tcp().size(); i++) {
+            unknownHosts(vs, vs.tcp().get(i).route(), "spec.tcp[" + i + "]", res, config, out);
         }
         return out;
+    }
+
+    private static void unknownHosts(VirtualService vs, List<RouteDestination> route, String rulePath, MeshResource res,
+                                     IstioConfig config, List<Problem> out) {
+        for (int j = 0; j < route.size(); j++) {
+            String host = HostNames.fqdn(route.get(j).destination().host(), vs.namespace());
+            if (!config.known(host)) {
+                String path = rulePath + ".route[" + j + "].destination.host";
+                out.add(Problem.warning(IstioCodes.UNKNOWN_HOST, at(res, path), path, "host " + host
+                        + " is not a service of the mesh nor declared by a ServiceEntry"));
+            }
+        }
     }
 
     /** The position of the node at a simple dotted path with [i] indexes, or the resource's position. */

@@ -35,7 +35,8 @@ final class RouteTableBuilder {
         return vs.gateways().isEmpty() || vs.gateways().contains("mesh");
     }
 
-    List<VirtualHost> sidecar(ProxyContext proxy, Visibility visible, Set<String> used) {
+    /** Host (FQDN or wildcard) → the VirtualService that routes it on a sidecar: the first in istiod's order. */
+    static Map<String, VirtualService> meshClaims(IstioConfig config, ProxyContext proxy) {
         Map<String, VirtualService> claims = new LinkedHashMap<>();
         for (VirtualService vs : VirtualServiceOrder.visibleTo(config.virtualServices, proxy.namespace())) {
             if (!boundToMesh(vs)) {
@@ -45,6 +46,11 @@ final class RouteTableBuilder {
                 claims.putIfAbsent(HostNames.fqdn(h, vs.namespace()), vs);
             }
         }
+        return claims;
+    }
+
+    List<VirtualHost> sidecar(ProxyContext proxy, Visibility visible, Set<String> used) {
+        Map<String, VirtualService> claims = meshClaims(config, proxy);
         Map<VirtualService, List<CompiledRule>> compiled = new LinkedHashMap<>();
         Set<String> covered = new LinkedHashSet<>();
         List<VirtualHost> out = new ArrayList<>();
@@ -102,7 +108,7 @@ final class RouteTableBuilder {
     }
 
     /** The VirtualService claiming {@code host}: an exact host first, else the most specific wildcard. */
-    private static VirtualService claim(Map<String, VirtualService> claims, String host) {
+    static VirtualService claim(Map<String, VirtualService> claims, String host) {
         VirtualService exact = claims.get(host);
         if (exact != null) {
             return exact;
