@@ -10,6 +10,7 @@ import dev.loopmesh.telemetry.metrics.TcpLabels;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -88,32 +89,39 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
             refuse(down, d, "UH");
             return;
         }
+        connect(down, e, limits).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                c.report(e, 503, true);
+                refuse(down, d, "UF");
+                return;
+            }
+            c.report(e, 200, false);
+            upstream = f.channel();
+            metrics = opened(d, e, "");
+            if (!down.isActive()) {
+                metrics.closed(); // the app left while we connected
+                upstream.close();
+                return;
+            }
+            down.read();
+            upstream.read();
+        });
+    }
+
+    /**
+     * The upstream connection, on the downstream connection's event loop, reading only when asked. Plaintext:
+     * mTLS origination for TCP (the endpoint's sidecar in STRICT mode) belongs here.
+     */
+    private ChannelFuture connect(Channel down, Endpoint e, ConnectionPoolSettings limits) {
         long connectMillis = Math.max(1, limits.connectTimeout().toMillis());
-        new Bootstrap()
+        return new Bootstrap()
                 .group(down.eventLoop())
                 .channel(proxy.eventLoops().socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectMillis))
                 .handler(new Back(down))
-                .connect(e.address(), e.port())
-                .addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        c.report(e, 503, true);
-                        refuse(down, d, "UF");
-                        return;
-                    }
-                    c.report(e, 200, false);
-                    upstream = f.channel();
-                    metrics = opened(d, e, "");
-                    if (!down.isActive()) {
-                        metrics.closed(); // the app left while we connected
-                        upstream.close();
-                        return;
-                    }
-                    down.read();
-                    upstream.read();
-                });
+                .connect(e.address(), e.port());
     }
 
     private TcpConnection opened(TcpRoute.Destination d, Endpoint e, String flags) {
