@@ -164,8 +164,11 @@ public final class Mesh implements AutoCloseable {
             Proxy p = Proxy.sidecar(id, loops, telemetry, options.timeScale(), seed++, app, pod.servicePort(), pod.protocol(), s);
             proxies.put(pod.name(), p);
             p.security(security.proxy(pod.namespace(), pod.serviceAccount(), pod.labels(), pod.servicePort()));
-            bind(p, List.of(new Proxy.Listener(pod.address(), pod.inboundPort(), inbound()),
+            List<Proxy.Listener> listeners = new ArrayList<>(List.of(new Proxy.Listener(pod.address(), pod.inboundPort(), inbound()),
                     new Proxy.Listener(pod.address(), pod.outboundPort(), outbound())));
+            pod.tcpOutbound().forEach((service, port) -> listeners.add(new Proxy.Listener(pod.address(), port,
+                    dev.loopmesh.dataplane.ListenerMode.OUTBOUND_TCP, service)));
+            bind(p, listeners);
         }
         links = new dev.loopmesh.chaos.LinkFaultTable(options.timeScale());
         for (Proxy p : proxies.values()) {

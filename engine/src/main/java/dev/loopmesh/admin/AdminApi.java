@@ -76,7 +76,7 @@ public final class AdminApi implements AdminServer.Handler {
             case "GET /api/accesslog":
                 return accessLog(param(uri, "proxy"), intParam(uri, "limit", 100), longParam(uri, "after", -1), param(uri, "format"));
             case "GET /api/proxies":
-                return json(200, proxies());
+                return "true".equals(param(uri, "listeners")) ? json(200, proxyListeners()) : json(200, proxies());
             case "POST /api/apply":
                 return applyOrDelete(body, true);
             case "POST /api/delete":
@@ -84,7 +84,7 @@ public final class AdminApi implements AdminServer.Handler {
             default:
                 return AdminServer.Reply.text(404, "no such endpoint: " + method + " " + path
                         + " (expected one of: GET /healthz, /stats/prometheus, /api/topology, /api/traces, /api/traces/{id}, /api/traces/export?format=zipkin|otlp, /api/edges, /api/workloads, /api/events, /api/config_dump?proxy=POD, "
-                        + "/api/accesslog?proxy=POD[&limit=N][&after=SEQ][&format=text|json], /api/proxies, /api/chaos; POST /api/apply, /api/delete, /api/chaos; DELETE /api/chaos/{id})\n");
+                        + "/api/accesslog?proxy=POD[&limit=N][&after=SEQ][&format=text|json], /api/proxies[?listeners=true], /api/chaos; POST /api/apply, /api/delete, /api/chaos; DELETE /api/chaos/{id})\n");
         }
     }
 
@@ -156,6 +156,9 @@ public final class AdminApi implements AdminServer.Handler {
                         pod.put("appPort", p.appPort());
                         pod.put("inboundPort", p.inboundPort());
                         pod.put("outboundPort", p.outboundPort());
+                        Map<String, String> tcp = new LinkedHashMap<>();
+                        p.tcpOutbound().forEach((service, port) -> tcp.put(service, p.address() + ":" + port));
+                        pod.put("tcpOutbound", tcp);
                         pod.put("sidecar", p.sidecar());
                         pod.put("labels", p.labels());
                         pods.add(pod);
@@ -217,7 +220,23 @@ public final class AdminApi implements AdminServer.Handler {
         if (p == null) {
             return AdminServer.Reply.text(404, "no proxy " + proxy + " (expected one of: " + String.join(", ", proxies()) + ")\n");
         }
-        return json(200, ConfigDump.of(p.snapshot()));
+        return json(200, ConfigDump.of(p.snapshot(), p.tcpListeners()));
+    }
+
+    /** Every proxy with the listeners it opened, outbound TCP ones with the service they relay to. */
+    private List<Map<String, Object>> proxyListeners() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String name : proxies()) {
+            Proxy p = mesh.proxy(name).orElse(null);
+            if (p == null) {
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("proxy", name);
+            m.put("listeners", ConfigDump.listeners(p.snapshot(), p.tcpListeners()));
+            out.add(m);
+        }
+        return out;
     }
 
     private List<String> proxies() {
@@ -319,9 +338,31 @@ public final class AdminApi implements AdminServer.Handler {
     }
 
     /** A proxy's effective config, as {@code istioctl proxy-config all} lays it out. */
-    record ConfigDump(String proxy, long version, List<String> listeners, Object routes, List<Map<String, Object>> clusters,
-                      List<String> resources) {
-        static ConfigDump of(ProxySnapshot s) {
+    record ConfigDump(String proxy, long version, List<String> listeners, Object routes, List<Map<String, Object>> tcpRoutes,
+                      List<Map<String, Object>> clusters, List<String> resources) {
+        /** Istio's listener names: virtualOutbound/virtualInbound, and one {@code address_port} per outbound TCP service. */
+        static List<String> listeners(ProxySnapshot s, Map<String, java.net.InetSocketAddress> tcp) {
+            if (s.proxy().equals(dev.loopmesh.controlplane.Registry.GATEWAY)) {
+                return List.of("0.0.0.0_8080 (gateway)");
+            }
+            List<String> out = new ArrayList<>(List.of("virtualOutbound 15001", "virtualInbound 15006"));
+            tcp.forEach((service, a) -> out.add(a.getAddress().getHostAddress() + "_" + a.getPort() + " (tcp_proxy for " + service + ")"));
+            return out;
+        }
+
+        static ConfigDump of(ProxySnapshot s, Map<String, java.net.InetSocketAddress> tcp) {
+            List<Map<String, Object>> tcpRoutes = new ArrayList<>();
+            s.tcpRoutes().forEach((service, r) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("service", service);
+                java.net.InetSocketAddress a = tcp.get(service);
+                m.put("listener", a == null ? null : a.getAddress().getHostAddress() + ":" + a.getPort());
+                m.put("virtualService", r.virtualService());
+                m.put("rule", r.ruleIndex());
+                m.put("why", r.why());
+                m.put("clusters", r.destinations().stream().map(d -> d.cluster() + " (weight " + d.weight() + ")").toList());
+                tcpRoutes.add(m);
+            });
             List<Map<String, Object>> clusters = new ArrayList<>();
             for (ClusterConfig c : s.clusters().values()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -340,9 +381,7 @@ public final class AdminApi implements AdminServer.Handler {
                 clusters.add(m);
             }
             clusters.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));
-            boolean gateway = s.proxy().equals(dev.loopmesh.controlplane.Registry.GATEWAY);
-            List<String> listeners = gateway ? List.of("0.0.0.0_8080 (gateway)") : List.of("virtualOutbound 15001", "virtualInbound 15006");
-            return new ConfigDump(s.proxy(), s.version(), listeners, s.routes().toString(), clusters, s.resources());
+            return new ConfigDump(s.proxy(), s.version(), listeners(s, tcp), s.routes().toString(), tcpRoutes, clusters, s.resources());
         }
     }
 }

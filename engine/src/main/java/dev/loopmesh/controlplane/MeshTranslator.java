@@ -62,8 +62,7 @@ public final class MeshTranslator implements Translator {
                 continue;
             }
             limits.configFor(pod.namespace(), pod.labels(), pod.servicePort()).ifPresent(cfg -> out.put(pod.name(),
-                    new ProxySnapshot(s.proxy(), s.version(), s.routes(), s.clusters(), s.inbound().withRateLimit(cfg),
-                            withResource(s.resources(), cfg.source()))));
+                    s.withInbound(s.inbound().withRateLimit(cfg), withResource(s.resources(), cfg.source()))));
         }
         return out;
     }

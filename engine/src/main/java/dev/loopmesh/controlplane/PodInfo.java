@@ -16,10 +16,13 @@ import static java.util.Objects.requireNonNull;
  * @param appPort      where the workload listens (the service port, or an allocated one in fallback mode)
  * @param inboundPort  the sidecar's inbound listener (15006), 0 without a sidecar
  * @param outboundPort the sidecar's outbound listener (15001), 0 without a sidecar
+ * @param tcpOutbound  the sidecar's outbound listener for each {@code protocol: tcp} service, on the pod's address:
+ *                     by {@link dev.loopmesh.policy.routing.TcpRoute#key service key}, the port (empty without a sidecar)
  */
 public record PodInfo(String name, String workload, String service, String namespace, String version,
                       String address, String appHost, int appPort, int inboundPort, int outboundPort, int servicePort,
-                      Map<String, String> labels, boolean sidecar, String serviceAccount, Protocol protocol) {
+                      Map<String, String> labels, boolean sidecar, String serviceAccount, Protocol protocol,
+                      Map<String, Integer> tcpOutbound) {
     public PodInfo {
         requireNonNull(name, "name");
         requireNonNull(workload, "workload");
@@ -28,6 +31,15 @@ public record PodInfo(String name, String workload, String service, String names
         requireNonNull(address, "address");
         requireNonNull(appHost, "appHost");
         labels = Map.copyOf(labels);
+        tcpOutbound = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tcpOutbound == null ? Map.of() : tcpOutbound));
+    }
+
+    /** A pod whose sidecar has no outbound TCP listeners. */
+    public PodInfo(String name, String workload, String service, String namespace, String version, String address,
+                   String appHost, int appPort, int inboundPort, int outboundPort, int servicePort, Map<String, String> labels,
+                   boolean sidecar, String serviceAccount, Protocol protocol) {
+        this(name, workload, service, namespace, version, address, appHost, appPort, inboundPort, outboundPort, servicePort,
+                labels, sidecar, serviceAccount, protocol, Map.of());
     }
 
     /** Where a caller connects: the sidecar's inbound listener when there is one, else the app. */

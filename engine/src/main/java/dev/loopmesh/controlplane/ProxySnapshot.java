@@ -2,6 +2,7 @@ package dev.loopmesh.controlplane;
 
 import dev.loopmesh.policy.routing.ClusterConfig;
 import dev.loopmesh.policy.routing.RouteTable;
+import dev.loopmesh.policy.routing.TcpRoute;
 
 import java.util.List;
 import java.util.Map;
@@ -18,21 +19,29 @@ import static java.util.Objects.requireNonNull;
  * @param clusters  by cluster name
  * @param inbound   what the inbound listener enforces
  * @param resources {@code Kind namespace/name} of every resource that shaped this snapshot
+ * @param tcpRoutes the outbound TCP listeners' routes (Envoy's tcp_proxy), by {@link TcpRoute#key service key}
  */
 public record ProxySnapshot(String proxy, long version, RouteTable routes, Map<String, ClusterConfig> clusters,
-                            InboundConfig inbound, List<String> resources) {
+                            InboundConfig inbound, List<String> resources, Map<String, TcpRoute> tcpRoutes) {
     public ProxySnapshot {
         requireNonNull(proxy, "proxy");
         requireNonNull(routes, "routes");
         clusters = Map.copyOf(clusters);
         inbound = inbound == null ? InboundConfig.DEFAULT : inbound;
         resources = List.copyOf(resources);
+        tcpRoutes = Map.copyOf(tcpRoutes == null ? Map.of() : tcpRoutes);
+    }
+
+    /** A snapshot without outbound TCP routes. */
+    public ProxySnapshot(String proxy, long version, RouteTable routes, Map<String, ClusterConfig> clusters,
+                         InboundConfig inbound, List<String> resources) {
+        this(proxy, version, routes, clusters, inbound, resources, Map.of());
     }
 
     /** The same content at another version: what the cache compares to decide whether to push. */
     public boolean sameContent(ProxySnapshot other) {
         return other != null && routes.equals(other.routes) && clusters.equals(other.clusters)
-                && inbound.equals(other.inbound) && resources.equals(other.resources);
+                && inbound.equals(other.inbound) && resources.equals(other.resources) && tcpRoutes.equals(other.tcpRoutes);
     }
 
     /**
@@ -54,6 +63,11 @@ public record ProxySnapshot(String proxy, long version, RouteTable routes, Map<S
     }
 
     public ProxySnapshot withVersion(long v) {
-        return new ProxySnapshot(proxy, v, routes, clusters, inbound, resources);
+        return new ProxySnapshot(proxy, v, routes, clusters, inbound, resources, tcpRoutes);
+    }
+
+    /** The same snapshot with another inbound config and resource list (what the rate-limit binding adds). */
+    public ProxySnapshot withInbound(InboundConfig in, List<String> res) {
+        return new ProxySnapshot(proxy, version, routes, clusters, in, res, tcpRoutes);
     }
 }

@@ -15,10 +15,22 @@ import java.util.List;
  * Gives every pod its addresses. Where all of 127/8 reaches the loopback interface (Linux), each pod
  * gets its own address {@code 127.<block>.x.y} and Istio's ports (app on the service port, 15001
  * outbound, 15006 inbound); elsewhere every pod shares 127.0.0.1 with allocated ports.
+ *
+ * <p>A sidecar also gets one outbound listener per {@code protocol: tcp} service of the mesh, where its app
+ * connects to reach that service (Istio gives each TCP service port an outbound listener, {@code 0.0.0.0_5432},
+ * that iptables and the service VIP lead to; loopback has neither, so the app dials the listener itself). It
+ * listens on the pod's address at the service's own port, so {@code db:5432} is {@code <pod address>:5432};
+ * where that port is taken on the pod (its own app, Istio's ports, another TCP service on the same port) it
+ * takes the first free port from {@value #TCP_OUTBOUND_BASE}.
  */
 public final class RegistryPlanner {
     public static final int OUTBOUND_PORT = 15001;
     public static final int INBOUND_PORT = 15006;
+    /** Where outbound TCP listeners go when a TCP service's own port is taken on the pod. */
+    public static final int TCP_OUTBOUND_BASE = 15100;
+    /** Istio's ports on a pod, never given to an outbound TCP listener. */
+    private static final java.util.Set<Integer> ISTIO_PORTS = java.util.Set.of(15000, 15001, 15004, 15006, 15008, 15009,
+            15020, 15021, 15053, 15090);
 
     private RegistryPlanner() {
     }
@@ -37,7 +49,8 @@ public final class RegistryPlanner {
                         throw new IllegalArgumentException("pods: more than " + (254 * 256) + " (expected: fewer)");
                     }
                     String address = "127." + block + "." + (n / 254) + "." + (n % 254 + 1);
-                    pods.add(pod(s, w, r, address, appPort(s, w), w.sidecar() ? INBOUND_PORT : 0, w.sidecar() ? OUTBOUND_PORT : 0));
+                    PodInfo p = pod(s, w, r, address, appPort(s, w), w.sidecar() ? INBOUND_PORT : 0, w.sidecar() ? OUTBOUND_PORT : 0);
+                    pods.add(w.sidecar() ? withTcpOutbound(p, mesh, ownPorts(p)) : p);
                 }
             }
         }
@@ -51,7 +64,8 @@ public final class RegistryPlanner {
             for (WorkloadSpec w : s.workloads()) {
                 for (int r = 0; r < w.replicas(); r++) {
                     int app = w.external() != null ? w.external().port() : freePort();
-                    pods.add(pod(s, w, r, "127.0.0.1", app, w.sidecar() ? freePort() : 0, w.sidecar() ? freePort() : 0));
+                    PodInfo p = pod(s, w, r, "127.0.0.1", app, w.sidecar() ? freePort() : 0, w.sidecar() ? freePort() : 0);
+                    pods.add(w.sidecar() ? withTcpOutbound(p, mesh, null) : p);
                 }
             }
         }
@@ -66,6 +80,46 @@ public final class RegistryPlanner {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The ports a pod's own address already has: its app (unless external), and Istio's. */
+    private static java.util.Set<Integer> ownPorts(PodInfo p) {
+        java.util.Set<Integer> used = new java.util.HashSet<>(ISTIO_PORTS);
+        if (p.appHost().equals(p.address())) {
+            used.add(p.appPort());
+        }
+        return used;
+    }
+
+    /**
+     * The pod with an outbound listener per TCP service: on the service's port where free, else from
+     * {@link #TCP_OUTBOUND_BASE}; with {@code used} null (shared 127.0.0.1), on allocated ports.
+     */
+    private static PodInfo withTcpOutbound(PodInfo p, MeshSpec mesh, java.util.Set<Integer> used) {
+        java.util.Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        int next = TCP_OUTBOUND_BASE;
+        for (ServiceSpec s : mesh.services()) {
+            if (s.protocol() != dev.loopmesh.topology.Protocol.TCP) {
+                continue;
+            }
+            int port;
+            if (used == null) {
+                port = freePort();
+            } else if (used.add(s.port())) {
+                port = s.port();
+            } else {
+                while (!used.add(next)) {
+                    next++;
+                }
+                port = next;
+            }
+            ports.put(dev.loopmesh.policy.routing.TcpRoute.key(s.fqdn(), s.port()), port);
+        }
+        if (ports.isEmpty()) {
+            return p;
+        }
+        return new PodInfo(p.name(), p.workload(), p.service(), p.namespace(), p.version(), p.address(), p.appHost(), p.appPort(),
+                p.inboundPort(), p.outboundPort(), p.servicePort(), p.labels(), p.sidecar(), p.serviceAccount(), p.protocol(), ports);
     }
 
     private static int appPort(ServiceSpec s, WorkloadSpec w) {

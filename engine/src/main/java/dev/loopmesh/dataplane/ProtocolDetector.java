@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * Looks at the first bytes of a downstream connection: the HTTP/2 connection preface means h2c
  * with prior knowledge (what gRPC and {@code curl --http2-prior-knowledge} send), anything else is
- * HTTP/1.1. Then it installs that protocol's pipeline and steps aside.
+ * HTTP/1.1, which may still become h2c by {@code Upgrade: h2c} ({@link H2cUpgrade}). Then it installs
+ * that protocol's pipeline and steps aside.
  */
 final class ProtocolDetector extends ByteToMessageDecoder {
     static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -54,14 +55,21 @@ final class ProtocolDetector extends ByteToMessageDecoder {
     private void http1(ChannelHandlerContext ctx) {
         ctx.pipeline().addAfter(ctx.name(), "decoder", new StrictRequestDecoder());
         ctx.pipeline().addAfter("decoder", "encoder", new HttpResponseEncoder());
-        ctx.pipeline().addAfter("encoder", "aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+        ctx.pipeline().addAfter("encoder", "h2c-upgrade", H2cUpgrade.handler(proxy, mode));
+        ctx.pipeline().addAfter("h2c-upgrade", "aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
         ctx.pipeline().addAfter("aggregator", "downstream", new DownstreamHandler(proxy, mode));
         ctx.pipeline().remove(this);
     }
 
     private void http2(ChannelHandlerContext ctx) {
         ctx.pipeline().addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forServer().build());
-        ctx.pipeline().addAfter("h2", "h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+        ctx.pipeline().addAfter("h2", "h2-streams", new Http2MultiplexHandler(streamInitializer(proxy, mode)));
+        ctx.pipeline().remove(this);
+    }
+
+    /** The pipeline of one HTTP/2 stream: to HTTP/1.1 objects, aggregated, then the proxy. */
+    static ChannelInitializer<Channel> streamInitializer(Proxy proxy, ListenerMode mode) {
+        return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline()
@@ -69,7 +77,6 @@ final class ProtocolDetector extends ByteToMessageDecoder {
                         .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                         .addLast("downstream", new DownstreamHandler(proxy, mode));
             }
-        }));
-        ctx.pipeline().remove(this);
+        };
     }
 }

@@ -51,8 +51,20 @@ public final class Proxy implements AutoCloseable {
     static final String PEER_WORKLOAD_HEADER = "x-envoy-peer-metadata-id";
     static final String PEER_NAMESPACE_HEADER = "x-envoy-peer-metadata-namespace";
 
-    /** A listener to open: where, and what it does with requests. */
-    public record Listener(String host, int port, ListenerMode mode) {
+    /**
+     * A listener to open: where, and what it does with requests.
+     *
+     * @param tcpService for {@link ListenerMode#OUTBOUND_TCP}: the {@link dev.loopmesh.policy.routing.TcpRoute#key service key}
+     *                   it relays to; "" otherwise
+     */
+    public record Listener(String host, int port, ListenerMode mode, String tcpService) {
+        public Listener {
+            tcpService = tcpService == null ? "" : tcpService;
+        }
+
+        public Listener(String host, int port, ListenerMode mode) {
+            this(host, port, mode, "");
+        }
     }
 
     /** The control plane's answer from the proxy: ACK, or NACK with why. */
@@ -77,6 +89,8 @@ public final class Proxy implements AutoCloseable {
     private final List<Channel> listening = new ArrayList<>();
     private final Map<ListenerMode, Listener> listenerSpecs = new ConcurrentHashMap<>();
     private final Map<ListenerMode, Channel> listenerChannels = new ConcurrentHashMap<>();
+    /** The outbound TCP listeners: service key → where it listens. */
+    private final Map<String, InetSocketAddress> tcpListeners = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile dev.loopmesh.chaos.LinkFaultTable links;
     private final java.util.Set<ProxyExchange> inFlight = ConcurrentHashMap.newKeySet();
     /** mTLS, JWT and authorization hooks; null for a proxy without mesh security (plaintext everywhere). */
@@ -159,6 +173,10 @@ public final class Proxy implements AutoCloseable {
                         protected void initChannel(Channel ch) {
                             accepted.add(ch);
                             ch.closeFuture().addListener(f -> accepted.remove(ch));
+                            if (l.mode() == ListenerMode.OUTBOUND_TCP) {
+                                OutboundTcpRelay.install(Proxy.this, ch, l.tcpService());
+                                return;
+                            }
                             ch.pipeline()
                                     .addLast("idle", new IdleStateHandler(0, 0, 3600, TimeUnit.SECONDS) {
                                         @Override
@@ -176,6 +194,10 @@ public final class Proxy implements AutoCloseable {
                     });
             Channel ch = b.bind(l.host(), l.port()).syncUninterruptibly().channel();
             listening.add(ch);
+            if (l.mode() == ListenerMode.OUTBOUND_TCP) {
+                tcpListeners.put(l.tcpService(), (InetSocketAddress) ch.localAddress());
+                return ch;
+            }
             listenerSpecs.put(l.mode(), l);
             listenerChannels.put(l.mode(), ch);
             return ch;
@@ -198,6 +220,11 @@ public final class Proxy implements AutoCloseable {
         } else if (!refuse && (ch == null || !ch.isOpen())) {
             bind(l);
         }
+    }
+
+    /** The outbound TCP listeners this proxy opened: service key → address (for describe and the admin API). */
+    public Map<String, InetSocketAddress> tcpListeners() {
+        return Map.copyOf(tcpListeners);
     }
 
     /** The chaos link faults this proxy applies to the hops it originates. */

@@ -75,6 +75,14 @@ final class RequestHeadersTimeout extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        // removed by a protocol that has no request head (plain TCP): its timer must not close the connection
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (timer != null) {
             timer.cancel(false);

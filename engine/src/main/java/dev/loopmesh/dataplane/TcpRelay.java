@@ -50,6 +50,15 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        // no request head will come on a TCP connection: the head timeout must not cut a quiet one (idle bounds it)
+        if (ctx.pipeline().get("headers-timeout") != null) {
+            ctx.pipeline().remove("headers-timeout");
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel up = upstream;
         if (up == null || !up.isActive()) {

@@ -11,6 +11,7 @@ import dev.loopmesh.policy.authz.IpBlock;
 import dev.loopmesh.policy.authz.Rule;
 import dev.loopmesh.policy.authz.StringMatcher;
 import dev.loopmesh.topology.MeshResource;
+import dev.loopmesh.topology.SpecFields;
 import dev.loopmesh.topology.Suggestions;
 import dev.loopmesh.topology.YamlNode;
 
@@ -29,10 +30,10 @@ final class IstioSecurityBinder {
             "source.principal", "source.serviceAccount", "request.auth.principal", "request.auth.audiences",
             "request.auth.presenter", "request.auth.claims[]", "destination.ip", "destination.port", "connection.sni");
 
-    private final Fields f;
+    private final SpecFields f;
     private final SecuritySettings settings;
 
-    IstioSecurityBinder(Fields f, SecuritySettings settings) {
+    IstioSecurityBinder(SpecFields f, SecuritySettings settings) {
         this.f = f;
         this.settings = settings;
     }
@@ -63,7 +64,7 @@ final class IstioSecurityBinder {
                     port = -1;
                 }
                 if (port < 1 || port > 65535) {
-                    f.error(SecurityCodes.INVALID_VALUE, pl.keyPosition(e.getKey()), Fields.child(pl, e.getKey()),
+                    f.error(SecurityCodes.INVALID_VALUE, pl.keyPosition(e.getKey()), SpecFields.child(pl, e.getKey()),
                             "port `" + e.getKey() + "` (expected: a port number 1..65535)");
                     continue;
                 }
@@ -111,7 +112,7 @@ final class IstioSecurityBinder {
                 out.add(kind + "/" + name);
             }
         }
-        if (!out.isEmpty() && Fields.node(spec, "selector") != null) {
+        if (!out.isEmpty() && SpecFields.node(spec, "selector") != null) {
             f.error(SecurityCodes.CONFLICT, spec, "both `selector` and `targetRef` are set (expected: only one of them)");
         }
         return out;

@@ -7,6 +7,7 @@ import dev.loopmesh.policy.authz.linkerd.LinkerdPolicy;
 import dev.loopmesh.policy.authz.linkerd.LinkerdServer;
 import dev.loopmesh.policy.ratelimit.LabelSelector;
 import dev.loopmesh.topology.MeshResource;
+import dev.loopmesh.topology.SpecFields;
 import dev.loopmesh.topology.YamlNode;
 
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.Map;
 final class LinkerdBinder {
     static final String GROUP = "policy.linkerd.io";
 
-    private final Fields f;
+    private final SpecFields f;
     private final String trustDomain;
     final List<LinkerdServer> servers = new ArrayList<>();
     final List<LinkerdAuthorization> authorizations = new ArrayList<>();
@@ -30,7 +31,7 @@ final class LinkerdBinder {
     private record Authn(boolean authenticated, List<String> identities, List<IpBlock> networks, List<IpBlock> except) {
     }
 
-    LinkerdBinder(Fields f, String trustDomain) {
+    LinkerdBinder(SpecFields f, String trustDomain) {
         this.f = f;
         this.trustDomain = trustDomain;
     }

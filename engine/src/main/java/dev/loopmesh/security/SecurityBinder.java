@@ -6,6 +6,7 @@ import dev.loopmesh.policy.authz.AuthorizationPolicy;
 import dev.loopmesh.policy.authz.PathNormalization;
 import dev.loopmesh.policy.authz.linkerd.DefaultPolicy;
 import dev.loopmesh.topology.MeshResource;
+import dev.loopmesh.topology.SpecFields;
 import dev.loopmesh.topology.Problem;
 import dev.loopmesh.topology.YamlNode;
 
@@ -45,8 +46,12 @@ public final class SecurityBinder {
         return bind(List.of(r)).problems().stream().filter(p -> !p.code().equals(SecurityCodes.UNKNOWN_REFERENCE)).toList();
     }
 
+    /** Security resources have no durations; a bad one would be an invalid value. */
+    private static final SpecFields.Codes FIELD_CODES = new SpecFields.Codes(SecurityCodes.UNKNOWN_FIELD, SecurityCodes.WRONG_TYPE,
+            SecurityCodes.MISSING_FIELD, SecurityCodes.INVALID_VALUE, SecurityCodes.INVALID_VALUE);
+
     public static SecurityConfig bind(List<MeshResource> resources) {
-        Fields f = new Fields();
+        SpecFields f = new SpecFields(FIELD_CODES);
         SecuritySettings settings = SecuritySettings.DEFAULT;
         boolean linkerd = false;
         for (MeshResource r : resources) {
@@ -110,7 +115,7 @@ public final class SecurityBinder {
         return new SecurityConfig(settings, pas, aps, ras, lb.servers, lb.authorizations, problems);
     }
 
-    private static SecuritySettings settings(MeshResource r, Fields f) {
+    private static SecuritySettings settings(MeshResource r, SpecFields f) {
         YamlNode.Mapping spec = r.spec();
         f.keys(spec, "trustDomain", "pathNormalization", "certificates", "extensionProviders", "linkerd");
         String td = f.string(spec, "trustDomain");

@@ -37,6 +37,24 @@ public final class Suggestions {
         return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
     }
 
+    /**
+     * The nearest candidate by a looser measure (the Istio networking binder's): case-insensitive, within a
+     * third of the typed word's length and at least 2 edits; null when none is that near.
+     */
+    public static String nearestLoose(String word, Collection<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        String w = word.toLowerCase(Locale.ROOT);
+        for (String c : candidates) {
+            int d = distance(w, c.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = c;
+            }
+        }
+        return bestDistance <= Math.max(2, word.length() / 3) ? best : null;
+    }
+
     /** " — did you mean `x`?" or the empty string. */
     public static String didYouMean(String typed, Collection<String> candidates) {
         return nearest(typed, candidates).map(s -> " — did you mean `" + s + "`?").orElse("");

@@ -8,7 +8,8 @@ import static java.util.Objects.requireNonNull;
  * What an emulated workload answers by default: who served the request, how it ended, and the same
  * for every downstream call it made, so any response shows the path it took.
  *
- * @param status        for the root, the status answered; for a call, what the caller got (0 = no response)
+ * @param status        for the root, the status answered; for a call, what the caller got (0 = no response;
+ *                      a call to a {@code tcp} service that read its line back: 200)
  * @param responseFlags for a call, the Envoy-style flags the caller's sidecar reported ("" when none)
  * @param error         why it failed, in the app's words ("" when it did not)
  */

@@ -11,4 +11,9 @@ public interface OutboundTarget {
 
     /** The {@code Host} header: {@code reviews:9080}, or {@code reviews.other:9080} across namespaces. */
     String authority(CallSpec call);
+
+    /** Whether the called service is {@code protocol: tcp}: the app then opens a raw connection, no HTTP. */
+    default boolean tcp(CallSpec call) {
+        return false;
+    }
 }

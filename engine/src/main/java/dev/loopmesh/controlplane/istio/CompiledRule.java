@@ -34,6 +34,17 @@ public record CompiledRule(String virtualService, int ruleIndex, String routeNam
         mirrors = List.copyOf(mirrors);
     }
 
+    /** The same rule with other match blocks (one Envoy route per block, when a gateway reorders them). */
+    CompiledRule withMatches(List<RouteMatch> m) {
+        return new CompiledRule(virtualService, ruleIndex, routeName, title, m, outcome, destinations, redirect, directStatus,
+                directBody, directResponseHeaders, rewriteUri, rewriteAuthority, regexRewrite, timeout, retry, fault, mirrors, cors);
+    }
+
+    /** Every route of this rule is a catch-all: no match blocks, or only catch-all ones. */
+    boolean catchAll() {
+        return matches.stream().allMatch(RouteMatch::catchAll);
+    }
+
     int totalWeight() {
         int t = 0;
         for (WeightedCluster d : destinations) {

@@ -8,6 +8,8 @@ import dev.loopmesh.policy.resilience.RetryBudget;
 import dev.loopmesh.policy.routing.LbPolicy;
 import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.Problem;
+import dev.loopmesh.topology.SpecFields;
+import dev.loopmesh.topology.Suggestions;
 import dev.loopmesh.topology.YamlNode;
 
 import java.time.Duration;
@@ -42,7 +44,7 @@ public final class IstioBinder {
     }
 
     public static Bound bind(MeshResource res) {
-        SpecReader r = new SpecReader();
+        SpecFields r = IstioFields.reader();
         String version = res.apiVersion().substring(res.apiVersion().indexOf('/') + 1);
         if (!VERSIONS.contains(version)) {
             r.error(IstioCodes.UNSUPPORTED, res.position(), "apiVersion", "apiVersion `" + res.apiVersion()
@@ -67,7 +69,7 @@ public final class IstioBinder {
                 value = sidecar(r, res);
                 break;
             default: {
-                String near = Suggestions.nearest(res.kind(), KINDS);
+                String near = Suggestions.nearestLoose(res.kind(), KINDS);
                 r.problems.add(Problem.warning(IstioCodes.UNSUPPORTED, res.position(), "kind", "kind `" + res.kind()
                         + "` of " + GROUP + " is not supported and is ignored"
                         + (near != null ? " (did you mean `" + near + "`?)" : "")));
@@ -77,7 +79,7 @@ public final class IstioBinder {
         return new Bound(res, r.hasErrors() ? null : value, r.problems);
     }
 
-    private static DestinationRule destinationRule(SpecReader r, MeshResource res) {
+    private static DestinationRule destinationRule(SpecFields r, MeshResource res) {
         YamlNode.Mapping spec = res.spec();
         r.keys(spec, "host", "trafficPolicy", "subsets", "exportTo", "workloadSelector");
         String host = r.required(spec, "host");
@@ -99,7 +101,7 @@ public final class IstioBinder {
                 r.strings(spec, "exportTo"), res.position());
     }
 
-    private static TrafficPolicy trafficPolicy(SpecReader r, YamlNode.Mapping m, boolean allowPorts) {
+    private static TrafficPolicy trafficPolicy(SpecFields r, YamlNode.Mapping m, boolean allowPorts) {
         if (m == null) {
             return null;
         }
@@ -144,7 +146,7 @@ public final class IstioBinder {
      * {@code trafficPolicy.retryBudget}: {@code percent} (a plain number, 0..100, default 20) and
      * {@code minRetryConcurrency} (default 3; Istio reads 0 as unset, pilot's applyRetryBudget).
      */
-    private static RetryBudget retryBudget(SpecReader r, YamlNode.Mapping m) {
+    private static RetryBudget retryBudget(SpecFields r, YamlNode.Mapping m) {
         if (m == null) {
             return null;
         }
@@ -165,7 +167,7 @@ public final class IstioBinder {
                 min > 0 ? min : RetryBudget.DEFAULT_MIN_RETRY_CONCURRENCY, interval);
     }
 
-    private static LbPolicy loadBalancer(SpecReader r, YamlNode.Mapping m) {
+    private static LbPolicy loadBalancer(SpecFields r, YamlNode.Mapping m) {
         if (m == null) {
             return null;
         }
@@ -219,7 +221,7 @@ public final class IstioBinder {
         }
     }
 
-    private static ConnectionPoolSettings connectionPool(SpecReader r, YamlNode.Mapping m) {
+    private static ConnectionPoolSettings connectionPool(SpecFields r, YamlNode.Mapping m) {
         if (m == null) {
             return null;
         }
@@ -264,7 +266,7 @@ public final class IstioBinder {
         return written > 0 ? written : dflt;
     }
 
-    private static OutlierSettings outlier(SpecReader r, YamlNode.Mapping m) {
+    private static OutlierSettings outlier(SpecFields r, YamlNode.Mapping m) {
         if (m == null) {
             return null;
         }
@@ -285,7 +287,7 @@ public final class IstioBinder {
                 r.integer(m, "minHealthPercent", 0, 100, d.minHealthPercent()));
     }
 
-    private static Gateway gateway(SpecReader r, MeshResource res) {
+    private static Gateway gateway(SpecFields r, MeshResource res) {
         YamlNode.Mapping spec = res.spec();
         r.keys(spec, "selector", "servers");
         List<Gateway.Server> servers = new ArrayList<>();
@@ -312,7 +314,7 @@ public final class IstioBinder {
         return new Gateway(res.name(), res.namespace(), r.stringMap(spec, "selector"), servers, res.position());
     }
 
-    private static ServiceEntry serviceEntry(SpecReader r, MeshResource res) {
+    private static ServiceEntry serviceEntry(SpecFields r, MeshResource res) {
         YamlNode.Mapping spec = res.spec();
         r.keys(spec, "hosts", "addresses", "ports", "location", "resolution", "endpoints", "workloadSelector", "exportTo", "subjectAltNames");
         List<String> hosts = r.strings(spec, "hosts");
@@ -357,7 +359,7 @@ public final class IstioBinder {
                 resolution, endpoints, r.strings(spec, "exportTo"), res.position());
     }
 
-    private static Sidecar sidecar(SpecReader r, MeshResource res) {
+    private static Sidecar sidecar(SpecFields r, MeshResource res) {
         YamlNode.Mapping spec = res.spec();
         r.keys(spec, "workloadSelector", "ingress", "egress", "outboundTrafficPolicy", "inboundConnectionPool");
         Map<String, String> selector = Map.of();

@@ -28,10 +28,13 @@ public final class IstioCodes {
     public static final String UNKNOWN_HOST = "LM0312";
     /** A delegate or gateway reference that names no resource (istioctl analyze IST0101). */
     public static final String UNKNOWN_REFERENCE = "LM0313";
-    /** Two VirtualServices claim the same host for sidecars: the later one is ignored (istioctl analyze IST0109). */
+    /** VirtualServices bound to the mesh gateway define the same host: sidecars keep only the first (istioctl analyze IST0109, an error). */
     public static final String HOST_CONFLICT = "LM0314";
     /** A fault without percentage: Istio injects it into 0 % of requests. */
     public static final String FAULT_NEVER = "LM0315";
+
+    /** A delegate VirtualService that delegates again: Istio supports one level of delegation. */
+    public static final String DELEGATE_DEPTH = "LM0316";
 
     private IstioCodes() {
     }

@@ -140,7 +140,8 @@ public final class IstioTranslator implements Translator {
         IstioRouteTable.UnknownHosts unknown = sc != null && "REGISTRY_ONLY".equals(sc.outboundTrafficPolicyMode())
                 ? IstioRouteTable.UnknownHosts.REGISTRY_ONLY : IstioRouteTable.UnknownHosts.ALLOW_ANY;
         IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, List.of(), unknown);
-        return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, visible, used), inbound, List.copyOf(used));
+        Map<String, dev.loopmesh.policy.routing.TcpRoute> tcp = new TcpRouteBuilder(config).sidecar(ctx, visible, used);
+        return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, visible, used), inbound, List.copyOf(used), tcp);
     }
 
     private static ProxySnapshot gateway(IstioConfig config, long version) {

@@ -9,9 +9,7 @@ import dev.loopmesh.topology.Problem;
 import dev.loopmesh.topology.YamlNode;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** References between resources that istioctl analyze checks (IST0101, IST0109), with positions. */
 final class References {
@@ -20,7 +18,6 @@ final class References {
 
     static List<Problem> check(IstioConfig config, List<MeshResource> resources) {
         List<Problem> out = new ArrayList<>();
-        Map<String, VirtualService> meshHosts = new HashMap<>();
         for (MeshResource res : resources) {
             if (!IstioBinder.handles(res) || !res.kind().equals("VirtualService")) {
                 continue;
@@ -51,6 +48,12 @@ final class References {
                     }
                 }
             }
+            for (int i = 0; i < vs.tcp().size(); i++) {
+                List<RouteDestination> route = vs.tcp().get(i).route();
+                for (int j = 0; j < route.size(); j++) {
+                    subset(config, vs, route.get(j).destination(), res, "spec.tcp[" + i + "].route[" + j + "].destination", out);
+                }
+            }
             for (int g = 0; g < vs.gateways().size(); g++) {
                 String ref = vs.gateways().get(g);
                 String key = RuleCompiler.gatewayKey(ref, vs.namespace());
@@ -59,18 +62,8 @@ final class References {
                     out.add(Problem.error(IstioCodes.UNKNOWN_REFERENCE, at(res, path), path, "Gateway " + key + " does not exist"));
                 }
             }
-            if (RouteTableBuilder.boundToMesh(vs)) {
-                for (String h : vs.hosts()) {
-                    String host = HostNames.fqdn(h, vs.namespace());
-                    VirtualService older = meshHosts.putIfAbsent(host, vs);
-                    if (older != null && older != vs) {
-                        out.add(Problem.warning(IstioCodes.HOST_CONFLICT, at(res, "spec.hosts"), "spec.hosts",
-                                "host " + host + " is already claimed by VirtualService " + older.key()
-                                        + "; sidecars use only the older one and ignore this one"));
-                    }
-                }
-            }
         }
+        out.addAll(HostConflicts.check(config, resources));
         return out;
     }
 
@@ -95,17 +88,24 @@ final class References {
     static List<Problem> hosts(VirtualService vs, MeshResource res, IstioConfig config) {
         List<Problem> out = new ArrayList<>();
         for (int i = 0; i < vs.http().size(); i++) {
-            List<RouteDestination> route = vs.http().get(i).route();
-            for (int j = 0; j < route.size(); j++) {
-                String host = HostNames.fqdn(route.get(j).destination().host(), vs.namespace());
-                if (!config.known(host)) {
-                    String path = "spec.http[" + i + "].route[" + j + "].destination.host";
-                    out.add(Problem.warning(IstioCodes.UNKNOWN_HOST, at(res, path), path, "host " + host
-                            + " is not a service of the mesh nor declared by a ServiceEntry"));
-                }
-            }
+            unknownHosts(vs, vs.http().get(i).route(), "spec.http[" + i + "]", res, config, out);
+        }
+        for (int i = 0; i < vs.tcp().size(); i++) {
+            unknownHosts(vs, vs.tcp().get(i).route(), "spec.tcp[" + i + "]", res, config, out);
         }
         return out;
+    }
+
+    private static void unknownHosts(VirtualService vs, List<RouteDestination> route, String rulePath, MeshResource res,
+                                     IstioConfig config, List<Problem> out) {
+        for (int j = 0; j < route.size(); j++) {
+            String host = HostNames.fqdn(route.get(j).destination().host(), vs.namespace());
+            if (!config.known(host)) {
+                String path = rulePath + ".route[" + j + "].destination.host";
+                out.add(Problem.warning(IstioCodes.UNKNOWN_HOST, at(res, path), path, "host " + host
+                        + " is not a service of the mesh nor declared by a ServiceEntry"));
+            }
+        }
     }
 
     /** The position of the node at a simple dotted path with [i] indexes, or the resource's position. */

@@ -37,6 +37,17 @@ public record RouteMatch(StringMatch uri, StringMatch scheme, StringMatch method
         }
     }
 
+    /**
+     * Envoy's catch-all route as istiod's SortVHostRoutes sees it: any path (no uri, prefix "/" or regex ".*")
+     * and no header, method, scheme, authority, query or port condition.
+     */
+    boolean catchAll() {
+        boolean anyPath = uri == null || uri.kind() == StringMatch.Kind.PREFIX && uri.value().equals("/")
+                || uri.kind() == StringMatch.Kind.REGEX && uri.value().equals(".*");
+        return anyPath && scheme == null && method == null && authority == null && headers.isEmpty() && queryParams.isEmpty()
+                && port == 0;
+    }
+
     static String describe(String what, StringMatch m) {
         return what + " " + m.kind().name().toLowerCase(java.util.Locale.ROOT) + " \"" + m.value() + "\""
                 + (m.ignoreCase() ? " (ignore case)" : "");

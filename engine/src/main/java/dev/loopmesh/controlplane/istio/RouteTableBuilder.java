@@ -16,9 +16,11 @@ import java.util.Set;
  * or a default route), one per ServiceEntry host and port, one per other VirtualService host. For the
  * gateway: one per host that a VirtualService bound to a Gateway selecting it claims.
  *
- * <p>Several VirtualServices for one host: on a sidecar the first one (in resource order, standing for
- * Kubernetes' creation time) wins and the others are ignored, as istiod does; on a gateway their rules
- * are merged in resource order, as istiod merges them for gateways.
+ * <p>Several VirtualServices for one host (istioctl analyze IST0109): on a sidecar the first one in
+ * istiod's order wins and the others are ignored for that host ({@link VirtualServiceOrder}: private to the
+ * proxy's namespace, exported to it, public; plain before delegation roots; then creation time, which
+ * resource order stands for); on a gateway their rules are merged in that order and the catch-all routes
+ * are moved last (istiod's SortVHostRoutes).
  */
 final class RouteTableBuilder {
     private final IstioConfig config;
@@ -33,16 +35,22 @@ final class RouteTableBuilder {
         return vs.gateways().isEmpty() || vs.gateways().contains("mesh");
     }
 
-    List<VirtualHost> sidecar(ProxyContext proxy, Visibility visible, Set<String> used) {
+    /** Host (FQDN or wildcard) → the VirtualService that routes it on a sidecar: the first in istiod's order. */
+    static Map<String, VirtualService> meshClaims(IstioConfig config, ProxyContext proxy) {
         Map<String, VirtualService> claims = new LinkedHashMap<>();
-        for (VirtualService vs : config.virtualServices) {
-            if (!boundToMesh(vs) || !IstioConfig.exported(vs.exportTo(), vs.namespace(), proxy.namespace())) {
+        for (VirtualService vs : VirtualServiceOrder.visibleTo(config.virtualServices, proxy.namespace())) {
+            if (!boundToMesh(vs)) {
                 continue;
             }
             for (String h : vs.hosts()) {
                 claims.putIfAbsent(HostNames.fqdn(h, vs.namespace()), vs);
             }
         }
+        return claims;
+    }
+
+    List<VirtualHost> sidecar(ProxyContext proxy, Visibility visible, Set<String> used) {
+        Map<String, VirtualService> claims = meshClaims(config, proxy);
         Map<VirtualService, List<CompiledRule>> compiled = new LinkedHashMap<>();
         Set<String> covered = new LinkedHashSet<>();
         List<VirtualHost> out = new ArrayList<>();
@@ -100,7 +108,7 @@ final class RouteTableBuilder {
     }
 
     /** The VirtualService claiming {@code host}: an exact host first, else the most specific wildcard. */
-    private static VirtualService claim(Map<String, VirtualService> claims, String host) {
+    static VirtualService claim(Map<String, VirtualService> claims, String host) {
         VirtualService exact = claims.get(host);
         if (exact != null) {
             return exact;
@@ -118,7 +126,7 @@ final class RouteTableBuilder {
 
     List<VirtualHost> gateway(ProxyContext proxy, Set<String> used) {
         Map<String, List<CompiledRule>> byDomain = new LinkedHashMap<>();
-        for (VirtualService vs : config.virtualServices) {
+        for (VirtualService vs : VirtualServiceOrder.visibleTo(config.virtualServices, proxy.namespace())) {
             List<CompiledRule> rules = null;
             for (String ref : vs.gateways()) {
                 String key = RuleCompiler.gatewayKey(ref, vs.namespace());
@@ -144,10 +152,36 @@ final class RouteTableBuilder {
         List<VirtualHost> out = new ArrayList<>();
         byDomain.forEach((d, rules) -> {
             if (!rules.isEmpty()) {
-                out.add(new VirtualHost(d, List.of(d), 0, rules));
+                out.add(new VirtualHost(d, List.of(d), 0, catchAllsLast(rules)));
             }
         });
         return out;
+    }
+
+    /**
+     * istiod's SortVHostRoutes on a gateway's virtual host: catch-all routes move to the end, the others keep
+     * their order, so one VirtualService's {@code prefix: /} does not hide the routes another one adds. A
+     * rule is one Envoy route per match block, so a rule mixing catch-all and other blocks is split.
+     */
+    static List<CompiledRule> catchAllsLast(List<CompiledRule> rules) {
+        List<CompiledRule> first = new ArrayList<>();
+        List<CompiledRule> last = new ArrayList<>();
+        for (CompiledRule r : rules) {
+            if (r.catchAll()) {
+                last.add(r);
+            } else if (r.matches().stream().noneMatch(RouteMatch::catchAll)) {
+                first.add(r);
+            } else {
+                for (RouteMatch m : r.matches()) {
+                    (m.catchAll() ? last : first).add(r.withMatches(List.of(m)));
+                }
+            }
+        }
+        if (last.isEmpty()) {
+            return rules;
+        }
+        first.addAll(last);
+        return first;
     }
 
     /** The hosts of {@code vs} that a server of {@code gw} accepts (server hosts may be {@code ns/host}). */

@@ -29,7 +29,12 @@ final class RuleCompiler {
         this.config = config;
     }
 
-    /** The rules of {@code vs} that apply to {@code proxy}, in order; {@code used} collects delegates. */
+    /**
+     * The rules of {@code vs} that apply to {@code proxy}, in order; {@code used} collects delegates. As
+     * istiod's BuildHTTPRoutesForVirtualService, nothing after a catch-all (a rule without match, or a match
+     * block that is only {@code uri: {prefix: /}}) is kept: it could never be reached, and dropping it matters
+     * when a gateway merges several VirtualServices and moves catch-alls last.
+     */
     List<CompiledRule> compile(VirtualService vs, ProxyContext proxy, Set<String> used) {
         List<CompiledRule> out = new ArrayList<>();
         for (int i = 0; i < vs.http().size(); i++) {
@@ -39,6 +44,9 @@ final class RuleCompiler {
                 CompiledRule c = compile(rule, vs, vs.namespace(), i, title, proxy);
                 if (c != null) {
                     out.add(c);
+                }
+                if (catchAll(rule, vs, proxy)) {
+                    return out;
                 }
                 continue;
             }
@@ -63,9 +71,33 @@ final class RuleCompiler {
                 if (c != null) {
                     out.add(c);
                 }
+                if (catchAll(merged, vs, proxy)) {
+                    return out;
+                }
             }
         }
         return out;
+    }
+
+    /** istiod's catch-all: a rule without match, or one whose first applying catch-all block ends the routes. */
+    private static boolean catchAll(HttpRule rule, VirtualService vs, ProxyContext proxy) {
+        if (rule.match().isEmpty()) {
+            return true;
+        }
+        for (HttpMatch m : rule.match()) {
+            if (appliesTo(m, vs, proxy) && isCatchAllMatch(m)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** istiod's isCatchAllMatch: {@code uri: {prefix: /}} and no other condition at all. */
+    static boolean isCatchAllMatch(HttpMatch m) {
+        return m.uri() != null && m.uri().kind() == StringMatch.Kind.PREFIX && m.uri().value().equals("/")
+                && m.scheme() == null && m.method() == null && m.authority() == null && m.headers().isEmpty()
+                && m.withoutHeaders().isEmpty() && m.queryParams().isEmpty() && m.port() == 0
+                && m.sourceLabels().isEmpty() && m.sourceNamespace().isEmpty() && m.gateways().isEmpty();
     }
 
     private static String named(String name) {
@@ -88,6 +120,9 @@ final class RuleCompiler {
         for (HttpMatch m : rule.match()) {
             if (appliesTo(m, vs, proxy)) {
                 blocks.add(compile(m));
+                if (isCatchAllMatch(m)) {
+                    break; // the blocks after it are never reached (istiod stops there)
+                }
             }
         }
         if (!rule.match().isEmpty() && blocks.isEmpty()) {

@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
-/** Istio {@code VirtualService} (networking.istio.io), bound from YAML: only the HTTP part routes. */
+/** Istio {@code VirtualService} (networking.istio.io), bound from YAML: its http and tcp rules (tls is not routed). */
 public record VirtualService(String name, String namespace, List<String> hosts, List<String> gateways,
-                             List<HttpRule> http, List<String> exportTo, Position position) {
+                             List<HttpRule> http, List<String> exportTo, Position position, List<TcpRule> tcp) {
     public VirtualService {
         requireNonNull(name, "name");
         requireNonNull(namespace, "namespace");
@@ -24,6 +24,38 @@ public record VirtualService(String name, String namespace, List<String> hosts, 
         gateways = List.copyOf(gateways);
         http = List.copyOf(http);
         exportTo = List.copyOf(exportTo);
+        tcp = List.copyOf(tcp == null ? List.of() : tcp);
+    }
+
+    /** A VirtualService without tcp rules. */
+    public VirtualService(String name, String namespace, List<String> hosts, List<String> gateways, List<HttpRule> http,
+                          List<String> exportTo, Position position) {
+        this(name, namespace, hosts, gateways, http, exportTo, position, List.of());
+    }
+
+    /** One {@code tcp} rule (Istio's TCPRoute): the first whose match applies to the connection routes it. */
+    public record TcpRule(List<L4Match> match, List<RouteDestination> route, Position position) {
+        public TcpRule {
+            match = List.copyOf(match);
+            route = List.copyOf(route);
+        }
+    }
+
+    /**
+     * Istio's L4MatchAttributes: every condition set must hold.
+     *
+     * @param port    0 for any
+     * @param subnets destinationSubnets and sourceSubnet as written: not applied by Loopmesh (there are no service
+     *                VIPs on loopback), so a block with any never matches
+     */
+    public record L4Match(int port, Map<String, String> sourceLabels, String sourceNamespace, List<String> gateways,
+                          List<String> subnets) {
+        public L4Match {
+            sourceLabels = Map.copyOf(sourceLabels);
+            sourceNamespace = sourceNamespace == null ? "" : sourceNamespace;
+            gateways = List.copyOf(gateways);
+            subnets = List.copyOf(subnets);
+        }
     }
 
     /** {@code namespace/name} */

@@ -6,6 +6,8 @@ import dev.loopmesh.controlplane.istio.VirtualService.DirectResponse;
 import dev.loopmesh.controlplane.istio.VirtualService.HeaderMatch;
 import dev.loopmesh.controlplane.istio.VirtualService.HttpMatch;
 import dev.loopmesh.controlplane.istio.VirtualService.HttpRule;
+import dev.loopmesh.controlplane.istio.VirtualService.L4Match;
+import dev.loopmesh.controlplane.istio.VirtualService.TcpRule;
 import dev.loopmesh.controlplane.istio.VirtualService.MirrorTarget;
 import dev.loopmesh.controlplane.istio.VirtualService.Redirect;
 import dev.loopmesh.controlplane.istio.VirtualService.Rewrite;
@@ -16,6 +18,8 @@ import dev.loopmesh.policy.routing.CorsPolicy;
 import dev.loopmesh.policy.routing.HeaderOps;
 import dev.loopmesh.policy.routing.StringMatch;
 import dev.loopmesh.topology.MeshResource;
+import dev.loopmesh.topology.SpecFields;
+import dev.loopmesh.topology.Suggestions;
 import dev.loopmesh.topology.YamlNode;
 
 import java.nio.charset.StandardCharsets;
@@ -31,18 +35,18 @@ import java.util.Set;
 
 /** Binds a VirtualService spec, reporting every problem (Istio's validation rules) into the reader. */
 final class VirtualServiceBinder {
-    private final SpecReader r;
+    private final SpecFields r;
 
-    VirtualServiceBinder(SpecReader reader) {
+    VirtualServiceBinder(SpecFields reader) {
         this.r = reader;
     }
 
     VirtualService bind(MeshResource res) {
         YamlNode.Mapping spec = res.spec();
         r.keys(spec, "hosts", "gateways", "http", "tcp", "tls", "exportTo");
-        if (spec.entries().containsKey("tcp") || spec.entries().containsKey("tls")) {
-            r.warning(IstioCodes.UNSUPPORTED, spec.entries().getOrDefault("tcp", spec.entries().get("tls")),
-                    "tcp and tls routes are not applied by Loopmesh (TCP traffic goes to the service's default cluster)");
+        if (spec.entries().containsKey("tls")) {
+            r.warning(IstioCodes.UNSUPPORTED, spec.entries().get("tls"),
+                    "tls routes are not applied by Loopmesh (TLS traffic goes to the service's default cluster)");
         }
         List<String> hosts = r.strings(spec, "hosts");
         for (String h : hosts) {
@@ -59,8 +63,56 @@ final class VirtualServiceBinder {
             if (bound != null) {
                 rules.add(bound);
             }
+            if (hosts.isEmpty() && rule.entries().containsKey("delegate")) {
+                // Istio's validation: "delegate HTTP route cannot contain delegate" (VirtualService.http.delegate:
+                // "Only one level delegation is supported")
+                r.error(IstioCodes.DELEGATE_DEPTH, rule.entries().get("delegate"), "a delegate VirtualService (one without hosts) "
+                        + "cannot delegate again: Istio supports one level of delegation (expected: route, redirect or "
+                        + "directResponse here, or hosts to make this a root VirtualService)");
+            }
         }
-        return new VirtualService(res.name(), res.namespace(), hosts, gateways, rules, r.strings(spec, "exportTo"), res.position());
+        List<TcpRule> tcp = new ArrayList<>();
+        for (YamlNode.Mapping rule : r.mappings(spec, "tcp")) {
+            tcp.add(tcpRule(rule));
+        }
+        return new VirtualService(res.name(), res.namespace(), hosts, gateways, rules, r.strings(spec, "exportTo"), res.position(),
+                tcp);
+    }
+
+    /** Istio's TCPRoute: match blocks (L4MatchAttributes) and weighted destinations ("TCP route is required"). */
+    private TcpRule tcpRule(YamlNode.Mapping m) {
+        r.keys(m, "match", "route");
+        List<L4Match> matches = new ArrayList<>();
+        for (YamlNode.Mapping mm : r.mappings(m, "match")) {
+            r.keys(mm, "destinationSubnets", "port", "sourceLabels", "gateways", "sourceNamespace", "sourceSubnet");
+            List<String> subnets = new ArrayList<>(r.strings(mm, "destinationSubnets"));
+            String source = r.string(mm, "sourceSubnet");
+            if (source != null) {
+                subnets.add(source);
+            }
+            if (!subnets.isEmpty()) {
+                r.warning(IstioCodes.UNSUPPORTED, mm.entries().getOrDefault("destinationSubnets", mm.entries().get("sourceSubnet")),
+                        "destinationSubnets and sourceSubnet are not applied by Loopmesh (no service VIPs on loopback): "
+                                + "this match block never matches");
+            }
+            matches.add(new L4Match(r.integer(mm, "port", 1, 65535, 0), r.stringMap(mm, "sourceLabels"),
+                    r.string(mm, "sourceNamespace"), r.strings(mm, "gateways"), subnets));
+        }
+        List<RouteDestination> route = new ArrayList<>();
+        for (YamlNode.Mapping d : r.mappings(m, "route")) {
+            RouteDestination rd = routeDestination(d);
+            if (rd != null) {
+                if (!rd.requestHeaders().equals(HeaderOps.NONE) || !rd.responseHeaders().equals(HeaderOps.NONE)) {
+                    r.error(IstioCodes.INVALID_VALUE, d.entries().get("headers"), "a tcp route destination has no headers");
+                }
+                route.add(rd);
+            }
+        }
+        if (route.isEmpty() && !m.entries().containsKey("route")) {
+            r.error(IstioCodes.MISSING_FIELD, m, "a tcp rule needs `route` (Istio: \"TCP route is required\")");
+        }
+        checkWeights(m, route);
+        return new TcpRule(matches, route, m.position());
     }
 
     private HttpRule rule(YamlNode.Mapping m) {
@@ -107,7 +159,7 @@ final class VirtualServiceBinder {
         if (mirrorNode != null) {
             mirror = destination(mirrorNode);
         }
-        Double mirrorPercentage = r.percentage(m, "mirrorPercentage");
+        Double mirrorPercentage = IstioFields.percentage(r, m, "mirrorPercentage");
         if (mirrorPercentage == null && m.entries().containsKey("mirrorPercent")) {
             Long p = r.integer(m, "mirrorPercent", 0, 100);
             mirrorPercentage = p == null ? null : p.doubleValue();
@@ -121,7 +173,7 @@ final class VirtualServiceBinder {
                 continue;
             }
             Destination d = destination(dn);
-            Double pct = r.percentage(mt, "percentage");
+            Double pct = IstioFields.percentage(r, mt, "percentage");
             if (d != null) {
                 mirrors.add(new MirrorTarget(d, pct == null ? 100 : pct));
             }
@@ -171,8 +223,8 @@ final class VirtualServiceBinder {
     }
 
     private StringMatch optionalMatch(YamlNode.Mapping m, String key, boolean ignoreCase) {
-        YamlNode n = r.node(m, key);
-        return n == null ? null : r.stringMatch(n, "`" + key + "`", ignoreCase);
+        YamlNode n = SpecFields.node(m, key);
+        return n == null ? null : IstioFields.stringMatch(r, n, "`" + key + "`", ignoreCase);
     }
 
     /**
@@ -205,7 +257,7 @@ final class VirtualServiceBinder {
                     continue;
                 }
             }
-            StringMatch sm = r.stringMatch(v, (header ? "header `" : "query parameter `") + name + "`", false);
+            StringMatch sm = IstioFields.stringMatch(r, v, (header ? "header `" : "query parameter `") + name + "`", false);
             if (sm != null) {
                 out.put(name, new HeaderMatch(sm));
             }
@@ -269,7 +321,7 @@ final class VirtualServiceBinder {
             r.keys(rx, "match", "rewrite");
             match = r.required(rx, "match");
             rewrite = r.required(rx, "rewrite");
-            if (match != null && r.compile(rx.entries().get("match"), match, false) == null) {
+            if (match != null && IstioFields.compile(r, rx.entries().get("match"), match, false) == null) {
                 match = null;
             }
             if (uri != null) {
@@ -348,7 +400,7 @@ final class VirtualServiceBinder {
                 if (p.chars().allMatch(Character::isDigit)) {
                     retryOn.add("retriable-status-codes"); // istiod moves numeric codes there
                 } else if (!RETRY_ON.contains(p)) {
-                    String near = Suggestions.nearest(p, RETRY_ON);
+                    String near = Suggestions.nearestLoose(p, RETRY_ON);
                     r.error(IstioCodes.INVALID_VALUE, m.entries().get("retryOn"), "retryOn `" + p + "` is not a retry condition"
                             + (near != null ? " (did you mean `" + near + "`?)" : ""));
                 }
@@ -403,7 +455,7 @@ final class VirtualServiceBinder {
 
     /** Istio maps an absent percentage to 0 % (istio/api#2522): say so, since it looks like 100 %. */
     private double faultPercent(YamlNode.Mapping m) {
-        Double p = r.percentage(m, "percentage");
+        Double p = IstioFields.percentage(r, m, "percentage");
         if (p != null) {
             return p;
         }
@@ -424,7 +476,7 @@ final class VirtualServiceBinder {
                 "allowCredentials", "unmatchedPreflights");
         List<StringMatch> origins = new ArrayList<>();
         for (YamlNode o : r.list(m, "allowOrigins")) {
-            StringMatch sm = r.stringMatch(o, "an origin", false);
+            StringMatch sm = IstioFields.stringMatch(r, o, "an origin", false);
             if (sm != null) {
                 origins.add(sm);
             }

@@ -76,6 +76,18 @@ public final class HttpClientPool implements AutoCloseable {
         return promise;
     }
 
+    /**
+     * A {@code tcp} service call: connects to {@code address}, writes {@code payload}, and completes with the
+     * first line the service answers (then closes). Same loop and timeout rules as {@link #send}.
+     */
+    public Future<String> sendTcp(EventLoop loop, InetSocketAddress address, byte[] payload, long timeoutNanos) {
+        requireNonNull(address, "address");
+        if (closed) {
+            return loop.newFailedFuture(new IllegalStateException("client pool closed"));
+        }
+        return TcpLineExchange.send(loops, loop, address, payload, timeoutNanos, open);
+    }
+
     /** Open connections (idle or busy), for tests and stats. */
     public int openConnections() {
         return open.size();
