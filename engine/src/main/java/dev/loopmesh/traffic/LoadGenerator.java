@@ -75,7 +75,7 @@ public final class LoadGenerator implements AutoCloseable {
         this.seeds = requireNonNull(random, "random");
         this.options = requireNonNull(options, "options");
         this.ticker = requireNonNull(ticker, "ticker");
-        this.pool = new HttpClientPool(loops, options.maxInFlight(), HttpClientPool.DEFAULT_MAX_RESPONSE_BYTES);
+        this.pool = new HttpClientPool(loops, options.maxInFlight(), HttpClientPool.DEFAULT_MAX_RESPONSE_BYTES, false);
     }
 
     /** Adds a client; it starts sending at once if the generator runs. */

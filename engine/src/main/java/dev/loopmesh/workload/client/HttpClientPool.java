@@ -43,13 +43,22 @@ public final class HttpClientPool implements AutoCloseable {
     private final Map<EventLoop, Map<InetSocketAddress, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
     private final Set<Channel> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final boolean sameLoop;
 
+    /** The apps' client: a call is served on the caller's event loop, from sidecar to sidecar to app. */
     public HttpClientPool(EventLoops loops) {
-        this(loops, 256, DEFAULT_MAX_RESPONSE_BYTES);
+        this(loops, 256, DEFAULT_MAX_RESPONSE_BYTES, true);
     }
 
-    public HttpClientPool(EventLoops loops, int maxIdlePerAddress, int maxResponseBytes) {
+    /**
+     * @param sameLoop whether the listener the pool connects to serves each connection on the
+     *                 connecting loop ({@link EventLoops#connect}); false for clients that stand outside
+     *                 the mesh, as the load generator does in front of the gateway, so that their
+     *                 connections (and the requests behind them) spread over every loop
+     */
+    public HttpClientPool(EventLoops loops, int maxIdlePerAddress, int maxResponseBytes, boolean sameLoop) {
         this.loops = requireNonNull(loops, "loops");
+        this.sameLoop = sameLoop;
         if (maxIdlePerAddress < 0) {
             throw new IllegalArgumentException("maxIdlePerAddress: " + maxIdlePerAddress + " (expected: >= 0)");
         }
@@ -106,7 +115,7 @@ public final class HttpClientPool implements AutoCloseable {
             write(ch, exchange);
             return;
         }
-        loops.connect(new Bootstrap().group(loop).channel(loops.socketChannel())
+        connect(new Bootstrap().group(loop).channel(loops.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .handler(new ChannelInitializer<>() {
@@ -158,10 +167,16 @@ public final class HttpClientPool implements AutoCloseable {
         return req;
     }
 
+    private io.netty.channel.ChannelFuture connect(Bootstrap b, InetSocketAddress address) {
+        return sameLoop ? loops.connect(b, address) : b.connect(address);
+    }
+
     private Channel pollIdle(EventLoop loop, InetSocketAddress address) {
         ArrayDeque<Channel> q = idle.computeIfAbsent(loop, l -> new HashMap<>()).get(address);
         while (q != null && !q.isEmpty()) {
-            Channel ch = q.pollLast(); // the most recently used one is the least likely to have been closed
+            // an app takes the most recently used (the least likely to have been closed); a client outside the mesh
+            // rotates, so its requests spread over the loops its connections landed on
+            Channel ch = sameLoop ? q.pollLast() : q.pollFirst();
             if (ch.isActive()) {
                 return ch;
             }
