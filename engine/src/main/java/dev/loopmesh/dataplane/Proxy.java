@@ -494,13 +494,7 @@ public final class Proxy implements AutoCloseable {
         String destNs = inboundMode ? identity.namespace() : e == null ? "unknown" : orUnknown(e.namespace());
         String destService = d == null || d.destinationHost().isEmpty() ? hostOnly(ex.authority()) : d.destinationHost();
         String destVersion = inboundMode ? identity.version() : e == null ? "unknown" : e.labels().getOrDefault("version", "unknown");
-        List<String> trace = new ArrayList<>();
-        for (RequestTimeline.Step s : ex.timeline().steps()) {
-            // "+12.3ms what": built by hand, String.format costs a Formatter and a regex per line
-            long tenths = timeScale.toConfiguredNanos(s.atNanos()) / 100_000;
-            trace.add(new StringBuilder(s.what().length() + 12).append('+').append(tenths / 10).append('.').append(tenths % 10)
-                    .append("ms ").append(s.what()).toString());
-        }
+        List<String> trace = ex.timeline().lines(timeScale::toConfiguredNanos);
         long durationNanos = timeScale.toConfiguredNanos(System.nanoTime() - ex.startNanos());
         String peer = ex.peerId();
         String self = peer.isEmpty() || security == null ? "" : security.spiffeId();

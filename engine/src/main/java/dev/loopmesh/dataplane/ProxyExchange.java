@@ -311,7 +311,9 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             return;
         }
         tried.add(endpoint.hostPort());
-        timeline.add(System.nanoTime(), "attempt " + attempts + " → " + endpoint.pod() + " (" + endpoint.hostPort() + ")");
+        int n = attempts;
+        Endpoint e = endpoint;
+        timeline.add(System.nanoTime(), () -> "attempt " + n + " → " + e.pod() + " (" + e.hostPort() + ")");
         if (retry.perTryTimeout() != null && !retry.perTryTimeout().isZero()) {
             tryTimer = down.executor().schedule(this::perTryTimeout, proxy.timeScale().scaleNanos(retry.perTryTimeout()), TimeUnit.NANOSECONDS);
         }
@@ -493,7 +495,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         proxy.pool().release(ch, endpoint, cluster, reusable);
         int status = response.status().code();
         finishClientSpan(status, "");
-        timeline.add(System.nanoTime(), "attempt " + attempts + " answered " + status);
+        int n = attempts;
+        timeline.add(System.nanoTime(), () -> "attempt " + n + " answered " + status);
         proxy.outlier(cluster, endpoint, status, false);
         if (retriable(status, response.headers(), response.trailingHeaders()) && canRetry()) {
             response.release();
