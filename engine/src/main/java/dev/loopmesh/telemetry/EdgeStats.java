@@ -47,16 +47,51 @@ public final class EdgeStats implements RequestSink {
     private record Key(String source, String destination) {
     }
 
+    /** The edges an event loop recorded last: recording a request makes no key and computes no hash. */
+    private static final class Recent {
+        static final int SIZE = 8;
+        final Key[] keys = new Key[SIZE];
+        final Edge[] edges = new Edge[SIZE];
+        int next;
+    }
+
+    private final io.netty.util.concurrent.FastThreadLocal<Recent> recent = new io.netty.util.concurrent.FastThreadLocal<>() {
+        @Override
+        protected Recent initialValue() {
+            return new Recent();
+        }
+    };
+
+    private Edge recentEdge(String source, String destination) {
+        Recent c = recent.get();
+        for (int i = 0; i < Recent.SIZE; i++) {
+            Key k = c.keys[i];
+            if (k != null && k.destination.equals(destination) && k.source.equals(source)) {
+                return c.edges[i]; // edges stay in the map for the life of the mesh
+            }
+        }
+        return null;
+    }
+
     @Override
     public void record(RequestRecord r) {
         if (!reporter.equals(r.reporter())) {
             return;
         }
         String destination = "unknown".equals(r.destinationWorkload()) ? r.destinationService() : r.destinationWorkload();
-        Edge e = edges.computeIfAbsent(new Key(perDestination ? "*" : r.sourceWorkload(), destination), k -> new Edge(r.destinationService()));
+        String source = perDestination ? "*" : r.sourceWorkload();
+        Edge e = recentEdge(source, destination);
+        if (e == null) {
+            Key key = new Key(source, destination);
+            e = edges.computeIfAbsent(key, k -> new Edge(r.destinationService()));
+            Recent c = recent.get();
+            c.keys[c.next] = key;
+            c.edges[c.next] = e;
+            c.next = (c.next + 1) % Recent.SIZE;
+        }
         e.recorder.recordValue(Math.min(Math.max(r.durationMicros(), 1), MAX_MICROS));
         e.requests.increment();
-        e.statuses.computeIfAbsent(r.status(), s -> new LongAdder()).increment();
+        e.status(r.status()).increment();
         if (r.status() > 0 && r.status() < 500 && !r.isSuccess()) {
             // a gRPC call that failed with HTTP 200 and a non-zero grpc-status
             e.grpcErrors.increment();
@@ -121,6 +156,20 @@ public final class EdgeStats implements RequestSink {
         final LongAdder requests = new LongAdder();
         final LongAdder grpcErrors = new LongAdder();
         final ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+        /** The adders of {@link #statuses} for 0..599, found without boxing the status. */
+        final java.util.concurrent.atomic.AtomicReferenceArray<LongAdder> byStatus = new java.util.concurrent.atomic.AtomicReferenceArray<>(600);
+
+        LongAdder status(int code) {
+            if (code < 0 || code >= 600) {
+                return statuses.computeIfAbsent(code, x -> new LongAdder());
+            }
+            LongAdder a = byStatus.get(code);
+            if (a == null) {
+                a = statuses.computeIfAbsent(code, x -> new LongAdder());
+                byStatus.set(code, a);
+            }
+            return a;
+        }
         final ConcurrentHashMap<String, LongAdder> flags = new ConcurrentHashMap<>();
         volatile boolean mtls;
 

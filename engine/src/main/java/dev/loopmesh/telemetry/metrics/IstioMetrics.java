@@ -51,7 +51,35 @@ public final class IstioMetrics implements RequestSink {
                            String destinationWorkload, String destinationNamespace, String destinationPrincipal,
                            String destinationVersion, String destinationService, String protocol, int status,
                            String responseFlags, boolean mtls, String grpcStatus) {
+        /** Whether {@code r} has these labels, compared field by field without making a key. */
+        boolean labels(RequestRecord r) {
+            return status == r.status() && mtls == r.mtls() && destinationWorkload.equals(r.destinationWorkload())
+                    && sourceWorkload.equals(r.sourceWorkload()) && responseFlags.equals(r.responseFlags())
+                    && reporter.equals(r.reporter()) && destinationService.equals(r.destinationService())
+                    && sourceNamespace.equals(r.sourceNamespace()) && sourcePrincipal.equals(r.sourcePrincipal())
+                    && destinationNamespace.equals(r.destinationNamespace()) && destinationPrincipal.equals(r.destinationPrincipal())
+                    && destinationVersion.equals(r.destinationVersion()) && protocol.equals(r.protocol())
+                    && grpcStatus.equals(r.grpcStatus());
+        }
     }
+
+    /**
+     * The series an event loop used last, so that recording a request makes no key and computes no
+     * hash: a proxy sees the same few label sets request after request.
+     */
+    private static final class Recent {
+        static final int SIZE = 8;
+        final HttpKey[] keys = new HttpKey[SIZE];
+        final Series[] series = new Series[SIZE];
+        int next;
+    }
+
+    private final io.netty.util.concurrent.FastThreadLocal<Recent> recent = new io.netty.util.concurrent.FastThreadLocal<>() {
+        @Override
+        protected Recent initialValue() {
+            return new Recent();
+        }
+    };
 
     private record Series(Counter requests, DistributionSummary duration, DistributionSummary requestBytes,
                           DistributionSummary responseBytes) {
@@ -85,12 +113,26 @@ public final class IstioMetrics implements RequestSink {
 
     @Override
     public void record(RequestRecord r) {
-        HttpKey key = new HttpKey(r.reporter(), r.sourceWorkload(), r.sourceNamespace(), r.sourcePrincipal(),
-                r.destinationWorkload(), r.destinationNamespace(), r.destinationPrincipal(), r.destinationVersion(),
-                r.destinationService(), r.protocol(), r.status(), r.responseFlags(), r.mtls(), r.grpcStatus());
-        Series s = http.get(key);
+        Recent c = recent.get();
+        Series s = null;
+        for (int i = 0; i < Recent.SIZE; i++) {
+            HttpKey k = c.keys[i];
+            if (k != null && k.labels(r)) {
+                s = c.series[i];
+                break;
+            }
+        }
         if (s == null) {
-            s = seriesFor(key);
+            HttpKey key = new HttpKey(r.reporter(), r.sourceWorkload(), r.sourceNamespace(), r.sourcePrincipal(),
+                    r.destinationWorkload(), r.destinationNamespace(), r.destinationPrincipal(), r.destinationVersion(),
+                    r.destinationService(), r.protocol(), r.status(), r.responseFlags(), r.mtls(), r.grpcStatus());
+            s = http.get(key);
+            if (s == null) {
+                s = seriesFor(key);
+            }
+            c.keys[c.next] = key;
+            c.series[c.next] = s;
+            c.next = (c.next + 1) % Recent.SIZE;
         }
         s.requests.increment();
         s.duration.record(r.durationMicros() / 1000.0);
