@@ -14,6 +14,7 @@ import dev.loopmesh.policy.authz.AuthzDecision;
 import dev.loopmesh.policy.authz.AuthzRequest;
 import dev.loopmesh.policy.authz.linkerd.LinkerdPolicy;
 import dev.loopmesh.policy.routing.ClusterConfig;
+import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.Topology;
 
 import java.util.ArrayList;
@@ -36,10 +37,15 @@ public final class AuthzMatrix {
     private AuthzMatrix() {
     }
 
+    /** Offline, from files: pods planned as a mesh would start them. */
     public static List<Cell> compute(Topology topology) {
-        Registry registry = RegistryPlanner.perPodAddresses(topology.mesh(), 1);
-        Map<String, ProxySnapshot> snapshots = new IstioTranslator().translate(registry, topology.resources(), 1);
-        SecurityTranslator st = SecurityTranslator.of(topology.resources());
+        return compute(RegistryPlanner.perPodAddresses(topology.mesh(), 1), topology.resources());
+    }
+
+    /** For a running mesh: its registry and the resources its control plane holds now. */
+    public static List<Cell> compute(Registry registry, List<MeshResource> resources) {
+        Map<String, ProxySnapshot> snapshots = new IstioTranslator().translate(registry, resources, 1);
+        SecurityTranslator st = SecurityTranslator.of(resources);
         String td = st.config().settings().trustDomain();
         List<PodInfo> firsts = new ArrayList<>();
         for (PodInfo p : registry.pods()) {
