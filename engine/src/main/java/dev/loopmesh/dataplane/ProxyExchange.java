@@ -212,7 +212,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         if (v.rbac()) {
             flags.add(ResponseFlag.RBAC);
         }
-        respondLocal(v.status(), v.body(), false);
+        respondLocal(v.status(), v.body(), false, v.headers());
         return true;
     }
 
@@ -670,6 +670,11 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     }
 
     private void respondLocal(int status, String body, boolean upstreamFailure) {
+        respondLocal(status, body, upstreamFailure, List.of());
+    }
+
+    /** A local reply; {@code headers} (a filter's own, like jwt_authn's www-authenticate) are set last. */
+    private void respondLocal(int status, String body, boolean upstreamFailure, List<java.util.Map.Entry<String, String>> headers) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 Unpooled.wrappedBuffer(bytes));
@@ -685,6 +690,9 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         if (upstreamFailure && decision != null && decision.outcome() == RoutingDecision.Outcome.ROUTE) {
             applyOps(res.headers(), decision.responseHeaders());
+        }
+        for (java.util.Map.Entry<String, String> h : headers) {
+            res.headers().add(h.getKey(), h.getValue());
         }
         write(res);
     }

@@ -25,18 +25,29 @@ import java.util.Map;
  * goes on with its path normalized and the JWT's header changes applied.
  */
 public final class InboundGuard {
-    /** The verdict for one request; {@code status} 0 means go on. */
-    public record Verdict(int status, String body, boolean rbac, List<String> trace) {
+    /**
+     * The verdict for one request; {@code status} 0 means go on.
+     *
+     * @param headers response headers of a denial ({@code www-authenticate} of jwt_authn), in order
+     */
+    public record Verdict(int status, String body, boolean rbac, List<String> trace, List<Map.Entry<String, String>> headers) {
         public static final Verdict PASS = new Verdict(0, "", false, List.of());
 
         public Verdict {
             trace = List.copyOf(trace);
+            headers = List.copyOf(headers);
+        }
+
+        public Verdict(int status, String body, boolean rbac, List<String> trace) {
+            this(status, body, rbac, trace, List.of());
         }
 
         public boolean denied() {
             return status != 0;
         }
     }
+
+    static final int MAX_URI_PATH = 256;
 
     private final Clock clock;
 
@@ -78,7 +89,10 @@ public final class InboundGuard {
                     new QueryStringDecoder(req.uri()).parameters());
             if (r.outcome() == JwtAuthenticator.Outcome.REJECTED) {
                 trace.add("jwt_authn: " + r.message());
-                return new Verdict(401, r.message(), false, trace);
+                // Envoy's jwt_authn: 403 for a disallowed audience, else 401; always a Bearer challenge naming the URI
+                int status = r.failure() == dev.loopmesh.policy.authn.JwtFailure.AUDIENCE_NOT_ALLOWED ? 403 : 401;
+                return new Verdict(status, r.message(), false, trace, List.of(Map.entry("www-authenticate",
+                        "Bearer realm=\"" + originalUri(req, !peerId.isEmpty()) + "\", error=\"invalid_token\"")));
             }
             if (r.outcome() == JwtAuthenticator.Outcome.VERIFIED) {
                 auth = r.auth();
@@ -109,5 +123,21 @@ public final class InboundGuard {
             }
         }
         return new Verdict(0, "", false, trace);
+    }
+
+    /**
+     * Envoy's {@code Http::Utility::buildOriginalUri}: scheme, host and the path as the client sent it (query
+     * included), the path cut at 256 characters as jwt_authn asks. The scheme is https on a TLS connection.
+     */
+    static String originalUri(FullHttpRequest req, boolean tls) {
+        String path = req.uri();
+        if (path.startsWith("http://") || path.startsWith("https://")) {
+            int slash = path.indexOf('/', path.indexOf("//") + 2);
+            path = slash < 0 ? "/" : path.substring(slash);
+        }
+        if (path.length() > MAX_URI_PATH) {
+            path = path.substring(0, MAX_URI_PATH);
+        }
+        return (tls ? "https" : "http") + "://" + req.headers().get(HttpHeaderNames.HOST, "") + path;
     }
 }
