@@ -146,6 +146,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
                 }
             }
         } else {
+            // the gateway's own filters (jwt_authn, RBAC of the policies selecting it) run before its router
+            if (mode == ListenerMode.GATEWAY && proxy.security() != null && guardDenied()) {
+                return;
+            }
             view = proxy.requestView(request, down.channel());
             decision = snapshot.routes().route(view, proxy.random());
             cluster = decision.outcome() == RoutingDecision.Outcome.ROUTE ? proxy.cluster(decision.cluster())

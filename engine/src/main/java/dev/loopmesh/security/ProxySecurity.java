@@ -97,7 +97,9 @@ public final class ProxySecurity {
     /** Path normalization, JWT and authorization of an inbound request. */
     public InboundGuard.Verdict check(FullHttpRequest req, InboundConfig inbound, Channel down) {
         String peer = MeshTls.peerId(down);
-        return guard.check(req, inbound == null ? null : inbound.security(), peer, ip(remote(down)), ip(local(down)), namespace, labels, port);
+        // the gateway has no service port of its own: its policies see the port it listens on
+        int p = port != 0 || !(local(down) instanceof InetSocketAddress) ? port : ((InetSocketAddress) local(down)).getPort();
+        return guard.check(req, inbound == null ? null : inbound.security(), peer, ip(remote(down)), ip(local(down)), namespace, labels, p);
     }
 
     private static Channel conn(Channel ch) {

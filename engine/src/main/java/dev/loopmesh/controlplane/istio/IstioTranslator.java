@@ -68,7 +68,8 @@ public final class IstioTranslator implements Translator {
                 out.put(pod.name(), sidecar(config, ctx, version, InboundConfig.DEFAULT.withSecurity(sec)));
             }
         }
-        out.put(Registry.GATEWAY, gateway(config, version));
+        out.put(Registry.GATEWAY, gateway(config, version, InboundConfig.DEFAULT.withSecurity(
+                security.gateway(Registry.GATEWAY_NAMESPACE, GATEWAY_LABELS))));
         return out;
     }
 
@@ -86,7 +87,7 @@ public final class IstioTranslator implements Translator {
         return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, visible, used), inbound, List.copyOf(used));
     }
 
-    private static ProxySnapshot gateway(IstioConfig config, long version) {
+    private static ProxySnapshot gateway(IstioConfig config, long version, InboundConfig inbound) {
         Set<String> names = new TreeSet<>();
         for (Gateway g : config.gateways) {
             if (!g.selector().isEmpty() && GATEWAY_LABELS.entrySet().containsAll(g.selector().entrySet())) {
@@ -99,7 +100,7 @@ public final class IstioTranslator implements Translator {
         List<VirtualHost> hosts = builder.gateway(ctx, used);
         IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, builder.ingress(), IstioRouteTable.UnknownHosts.NOT_FOUND);
         return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, (h, ns) -> true, used),
-                InboundConfig.DEFAULT, List.copyOf(used));
+                inbound, List.copyOf(used));
     }
 
     private static Map<String, ClusterConfig> clusters(IstioConfig config, ProxyContext ctx,
