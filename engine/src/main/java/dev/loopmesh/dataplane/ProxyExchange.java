@@ -128,6 +128,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         if (mode == ListenerMode.INBOUND) {
             decision = proxy.inboundDecision();
             cluster = proxy.inboundCluster();
+            String tls = dev.loopmesh.security.MeshTls.summary(down.channel());
+            if (tls != null) {
+                timeline.add(startNanos, tls);
+            }
             // Istio's inbound chain: jwt_authn and RBAC, then the local rate limit (inserted before the router)
             if (proxy.security() != null && guardDenied()) {
                 return;
@@ -386,6 +390,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         upstream = ch;
         if (mode != ListenerMode.INBOUND) {
             peerId = dev.loopmesh.security.MeshTls.peerId(ch);
+            String tls = dev.loopmesh.security.MeshTls.summary(ch);
+            if (tls != null) {
+                timeline.add(System.nanoTime(), tls);
+            }
         }
         FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
                 decision.rewritePath() != null ? decision.rewritePath() : pathOnlyTarget(request.uri()),

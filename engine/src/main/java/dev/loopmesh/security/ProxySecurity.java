@@ -62,12 +62,17 @@ public final class ProxySecurity {
         return TlsOrigination.decide(clusterTlsMode, e.sidecar(), server);
     }
 
-    /** The TLS handler for a new upstream connection, or null for plaintext. */
+    /** The TLS handler for a new HTTP/1.1 upstream connection, or null for plaintext. */
     public SslHandler originate(Channel ch, TlsOrigination.Kind kind, Endpoint e) {
+        return originate(ch, kind, e, MeshTls.Alpn.HTTP1);
+    }
+
+    /** The TLS handler for a new upstream connection that will speak what {@code alpn} offers, or null for plaintext. */
+    public SslHandler originate(Channel ch, TlsOrigination.Kind kind, Endpoint e, MeshTls.Alpn alpn) {
         if (kind == TlsOrigination.Kind.PLAINTEXT) {
             return null;
         }
-        return tls.clientHandler(ch.alloc(), e.address(), e.port(), kind != TlsOrigination.Kind.SIMPLE);
+        return tls.clientHandler(ch.alloc(), e.address(), e.port(), kind != TlsOrigination.Kind.SIMPLE, alpn);
     }
 
     /**
@@ -88,7 +93,7 @@ public final class ProxySecurity {
                 p.tryFailure(new SSLException("TLS error: peer " + peer + " is not " + expected));
                 return;
             }
-            ch.attr(MeshTls.PEER_ID).set(peer);
+            MeshTls.recordHandshake(ch, ssl, false);
             p.trySuccess(ch);
         });
         return p;
