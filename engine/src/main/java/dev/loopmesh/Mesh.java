@@ -120,7 +120,7 @@ public final class Mesh implements AutoCloseable {
     private void startAll() {
         List<Problem> problems = new ArrayList<>();
         for (MeshResource r : topology.resources()) {
-            controlPlane.translator().validate(r, registry).stream().filter(p -> p.severity() == Severity.ERROR).forEach(problems::add);
+            controlPlane.translator().validate(r, registry, topology.resources()).stream().filter(p -> p.severity() == Severity.ERROR).forEach(problems::add);
         }
         if (!problems.isEmpty()) {
             throw new TopologyException(problems);

@@ -82,6 +82,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private TraceContext parentSpan;
     private TraceContext clientSpan;
     private long clientStartNanos;
+    /** Headers an ext_authz provider's 200 asked to set on the response to the client (headersToDownstreamOnAllow). */
+    private List<java.util.Map.Entry<String, String>> extAuthzResponseHeaders = List.of();
     /** The mTLS peer's SPIFFE id: the caller's inbound, the upstream's outbound; "" for plaintext. */
     private String peerId = "";
 
@@ -132,10 +134,18 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             if (tls != null) {
                 timeline.add(startNanos, tls);
             }
-            // Istio's inbound chain: jwt_authn and RBAC, then the local rate limit (inserted before the router)
-            if (proxy.security() != null && guardDenied()) {
-                return;
-            }
+        }
+        // Istio's filters before the router, on a sidecar's inbound and on the gateway: jwt_authn, ext_authz, RBAC
+        if (mode != ListenerMode.OUTBOUND && proxy.security() != null && guardStopped()) {
+            return;
+        }
+        afterFilters();
+    }
+
+    /** The rest of the request once the security filters let it through: rate limit, route, fault, upstream. */
+    private void afterFilters() {
+        if (mode == ListenerMode.INBOUND) {
+            // the local rate limit is inserted after RBAC, before the router
             var limiter = proxy.rateLimiter();
             if (limiter != null) {
                 var verdict = limiter.check(peerId.isEmpty() ? null : dev.loopmesh.ca.SpiffeId.namespace(peerId) + "/"
@@ -150,10 +160,6 @@ final class ProxyExchange implements UpstreamHandler.Listener {
                 }
             }
         } else {
-            // the gateway's own filters (jwt_authn, RBAC of the policies selecting it) run before its router
-            if (mode == ListenerMode.GATEWAY && proxy.security() != null && guardDenied()) {
-                return;
-            }
             view = proxy.requestView(request, down.channel());
             decision = snapshot.routes().route(view, proxy.random());
             cluster = decision.outcome() == RoutingDecision.Outcome.ROUTE ? proxy.cluster(decision.cluster())
@@ -208,12 +214,23 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         beginUpstream();
     }
 
-    /** JWT and authorization before the app (InboundGuard); true when the request was answered here. */
-    private boolean guardDenied() {
+    /**
+     * JWT, ext_authz and RBAC (InboundGuard); true when the request stops here: answered, or waiting for an
+     * ext_authz provider, after whose answer it goes on in {@link #afterFilters}.
+     */
+    private boolean guardStopped() {
         peerId = dev.loopmesh.security.MeshTls.peerId(down.channel());
         dev.loopmesh.security.InboundGuard.Verdict v = proxy.security().check(request, snapshot.inbound(), down.channel());
         long now = System.nanoTime();
         v.trace().forEach(t -> timeline.add(now, t));
+        if (v.ext() != null) {
+            askExtAuthz(v.ext());
+            return true;
+        }
+        return denied(v);
+    }
+
+    private boolean denied(dev.loopmesh.security.InboundGuard.Verdict v) {
         if (!v.denied()) {
             return false;
         }
@@ -222,6 +239,67 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         respondLocal(v.status(), v.body(), false, v.headers());
         return true;
+    }
+
+    /** Envoy's ext_authz filter: the request waits (on this loop) for the provider's answer. */
+    private void askExtAuthz(dev.loopmesh.security.InboundGuard.ExtCheck check) {
+        if (check.provider() == null) {
+            // a provider of another kind (gRPC) or none: the check cannot be made, so it failed
+            extAuthzFailed(403, false, "provider " + check.providerName() + " is not an envoyExtAuthzHttp provider");
+            return;
+        }
+        ExtAuthzCall.check(proxy, down.channel().eventLoop(), check.provider(), request).addListener(f -> {
+            if (finished) {
+                return;
+            }
+            try {
+                ExtAuthzCall.Outcome o = (ExtAuthzCall.Outcome) f.getNow();
+                timeline.add(System.nanoTime(), "ext_authz " + check.providerName() + ": " + o.detail());
+                switch (o.kind()) {
+                    case ALLOWED:
+                        o.headers().forEach(h -> request.headers().set(h.getKey(), h.getValue()));
+                        extAuthzResponseHeaders = o.downstreamOnAllow();
+                        continueAfterExtAuthz(check);
+                        break;
+                    case DENIED:
+                        flags.add(ResponseFlag.UAEX);
+                        respondLocal(o.status(), o.body(), false, o.headers());
+                        break;
+                    case FAILED:
+                    default:
+                        extAuthzFailed(check.provider().statusOnError(), check.provider().failOpen(), o.detail());
+                        if (check.provider().failOpen() && !finished) {
+                            continueAfterExtAuthz(check);
+                        }
+                        break;
+                }
+            } catch (RuntimeException e) {
+                if (!finished) {
+                    timeline.add(System.nanoTime(), "internal error: " + e);
+                    respondLocal(500, "internal error", false);
+                }
+            }
+        });
+    }
+
+    private void extAuthzFailed(int status, boolean failOpen, String detail) {
+        if (failOpen) {
+            timeline.add(System.nanoTime(), "ext_authz failed (" + detail + "): failOpen lets the request through");
+            return;
+        }
+        // the filter's status_on_error, flagged UAEX as any request ext_authz stops
+        timeline.add(System.nanoTime(), "ext_authz failed (" + detail + "): " + status);
+        flags.add(ResponseFlag.UAEX);
+        respondLocal(status, "", false);
+    }
+
+    private void continueAfterExtAuthz(dev.loopmesh.security.InboundGuard.ExtCheck check) {
+        dev.loopmesh.security.InboundGuard.Verdict v = check.resume(true);
+        long now = System.nanoTime();
+        v.trace().forEach(t -> timeline.add(now, t));
+        if (!denied(v)) {
+            afterFilters();
+        }
     }
 
     private void applyFault(FaultPolicy fault) {
@@ -732,6 +810,9 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         HttpHeaders h = res.headers();
         h.set(HttpHeaderNames.SERVER, "istio-envoy");
+        for (java.util.Map.Entry<String, String> e : extAuthzResponseHeaders) {
+            h.set(e.getKey(), e.getValue());
+        }
         if (corsOrigin != null) {
             Cors.responseHeaders(decision.cors(), corsOrigin, h);
         }

@@ -104,8 +104,14 @@ public final class AuthzMatrix {
                 to.address(), "GET", "/", Map.of(), null, "", !peer.isEmpty());
         String decided = "allowed: no policy";
         if (!in.authorization().isEmpty()) {
-            AuthzDecision d = Authorizer.evaluate(in.authorization(), r);
+            // a CUSTOM policy's provider answers at run time: the cell says what happens if it allows
+            var custom = Authorizer.matchingCustom(in.authorization(), r);
+            AuthzDecision d = Authorizer.evaluate(in.authorization(), r, (provider, req) -> true);
             decided = d.policy().isEmpty() ? d.reason() : (d.allowed() ? "ALLOW " : "DENY ") + "AuthorizationPolicy " + d.policy();
+            if (custom != null) {
+                decided = "CUSTOM AuthorizationPolicy " + custom.label() + " asks provider " + custom.provider()
+                        + (d.allowed() ? "; if it allows: " : "; then ") + decided;
+            }
             if (!d.allowed()) {
                 return new Cell(source, to.workload(), to.servicePort(), false, !peer.isEmpty(), decided);
             }

@@ -2,9 +2,11 @@ package dev.loopmesh.security;
 
 import dev.loopmesh.ca.SpiffeId;
 import dev.loopmesh.policy.authn.JwtAuthenticator;
+import dev.loopmesh.policy.authz.AuthorizationPolicy;
 import dev.loopmesh.policy.authz.Authorizer;
 import dev.loopmesh.policy.authz.AuthzDecision;
 import dev.loopmesh.policy.authz.AuthzRequest;
+import dev.loopmesh.policy.authz.ExtAuthzProvider;
 import dev.loopmesh.policy.authz.PathNormalization;
 import dev.loopmesh.policy.authz.linkerd.LinkerdPolicy;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -26,11 +28,13 @@ import java.util.Map;
  */
 public final class InboundGuard {
     /**
-     * The verdict for one request; {@code status} 0 means go on.
+     * The verdict for one request; {@code status} 0 means go on — after asking {@code ext} when it is not null.
      *
      * @param headers response headers of a denial ({@code www-authenticate} of jwt_authn), in order
+     * @param ext     a CUSTOM policy matched: the provider to ask before the request may go on, null otherwise
      */
-    public record Verdict(int status, String body, boolean rbac, List<String> trace, List<Map.Entry<String, String>> headers) {
+    public record Verdict(int status, String body, boolean rbac, List<String> trace, List<Map.Entry<String, String>> headers,
+                          ExtCheck ext) {
         public static final Verdict PASS = new Verdict(0, "", false, List.of());
 
         public Verdict {
@@ -38,8 +42,12 @@ public final class InboundGuard {
             headers = List.copyOf(headers);
         }
 
+        public Verdict(int status, String body, boolean rbac, List<String> trace, List<Map.Entry<String, String>> headers) {
+            this(status, body, rbac, trace, headers, null);
+        }
+
         public Verdict(int status, String body, boolean rbac, List<String> trace) {
-            this(status, body, rbac, trace, List.of());
+            this(status, body, rbac, trace, List.of(), null);
         }
 
         public boolean denied() {
@@ -48,6 +56,19 @@ public final class InboundGuard {
     }
 
     static final int MAX_URI_PATH = 256;
+
+    /**
+     * A request a CUSTOM policy sends to its provider (Envoy's ext_authz filter). The data plane makes the
+     * call; when the provider allows, {@link #resume} runs the rest of the chain (DENY, ALLOW, Linkerd).
+     *
+     * @param provider the provider's settings, null when the mesh has no HTTP provider of that name (the check fails)
+     */
+    public record ExtCheck(String providerName, ExtAuthzProvider provider, String policy, java.util.function.Function<Boolean, Verdict> next) {
+        /** The verdict of the filters after ext_authz, given what the provider answered. */
+        public Verdict resume(boolean allowed) {
+            return next.apply(allowed);
+        }
+    }
 
     private final Clock clock;
 
@@ -106,8 +127,21 @@ public final class InboundGuard {
         String principal = SpiffeId.principal(peerId);
         AuthzRequest ar = new AuthzRequest(principal, sourceIp, "", req.headers().get(HttpHeaderNames.HOST, ""), port, destinationIp,
                 method, path, headers, auth, "", !peerId.isEmpty());
+        AuthorizationPolicy custom = Authorizer.matchingCustom(sec.authorization(), ar);
+        if (custom != null) {
+            // Envoy's ext_authz filter runs before RBAC: the request waits for the provider's answer
+            trace.add("ext_authz: CUSTOM policy " + custom.label() + " matches, asking provider " + custom.provider());
+            return new Verdict(0, "", false, trace, List.of(), new ExtCheck(custom.provider(), sec.extAuthz().get(custom.provider()),
+                    custom.label(), allowed -> rbac(sec, ar, allowed, new ArrayList<>(), namespace, labels, port, peerId, sourceIp)));
+        }
+        return rbac(sec, ar, true, trace, namespace, labels, port, peerId, sourceIp);
+    }
+
+    /** RBAC after ext_authz: Istio's DENY and ALLOW policies, then Linkerd's authorization. */
+    private static Verdict rbac(InboundSecurity sec, AuthzRequest ar, boolean extAllowed, List<String> trace, String namespace,
+                                Map<String, String> labels, int port, String peerId, String sourceIp) {
         if (!sec.authorization().isEmpty()) {
-            AuthzDecision d = Authorizer.evaluate(sec.authorization(), ar);
+            AuthzDecision d = Authorizer.evaluate(sec.authorization(), ar, (provider, r) -> extAllowed);
             d.shadow().forEach(s -> trace.add("rbac shadow: " + s));
             trace.add("rbac: " + d.reason());
             if (!d.allowed()) {

@@ -50,7 +50,7 @@ public final class SecurityTranslator {
     public InboundSecurity inbound(PodInfo pod) {
         return new InboundSecurity(mtls(pod), authorization(pod.namespace(), pod.labels(), pod.service()),
                 jwtRules(pod.namespace(), pod.labels(), pod.service()), linkerd, config.settings().pathNormalization(),
-                config.settings().trustDomain());
+                config.settings().trustDomain(), config.settings().extAuthz());
     }
 
     /**
@@ -61,7 +61,7 @@ public final class SecurityTranslator {
      */
     public InboundSecurity gateway(String namespace, Map<String, String> labels) {
         return new InboundSecurity(InboundMtls.DEFAULT, authorization(namespace, labels, ""), jwtRules(namespace, labels, ""), null,
-                config.settings().pathNormalization(), config.settings().trustDomain());
+                config.settings().pathNormalization(), config.settings().trustDomain(), config.settings().extAuthz());
     }
 
     private List<AuthorizationPolicy> authorization(String namespace, Map<String, String> labels, String service) {

@@ -43,6 +43,14 @@ public final class IstioTranslator implements Translator {
         return out;
     }
 
+    @Override
+    public List<Problem> validate(MeshResource resource, Registry registry, List<MeshResource> context) {
+        if (dev.loopmesh.security.SecurityBinder.handles(resource)) {
+            return dev.loopmesh.security.SecurityBinder.validate(resource, context);
+        }
+        return validate(resource, registry);
+    }
+
     /**
      * Cross-resource findings, like {@code istioctl analyze}: subsets no DestinationRule defines,
      * delegates and gateways that do not exist (errors), destination hosts nobody knows and
