@@ -23,7 +23,8 @@ import io.netty.util.ReferenceCountUtil;
  * and counted in Istio's istio_tcp_* metrics.
  *
  * <p>Two uses: a sidecar's inbound relays to its app ({@link #toApp}, plaintext on the pod's loopback;
- * mTLS from the caller was terminated before, by the inbound's mTLS handler), and a caller's relay
+ * mTLS from the caller was terminated before, by the inbound's mTLS handler; the connection is authorized
+ * at its first bytes as Envoy's network RBAC filter does), and a caller's relay
  * toward a server ({@link #toUpstream}), which originates TLS as auto mTLS and the cluster's
  * DestinationRule decide — mTLS when the server has a sidecar — and relays nothing until the handshake
  * is done and the server is who the endpoint says (Istio checks the SAN against the service accounts).
@@ -42,19 +43,23 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     private final Endpoint target;
     private final TlsOrigination.Kind tls;
     private final Meters meters;
+    /** An inbound relay authorizes its connection at the first bytes from the downstream (after mTLS). */
+    private final boolean inbound;
+    private boolean authorized;
     private Channel upstream;
     private TcpConnection metrics;
 
-    private TcpRelay(Proxy proxy, Endpoint target, TlsOrigination.Kind tls, Meters meters) {
+    private TcpRelay(Proxy proxy, Endpoint target, TlsOrigination.Kind tls, Meters meters, boolean inbound) {
         this.proxy = proxy;
         this.target = target;
         this.tls = tls;
         this.meters = meters;
+        this.inbound = inbound;
     }
 
-    /** A sidecar's inbound for a tcp service: to its app, counted by the destination. */
+    /** A sidecar's inbound for a tcp service: to its app, authorized and counted by the destination. */
     static TcpRelay toApp(Proxy proxy, Endpoint app) {
-        return new TcpRelay(proxy, app, TlsOrigination.Kind.PLAINTEXT, (down, up) -> proxy.tcpOpened(down));
+        return new TcpRelay(proxy, app, TlsOrigination.Kind.PLAINTEXT, (down, up) -> proxy.tcpOpened(down), true);
     }
 
     /**
@@ -70,7 +75,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     static TcpRelay toUpstream(Proxy proxy, Endpoint e, String clusterTlsMode, Meters meters) {
         ProxySecurity sec = proxy.security();
         TlsOrigination.Kind kind = sec == null ? TlsOrigination.Kind.PLAINTEXT : sec.origination(clusterTlsMode, e);
-        return new TcpRelay(proxy, e, kind, meters);
+        return new TcpRelay(proxy, e, kind, meters, false);
     }
 
     /** How this relay's upstream connection starts. */
@@ -149,6 +154,17 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
         if (up == null || !up.isActive()) {
             ReferenceCountUtil.release(msg);
             return;
+        }
+        if (inbound && !authorized) {
+            // Envoy's network RBAC decides on the connection's first data: a denial closes it, nothing reaches the app
+            authorized = true;
+            ProxySecurity sec = proxy.security();
+            if (sec != null && sec.checkConnection(ctx.channel(), proxy.snapshot().inbound(), proxy.identity().proxy()) != null) {
+                ReferenceCountUtil.release(msg);
+                up.close();
+                ctx.close();
+                return;
+            }
         }
         if (msg instanceof ByteBuf) {
             metrics(ctx.channel(), up).received(((ByteBuf) msg).readableBytes());

@@ -23,7 +23,7 @@ import java.util.Map;
 
 /**
  * Who can call whom: for every pair of workloads (and the ingress gateway as a caller), on the
- * destination's port, whether a plain {@code GET /} is allowed and what decides — the transport
+ * destination's port, whether a plain {@code GET /} (a connection, for a tcp service) is allowed and what decides — the transport
  * (mTLS origination against the server's PeerAuthentication), then Istio's authorization, then
  * Linkerd's. The same computation serves {@code loopmesh authz matrix} and the admin API.
  */
@@ -105,8 +105,10 @@ public final class AuthzMatrix {
         String decided = "allowed: no policy";
         if (!in.authorization().isEmpty()) {
             // a CUSTOM policy's provider answers at run time: the cell says what happens if it allows
-            var custom = Authorizer.matchingCustom(in.authorization(), r);
-            AuthzDecision d = Authorizer.evaluate(in.authorization(), r, (provider, req) -> true);
+            boolean tcp = to.protocol() == dev.loopmesh.topology.Protocol.TCP;
+            var custom = tcp ? null : Authorizer.matchingCustom(in.authorization(), r);
+            // a tcp workload authorizes connections: the policies as Istio reads them for TCP
+            AuthzDecision d = tcp ? Authorizer.evaluateTcp(in.authorization(), r) : Authorizer.evaluate(in.authorization(), r, (provider, req) -> true);
             decided = d.policy().isEmpty() ? d.reason() : (d.allowed() ? "ALLOW " : "DENY ") + "AuthorizationPolicy " + d.policy();
             if (custom != null) {
                 decided = "CUSTOM AuthorizationPolicy " + custom.label() + " asks provider " + custom.provider()

@@ -4,6 +4,10 @@ import dev.loopmesh.ca.SpiffeId;
 import dev.loopmesh.controlplane.InboundConfig;
 import dev.loopmesh.policy.authn.MtlsMode;
 import dev.loopmesh.policy.authn.TlsOrigination;
+import dev.loopmesh.policy.authz.Authorizer;
+import dev.loopmesh.policy.authz.AuthzDecision;
+import dev.loopmesh.policy.authz.AuthzRequest;
+import dev.loopmesh.policy.authz.linkerd.LinkerdPolicy;
 import dev.loopmesh.policy.routing.Endpoint;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -105,6 +109,39 @@ public final class ProxySecurity {
         // the gateway has no service port of its own: its policies see the port it listens on
         int p = port != 0 || !(local(down) instanceof InetSocketAddress) ? port : ((InetSocketAddress) local(down)).getPort();
         return guard.check(req, inbound == null ? null : inbound.security(), peer, ip(remote(down)), ip(local(down)), namespace, labels, p);
+    }
+
+    /**
+     * Authorization of an inbound TCP connection at its first bytes (Envoy's network RBAC filter before
+     * tcp_proxy): Istio's policies read for TCP, then Linkerd's. Returns why it is denied, or null to go on;
+     * a denial is reported as a refusal of this proxy.
+     */
+    public String checkConnection(Channel down, InboundConfig inbound, String proxy) {
+        InboundSecurity sec = inbound == null ? null : inbound.security();
+        if (sec == null || sec.authorization().isEmpty() && sec.linkerd() == null) {
+            return null;
+        }
+        String peer = MeshTls.peerId(down);
+        String sourceIp = ip(remote(down));
+        String denied = null;
+        if (!sec.authorization().isEmpty()) {
+            AuthzRequest r = new AuthzRequest(SpiffeId.principal(peer), sourceIp, "", "", port, ip(local(down)), "", "", Map.of(), null, "",
+                    !peer.isEmpty());
+            AuthzDecision d = Authorizer.evaluateTcp(sec.authorization(), r);
+            if (!d.allowed()) {
+                denied = "RBAC: connection denied (" + d.reason() + ")";
+            }
+        }
+        if (denied == null && sec.linkerd() != null) {
+            LinkerdPolicy.Decision d = sec.linkerd().evaluate(namespace, labels, port, peer, sourceIp);
+            if (!d.allowed()) {
+                denied = "RBAC: connection denied by linkerd " + d.decidedBy();
+            }
+        }
+        if (denied != null) {
+            mesh.refused(proxy, denied + (peer.isEmpty() ? " from " + sourceIp : " from " + peer));
+        }
+        return denied;
     }
 
     private static Channel conn(Channel ch) {

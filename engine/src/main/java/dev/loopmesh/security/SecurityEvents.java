@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Puts the security runtime on the mesh's timeline ({@code GET /api/events}): every CA event (kind
  * {@code ca}: ISSUED, ROTATED, EXPIRED) and the connections an inbound refused (kind {@code mtls}, type
- * REFUSED: STRICT plaintext, failed handshakes). A client retrying against STRICT refuses many
+ * REFUSED: STRICT plaintext, failed handshakes; kind {@code authz}, type DENIED: TCP connections RBAC closed). A client retrying against STRICT refuses many
  * connections a second: per proxy and reason, one event a second at most, the next one counting those
  * left out, so the timeline keeps its other events.
  */
@@ -51,7 +51,7 @@ public final class SecurityEvents {
     }
 
     void refused(String proxy, String why) {
-        String reason = why.startsWith("plaintext") ? "plaintext" : "handshake";
+        String reason = why.startsWith("plaintext") ? "plaintext" : why.startsWith("RBAC") ? "rbac" : "handshake";
         long now = nanos.getAsLong();
         // [0] when the last event went out, [1] refusals left out since
         long[] state = lastRefusal.computeIfAbsent(proxy + "|" + reason, k -> new long[] {now - QUIET_NANOS, 0});
@@ -65,7 +65,7 @@ public final class SecurityEvents {
             state[0] = now;
             state[1] = 0;
         }
-        log.add("mtls", "REFUSED", proxy, why + (suppressed == 0 ? "" : " (and " + suppressed + " more since the last report)"),
+        log.add(reason.equals("rbac") ? "authz" : "mtls", reason.equals("rbac") ? "DENIED" : "REFUSED", proxy, why + (suppressed == 0 ? "" : " (and " + suppressed + " more since the last report)"),
                 List.of(proxy), 0);
     }
 }

@@ -8,9 +8,9 @@ import java.util.List;
  * rejected, chaos started or ended, an endpoint ejected or returned, a certificate issued, rotated or
  * expired, a connection refused by an inbound's mTLS.
  *
- * @param kind    config, chaos, outlier, ca or mtls
+ * @param kind    config, chaos, outlier, ca, mtls or authz
  * @param type    APPLIED, REJECTED, DELETED, NACKED, UNCHANGED; STARTED, ENDED, FAILED; EJECTED, RETURNED;
- *                ISSUED, ROTATED, EXPIRED; REFUSED
+ *                ISSUED, ROTATED, EXPIRED; REFUSED; DENIED
  * @param subject what it happened to: {@code VirtualService default/reviews}, a chaos id, an endpoint, a SPIFFE
  *                id, the proxy that refused
  * @param proxies the proxies concerned (config), may be empty

@@ -116,6 +116,41 @@ class TcpMtlsTest {
     }
 
     @Test
+    void anAuthorizationPolicyOnATcpWorkloadClosesConnectionsItDenies() throws IOException {
+        // Istio task "Authorization for TCP traffic": principals over mTLS; HTTP-only fields in ALLOW match nothing
+        try (LiveMesh m = LiveMesh.start(MESH + """
+                ---
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: db-from-sleep, namespace: default}
+                spec:
+                  selector: {matchLabels: {app: db}}
+                  action: ALLOW
+                  rules: [{from: [{source: {principals: ["cluster.local/ns/default/sa/sleep"]}}], to: [{operation: {ports: ["5432"]}}]}]
+                """)) {
+            Proxy sleep = m.mesh.proxy("sleep-v1-0").orElseThrow();
+            Channel db = relayListener(m, sleep, "db", 5432);
+            try {
+                assertThat(roundTrip(db)).contains("db-v1-0");
+                assertThat(m.apply("""
+                        apiVersion: security.istio.io/v1
+                        kind: AuthorizationPolicy
+                        metadata: {name: db-from-sleep, namespace: default}
+                        spec:
+                          selector: {matchLabels: {app: db}}
+                          action: ALLOW
+                          rules: [{to: [{operation: {methods: ["GET"], ports: ["5432"]}}]}]
+                        """).allAccepted()).isTrue();
+                assertThat(roundTrip(db)).isNull();
+                await().untilAsserted(() -> assertThat(m.mesh.security().refusalLog())
+                        .anyMatch(l -> l.startsWith("db-v1-0: RBAC: connection denied") && l.endsWith("spiffe://cluster.local/ns/default/sa/sleep")));
+            } finally {
+                db.close().syncUninterruptibly();
+            }
+        }
+    }
+
+    @Test
     void theRelayDecidesItsTlsAsAutoMtlsDoes() {
         try (LiveMesh m = LiveMesh.start(MESH)) {
             Proxy sleep = m.mesh.proxy("sleep-v1-0").orElseThrow();

@@ -48,5 +48,10 @@ class SecurityEventsTest {
         assertThat(all.get(3).type()).isEqualTo("REFUSED");
         assertThat(all.get(3).detail()).isEqualTo("plaintext refused: PeerAuthentication STRICT (and 4 more since the last report)");
         assertThat(all.get(3).proxies()).containsExactly("httpbin-v1-0");
+        // a TCP connection RBAC closed is an authorization event
+        events.refused("db-v1-0", "RBAC: connection denied (denied: no ALLOW policy matched) from spiffe://cluster.local/ns/default/sa/sleep");
+        MeshEvent denied = log.after(0).get(4);
+        assertThat(denied.kind()).isEqualTo("authz");
+        assertThat(denied.type()).isEqualTo("DENIED");
     }
 }

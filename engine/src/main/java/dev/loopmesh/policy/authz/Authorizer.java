@@ -36,6 +36,12 @@ public final class Authorizer {
         return null;
     }
 
+    /** Authorization of a TCP connection (Envoy's network RBAC filter): the policies as {@link AuthorizationPolicy#forTcp} reads them. */
+    public static AuthzDecision evaluateTcp(List<AuthorizationPolicy> policies, AuthzRequest r) {
+        List<AuthorizationPolicy> tcp = policies.stream().map(AuthorizationPolicy::forTcp).filter(java.util.Objects::nonNull).toList();
+        return evaluate(tcp, r, ExtAuthz.NONE);
+    }
+
     public static AuthzDecision evaluate(List<AuthorizationPolicy> policies, AuthzRequest r) {
         return evaluate(policies, r, ExtAuthz.NONE);
     }
