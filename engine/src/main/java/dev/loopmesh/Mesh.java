@@ -123,7 +123,7 @@ public final class Mesh implements AutoCloseable {
     private void startAll() {
         List<Problem> problems = new ArrayList<>();
         for (MeshResource r : topology.resources()) {
-            controlPlane.translator().validate(r, registry).stream().filter(p -> p.severity() == Severity.ERROR).forEach(problems::add);
+            controlPlane.translator().validate(r, registry, topology.resources()).stream().filter(p -> p.severity() == Severity.ERROR).forEach(problems::add);
         }
         if (!problems.isEmpty()) {
             throw new TopologyException(problems);
@@ -151,6 +151,7 @@ public final class Mesh implements AutoCloseable {
             throw new MeshStartException("the workloads did not start within 30s", e);
         }
         security = dev.loopmesh.security.MeshSecurity.start(topology.resources(), options.timeScale(), controlPlane, Clock.systemUTC());
+        dev.loopmesh.security.SecurityEvents.attach(security, telemetry.events(), this::proxiesWithIdentity);
         long seed = options.seed();
         for (PodInfo pod : registry.pods()) {
             if (!pod.sidecar()) {
@@ -214,6 +215,21 @@ public final class Mesh implements AutoCloseable {
         if (options.traffic()) {
             load.start();
         }
+    }
+
+    /** The proxies that present {@code spiffeId}: the sidecars of its service account's pods, or the gateway. */
+    private List<String> proxiesWithIdentity(String spiffeId) {
+        List<String> out = new ArrayList<>();
+        String td = security.trustDomain();
+        if (spiffeId.equals(dev.loopmesh.ca.SpiffeId.of(td, Registry.GATEWAY_NAMESPACE, dev.loopmesh.security.MeshSecurity.GATEWAY_SERVICE_ACCOUNT))) {
+            out.add(Registry.GATEWAY);
+        }
+        for (PodInfo p : registry.pods()) {
+            if (p.sidecar() && spiffeId.equals(dev.loopmesh.ca.SpiffeId.of(td, p.namespace(), p.serviceAccount()))) {
+                out.add(p.name());
+            }
+        }
+        return out;
     }
 
     private TrafficTarget target(TrafficClientSpec c) {

@@ -77,6 +77,8 @@ public final class AdminApi implements AdminServer.Handler {
                 return accessLog(param(uri, "proxy"), intParam(uri, "limit", 100), longParam(uri, "after", -1), param(uri, "format"));
             case "GET /api/proxies":
                 return "true".equals(param(uri, "listeners")) ? json(200, proxyListeners()) : json(200, proxies());
+            case "GET /api/authz/matrix":
+                return json(200, dev.loopmesh.security.AuthzMatrix.compute(mesh.registry(), mesh.controlPlane().resources()));
             case "POST /api/apply":
                 return applyOrDelete(body, true);
             case "POST /api/delete":
@@ -84,7 +86,7 @@ public final class AdminApi implements AdminServer.Handler {
             default:
                 return AdminServer.Reply.text(404, "no such endpoint: " + method + " " + path
                         + " (expected one of: GET /healthz, /stats/prometheus, /api/topology, /api/traces, /api/traces/{id}, /api/traces/export?format=zipkin|otlp, /api/edges, /api/workloads, /api/events, /api/config_dump?proxy=POD, "
-                        + "/api/accesslog?proxy=POD[&limit=N][&after=SEQ][&format=text|json], /api/proxies[?listeners=true], /api/chaos; POST /api/apply, /api/delete, /api/chaos; DELETE /api/chaos/{id})\n");
+                        + "/api/accesslog?proxy=POD[&limit=N][&after=SEQ][&format=text|json], /api/proxies[?listeners=true], /api/authz/matrix, /api/chaos; POST /api/apply, /api/delete, /api/chaos; DELETE /api/chaos/{id})\n");
         }
     }
 

@@ -101,7 +101,7 @@ public final class LoopmeshCli implements Callable<Integer> {
         Registry registry = RegistryPlanner.perPodAddresses(topology.mesh(), 1);
         List<Problem> out = new ArrayList<>();
         for (MeshResource r : topology.resources()) {
-            out.addAll(translator.validate(r, registry));
+            out.addAll(translator.validate(r, registry, topology.resources()));
         }
         out.addAll(translator.analyze(registry, topology.resources()));
         return out;

@@ -63,8 +63,12 @@ public final class ControlPlane {
         List<ApplyResult.Outcome> outcomes = new ArrayList<>();
         Map<String, MeshResource> next = new LinkedHashMap<>(resources);
         List<MeshResource> accepted = new ArrayList<>();
+        // what a resource means may depend on the others it joins (a CUSTOM policy's provider in the MeshConfig)
+        Map<String, MeshResource> context = new LinkedHashMap<>(resources);
+        incoming.forEach(r -> context.put(r.key(), r));
+        List<MeshResource> contextList = List.copyOf(context.values());
         for (MeshResource r : incoming) {
-            List<Problem> problems = translator.validate(r, registry);
+            List<Problem> problems = translator.validate(r, registry, contextList);
             boolean ok = problems.stream().noneMatch(p -> p.severity() == Severity.ERROR);
             if (!ok) {
                 outcomes.add(new ApplyResult.Outcome(label(r), false, "rejected", problems, List.of()));

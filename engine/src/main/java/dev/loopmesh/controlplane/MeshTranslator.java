@@ -41,6 +41,14 @@ public final class MeshTranslator implements Translator {
         return istio.validate(resource, registry);
     }
 
+    @Override
+    public List<Problem> validate(MeshResource resource, Registry registry, List<MeshResource> context) {
+        if (dev.loopmesh.security.SecurityBinder.handles(resource)) {
+            return dev.loopmesh.security.SecurityBinder.validate(resource, context);
+        }
+        return validate(resource, registry);
+    }
+
     /** Problems across resources (unknown subsets, missing delegates, a Server a rate limit names …). */
     public List<Problem> analyze(Registry registry, List<MeshResource> resources) {
         List<Problem> out = new ArrayList<>(istio.analyze(registry, resources));

@@ -52,7 +52,7 @@ public record ProxySnapshot(String proxy, long version, RouteTable routes, Map<S
     public boolean sameContent(ProxySnapshot other, Map<Object, Map<Object, Boolean>> memo) {
         return other != null && routes.proxyName().equals(other.routes.proxyName())
                 && equal(routes.content(), other.routes.content(), memo) && equal(clusters, other.clusters, memo)
-                && inbound.equals(other.inbound) && resources.equals(other.resources);
+                && inbound.equals(other.inbound) && resources.equals(other.resources) && equal(tcpRoutes, other.tcpRoutes, memo);
     }
 
     private static boolean equal(Object a, Object b, Map<Object, Map<Object, Boolean>> memo) {

@@ -37,7 +37,7 @@ final class ProtocolDetector extends ByteToMessageDecoder {
     public void handlerAdded(ChannelHandlerContext ctx) {
         if (mode == ListenerMode.INBOUND && proxy.inboundIsTcp()) {
             // a tcp service: no HTTP at all, the bytes go to the app as they are
-            ctx.pipeline().replace(this, "tcp", new TcpRelay(proxy, proxy.inboundCluster().config().endpoints().get(0)));
+            ctx.pipeline().replace(this, "tcp", TcpRelay.toApp(proxy, proxy.inboundCluster().config().endpoints().get(0)));
         }
     }
 

@@ -368,11 +368,31 @@ public final class Proxy implements AutoCloseable {
         return inbound != null && inbound.config().protocol() == dev.loopmesh.topology.Protocol.TCP;
     }
 
-    /** Istio's TCP metrics for one downstream connection of a tcp service (destination reporter). */
+    /**
+     * Istio's TCP metrics for one downstream connection of a tcp service (destination reporter); over mTLS
+     * the caller's SPIFFE id gives the source principal and namespace.
+     */
     dev.loopmesh.telemetry.metrics.TcpConnection tcpOpened(Channel down) {
-        return telemetry.metrics().tcpOpened(new dev.loopmesh.telemetry.metrics.TcpLabels("destination", "unknown", "unknown", "",
-                identity.workload(), identity.namespace(), "", identity.version(),
-                identity.app() + "." + identity.namespace() + ".svc.cluster.local", "-", false));
+        String peer = dev.loopmesh.security.MeshTls.peerId(down);
+        dev.loopmesh.security.ProxySecurity sec = security;
+        boolean mtls = !peer.isEmpty();
+        return telemetry.metrics().tcpOpened(new dev.loopmesh.telemetry.metrics.TcpLabels("destination", "unknown",
+                mtls ? dev.loopmesh.ca.SpiffeId.namespace(peer) : "unknown", peer,
+                identity.workload(), identity.namespace(), mtls && sec != null ? sec.spiffeId() : "", identity.version(),
+                identity.app() + "." + identity.namespace() + ".svc.cluster.local", "-", mtls));
+    }
+
+    /**
+     * Istio's TCP metrics for one connection this proxy relays toward {@code e} of {@code service} (source
+     * reporter); {@code up} (null when it never connected) gives the server's identity over mTLS.
+     */
+    dev.loopmesh.telemetry.metrics.TcpConnection tcpOpenedUpstream(String service, Endpoint e, Channel up) {
+        String peer = up == null ? "" : dev.loopmesh.security.MeshTls.peerId(up);
+        dev.loopmesh.security.ProxySecurity sec = security;
+        boolean mtls = !peer.isEmpty();
+        return telemetry.metrics().tcpOpened(new dev.loopmesh.telemetry.metrics.TcpLabels("source", identity.workload(),
+                identity.namespace(), mtls && sec != null ? sec.spiffeId() : "", e.workload(), e.namespace(), peer,
+                e.labels().getOrDefault("version", "unknown"), service, "-", mtls));
     }
 
     ClusterRuntime inboundCluster() {

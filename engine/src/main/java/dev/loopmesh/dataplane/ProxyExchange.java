@@ -94,6 +94,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private TraceContext parentSpan;
     private TraceContext clientSpan;
     private long clientStartNanos;
+    /** Headers an ext_authz provider's 200 asked to set on the response to the client (headersToDownstreamOnAllow). */
+    private List<java.util.Map.Entry<String, String>> extAuthzResponseHeaders = List.of();
     /** The mTLS peer's SPIFFE id: the caller's inbound, the upstream's outbound; "" for plaintext. */
     private String peerId = "";
 
@@ -141,10 +143,22 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         if (mode == ListenerMode.INBOUND) {
             decision = proxy.inboundDecision();
             cluster = proxy.inboundCluster();
-            // Istio's inbound chain: jwt_authn and RBAC, then the local rate limit (inserted before the router)
-            if (proxy.security() != null && guardDenied()) {
-                return;
+            String tls = dev.loopmesh.security.MeshTls.summary(down.channel());
+            if (tls != null) {
+                timeline.add(startNanos, tls);
             }
+        }
+        // Istio's filters before the router, on a sidecar's inbound and on the gateway: jwt_authn, ext_authz, RBAC
+        if (mode != ListenerMode.OUTBOUND && proxy.security() != null && guardStopped()) {
+            return;
+        }
+        afterFilters();
+    }
+
+    /** The rest of the request once the security filters let it through: rate limit, route, fault, upstream. */
+    private void afterFilters() {
+        if (mode == ListenerMode.INBOUND) {
+            // the local rate limit is inserted after RBAC, before the router
             var limiter = proxy.rateLimiter();
             if (limiter != null) {
                 var verdict = limiter.check(peerId.isEmpty() ? null : dev.loopmesh.ca.SpiffeId.namespace(peerId) + "/"
@@ -213,20 +227,92 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         beginUpstream();
     }
 
-    /** JWT and authorization before the app (InboundGuard); true when the request was answered here. */
-    private boolean guardDenied() {
+    /**
+     * JWT, ext_authz and RBAC (InboundGuard); true when the request stops here: answered, or waiting for an
+     * ext_authz provider, after whose answer it goes on in {@link #afterFilters}.
+     */
+    private boolean guardStopped() {
         peerId = dev.loopmesh.security.MeshTls.peerId(down.channel());
         dev.loopmesh.security.InboundGuard.Verdict v = proxy.security().check(request, snapshot.inbound(), down.channel());
         long now = System.nanoTime();
         v.trace().forEach(t -> timeline.add(now, t));
+        if (v.ext() != null) {
+            askExtAuthz(v.ext());
+            return true;
+        }
+        return denied(v);
+    }
+
+    private boolean denied(dev.loopmesh.security.InboundGuard.Verdict v) {
         if (!v.denied()) {
             return false;
         }
         if (v.rbac()) {
             flags.add(ResponseFlag.RBAC);
         }
-        respondLocal(v.status(), v.body(), false);
+        respondLocal(v.status(), v.body(), false, v.headers());
         return true;
+    }
+
+    /** Envoy's ext_authz filter: the request waits (on this loop) for the provider's answer. */
+    private void askExtAuthz(dev.loopmesh.security.InboundGuard.ExtCheck check) {
+        if (check.provider() == null) {
+            // a provider of another kind (gRPC) or none: the check cannot be made, so it failed
+            extAuthzFailed(403, false, "provider " + check.providerName() + " is not an envoyExtAuthzHttp provider");
+            return;
+        }
+        ExtAuthzCall.check(proxy, down.channel().eventLoop(), check.provider(), request).addListener(f -> {
+            if (finished) {
+                return;
+            }
+            try {
+                ExtAuthzCall.Outcome o = (ExtAuthzCall.Outcome) f.getNow();
+                timeline.add(System.nanoTime(), "ext_authz " + check.providerName() + ": " + o.detail());
+                switch (o.kind()) {
+                    case ALLOWED:
+                        o.headers().forEach(h -> request.headers().set(h.getKey(), h.getValue()));
+                        extAuthzResponseHeaders = o.downstreamOnAllow();
+                        continueAfterExtAuthz(check);
+                        break;
+                    case DENIED:
+                        flags.add(ResponseFlag.UAEX);
+                        respondLocal(o.status(), o.body(), false, o.headers());
+                        break;
+                    case FAILED:
+                    default:
+                        extAuthzFailed(check.provider().statusOnError(), check.provider().failOpen(), o.detail());
+                        if (check.provider().failOpen() && !finished) {
+                            continueAfterExtAuthz(check);
+                        }
+                        break;
+                }
+            } catch (RuntimeException e) {
+                if (!finished) {
+                    timeline.add(System.nanoTime(), "internal error: " + e);
+                    respondLocal(500, "internal error", false);
+                }
+            }
+        });
+    }
+
+    private void extAuthzFailed(int status, boolean failOpen, String detail) {
+        if (failOpen) {
+            timeline.add(System.nanoTime(), "ext_authz failed (" + detail + "): failOpen lets the request through");
+            return;
+        }
+        // the filter's status_on_error, flagged UAEX as any request ext_authz stops
+        timeline.add(System.nanoTime(), "ext_authz failed (" + detail + "): " + status);
+        flags.add(ResponseFlag.UAEX);
+        respondLocal(status, "", false);
+    }
+
+    private void continueAfterExtAuthz(dev.loopmesh.security.InboundGuard.ExtCheck check) {
+        dev.loopmesh.security.InboundGuard.Verdict v = check.resume(true);
+        long now = System.nanoTime();
+        v.trace().forEach(t -> timeline.add(now, t));
+        if (!denied(v)) {
+            afterFilters();
+        }
     }
 
     private void applyFault(FaultPolicy fault) {
@@ -399,6 +485,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         upstream = ch;
         if (mode != ListenerMode.INBOUND) {
             peerId = dev.loopmesh.security.MeshTls.peerId(ch);
+            String tls = dev.loopmesh.security.MeshTls.summary(ch);
+            if (tls != null) {
+                timeline.add(System.nanoTime(), tls);
+            }
         }
         FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
                 decision.rewritePath() != null ? decision.rewritePath() : pathOnlyTarget(request.uri()),
@@ -706,6 +796,11 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     }
 
     private void respondLocal(int status, String body, boolean upstreamFailure) {
+        respondLocal(status, body, upstreamFailure, List.of());
+    }
+
+    /** A local reply; {@code headers} (a filter's own, like jwt_authn's www-authenticate) are set last. */
+    private void respondLocal(int status, String body, boolean upstreamFailure, List<java.util.Map.Entry<String, String>> headers) {
         FullHttpResponse res;
         if (grpc) {
             // Envoy's local reply to a gRPC request is trailers-only: HTTP 200, grpc-status mapped from the status
@@ -732,6 +827,9 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         if (upstreamFailure && decision != null && decision.outcome() == RoutingDecision.Outcome.ROUTE) {
             applyOps(res.headers(), decision.responseHeaders());
+        }
+        for (java.util.Map.Entry<String, String> h : headers) {
+            res.headers().add(h.getKey(), h.getValue());
         }
         write(res);
     }
@@ -764,6 +862,9 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         HttpHeaders h = res.headers();
         h.set(HttpHeaderNames.SERVER, "istio-envoy");
+        for (java.util.Map.Entry<String, String> e : extAuthzResponseHeaders) {
+            h.set(e.getKey(), e.getValue());
+        }
         if (corsOrigin != null) {
             Cors.responseHeaders(decision.cors(), corsOrigin, h);
         }

@@ -33,6 +33,8 @@ public enum ResponseFlag {
     NC("no cluster"),
     /** Unauthorized by RBAC (authorization policy). */
     RBAC("unauthorized by RBAC"),
+    /** Denied by an external authorization service (ext_authz), or its check failed. */
+    UAEX("unauthorized external service"),
     /** Request rejected for an invalid envoy request header. */
     IH("invalid envoy request headers"),
     /** Downstream protocol error (a malformed request). */

@@ -1,6 +1,9 @@
 package dev.loopmesh.dataplane;
 
+import dev.loopmesh.policy.authn.TlsOrigination;
 import dev.loopmesh.policy.routing.Endpoint;
+import dev.loopmesh.security.MeshTls;
+import dev.loopmesh.security.ProxySecurity;
 import dev.loopmesh.telemetry.metrics.TcpConnection;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -9,44 +12,139 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Plain TCP pass-through for a {@code protocol: tcp} service (Envoy's tcp_proxy): bytes are relayed to
- * the app as they come, with explicit backpressure (a side stops reading while the other side cannot
- * take more), and counted in Istio's istio_tcp_* metrics.
+ * Plain TCP pass-through for a {@code protocol: tcp} service (Envoy's tcp_proxy): bytes are relayed as
+ * they come, with explicit backpressure (a side stops reading while the other side cannot take more),
+ * and counted in Istio's istio_tcp_* metrics.
+ *
+ * <p>Two uses: a sidecar's inbound relays to its app ({@link #toApp}, plaintext on the pod's loopback;
+ * mTLS from the caller was terminated before, by the inbound's mTLS handler; the connection is authorized
+ * at its first bytes as Envoy's network RBAC filter does), and a caller's relay
+ * toward a server ({@link #toUpstream}), which originates TLS as auto mTLS and the cluster's
+ * DestinationRule decide — mTLS when the server has a sidecar — and relays nothing until the handshake
+ * is done and the server is who the endpoint says (Istio checks the SAN against the service accounts).
  */
 final class TcpRelay extends ChannelInboundHandlerAdapter {
+    /**
+     * Opens a connection's meters at its first bytes (or its close), when the peers' identities that label
+     * them are known; {@code upstream} is null when the connection closed before its upstream was ready.
+     */
+    @FunctionalInterface
+    interface Meters {
+        TcpConnection open(Channel downstream, Channel upstream);
+    }
+
     private final Proxy proxy;
-    private final Endpoint app;
+    private final Endpoint target;
+    private final TlsOrigination.Kind tls;
+    private final Meters meters;
+    /** An inbound relay authorizes its connection at the first bytes from the downstream (after mTLS). */
+    private final boolean inbound;
+    private boolean authorized;
     private Channel upstream;
     private TcpConnection metrics;
 
-    TcpRelay(Proxy proxy, Endpoint app) {
+    private TcpRelay(Proxy proxy, Endpoint target, TlsOrigination.Kind tls, Meters meters, boolean inbound) {
         this.proxy = proxy;
-        this.app = app;
+        this.target = target;
+        this.tls = tls;
+        this.meters = meters;
+        this.inbound = inbound;
+    }
+
+    /** A sidecar's inbound for a tcp service: to its app, authorized and counted by the destination. */
+    static TcpRelay toApp(Proxy proxy, Endpoint app) {
+        return new TcpRelay(proxy, app, TlsOrigination.Kind.PLAINTEXT, (down, up) -> proxy.tcpOpened(down), true);
+    }
+
+    /**
+     * A caller's relay toward endpoint {@code e} of {@code cluster}: auto mTLS when the endpoint has a sidecar
+     * whose PeerAuthentication accepts it, or what the cluster's DestinationRule {@code tls.mode} says;
+     * counted by the source.
+     */
+    static TcpRelay toUpstream(Proxy proxy, ClusterRuntime cluster, Endpoint e) {
+        return toUpstream(proxy, e, cluster.config().tlsMode(), (down, up) -> proxy.tcpOpenedUpstream(cluster.config().service(), e, up));
+    }
+
+    /** As {@link #toUpstream(Proxy, ClusterRuntime, Endpoint)}, with the tls mode ("" when unset) and meters given. */
+    static TcpRelay toUpstream(Proxy proxy, Endpoint e, String clusterTlsMode, Meters meters) {
+        ProxySecurity sec = proxy.security();
+        TlsOrigination.Kind kind = sec == null ? TlsOrigination.Kind.PLAINTEXT : sec.origination(clusterTlsMode, e);
+        return new TcpRelay(proxy, e, kind, meters, false);
+    }
+
+    /** How this relay's upstream connection starts. */
+    TlsOrigination.Kind tls() {
+        return tls;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         Channel down = ctx.channel();
         down.config().setAutoRead(false);
-        metrics = proxy.tcpOpened(down);
+        ProxySecurity sec = proxy.security();
         proxy.eventLoops().connect(new Bootstrap()
                 .group(down.eventLoop())
                 .channel(proxy.eventLoops().socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
-                .handler(new Back(down)), new java.net.InetSocketAddress(app.address(), app.port()))
-                .addListener((ChannelFutureListener) f -> {
-                    if (f.isSuccess()) {
-                        upstream = f.channel();
-                        down.read();
-                        upstream.read();
-                    } else {
-                        down.close();
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        SslHandler ssl = sec == null ? null : sec.originate(ch, tls, target, MeshTls.Alpn.NONE);
+                        if (ssl != null) {
+                            ch.pipeline().addLast("tls", ssl);
+                        }
+                        ch.pipeline().addLast("relay", new Back(down));
                     }
+                }), new java.net.InetSocketAddress(target.address(), target.port()))
+                .addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        down.close();
+                        return;
+                    }
+                    Channel up = f.channel();
+                    SslHandler ssl = up.pipeline().get(SslHandler.class);
+                    if (ssl == null) {
+                        start(down, up);
+                        return;
+                    }
+                    // the handshake needs reads while auto-read is off: SslHandler asks for them itself
+                    up.read();
+                    sec.verified(up, ssl, target).addListener(v -> {
+                        if (v.isSuccess()) {
+                            start(down, up);
+                        } else {
+                            up.close();
+                            down.close();
+                        }
+                    });
                 });
+    }
+
+    private void start(Channel down, Channel up) {
+        if (!down.isActive()) {
+            up.close();
+            return;
+        }
+        upstream = up;
+        if (down.pipeline().get("headers-timeout") != null) {
+            // bytes, not HTTP: no request head will come (and a server-first protocol sends none at all)
+            down.pipeline().remove("headers-timeout");
+        }
+        down.read();
+        up.read();
+    }
+
+    private TcpConnection metrics(Channel down, Channel up) {
+        if (metrics == null) {
+            metrics = meters.open(down, up);
+        }
+        return metrics;
     }
 
     @Override
@@ -65,8 +163,19 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (inbound && !authorized) {
+            // Envoy's network RBAC decides on the connection's first data: a denial closes it, nothing reaches the app
+            authorized = true;
+            ProxySecurity sec = proxy.security();
+            if (sec != null && sec.checkConnection(ctx.channel(), proxy.snapshot().inbound(), proxy.identity().proxy()) != null) {
+                ReferenceCountUtil.release(msg);
+                up.close();
+                ctx.close();
+                return;
+            }
+        }
         if (msg instanceof ByteBuf) {
-            metrics.received(((ByteBuf) msg).readableBytes());
+            metrics(ctx.channel(), up).received(((ByteBuf) msg).readableBytes());
         }
         up.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
@@ -79,7 +188,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        metrics.closed();
+        metrics(ctx.channel(), upstream).closed();
         closeOnFlush(upstream);
     }
 
@@ -94,7 +203,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The app's side: its bytes go back to the client. */
+    /** The upstream side: its bytes go back to the downstream. */
     private final class Back extends ChannelInboundHandlerAdapter {
         private final Channel down;
 
@@ -105,7 +214,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ByteBuf) {
-                metrics.sent(((ByteBuf) msg).readableBytes());
+                metrics(down, ctx.channel()).sent(((ByteBuf) msg).readableBytes());
             }
             down.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
                 if (f.isSuccess()) {

@@ -335,7 +335,9 @@ final class UpstreamPool {
                         @Override
                         protected void initChannel(Channel ch) {
                             dev.loopmesh.security.ProxySecurity sec = security;
-                            io.netty.handler.ssl.SslHandler ssl = sec == null ? null : sec.originate(ch, tls, endpoint);
+                            // an HTTP/2 cluster offers h2 (then http/1.1) and speaks h2, as Envoy does with explicit HTTP/2 options
+                            io.netty.handler.ssl.SslHandler ssl = sec == null ? null
+                                    : sec.originate(ch, tls, endpoint, dev.loopmesh.security.MeshTls.Alpn.H2);
                             if (ssl != null) {
                                 ch.pipeline().addLast("tls", ssl);
                             }

@@ -14,6 +14,7 @@ import dev.loopmesh.policy.authz.AuthzDecision;
 import dev.loopmesh.policy.authz.AuthzRequest;
 import dev.loopmesh.policy.authz.linkerd.LinkerdPolicy;
 import dev.loopmesh.policy.routing.ClusterConfig;
+import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.Topology;
 
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.Map;
 
 /**
  * Who can call whom: for every pair of workloads (and the ingress gateway as a caller), on the
- * destination's port, whether a plain {@code GET /} is allowed and what decides — the transport
+ * destination's port, whether a plain {@code GET /} (a connection, for a tcp service) is allowed and what decides — the transport
  * (mTLS origination against the server's PeerAuthentication), then Istio's authorization, then
  * Linkerd's. The same computation serves {@code loopmesh authz matrix} and the admin API.
  */
@@ -36,10 +37,15 @@ public final class AuthzMatrix {
     private AuthzMatrix() {
     }
 
+    /** Offline, from files: pods planned as a mesh would start them. */
     public static List<Cell> compute(Topology topology) {
-        Registry registry = RegistryPlanner.perPodAddresses(topology.mesh(), 1);
-        Map<String, ProxySnapshot> snapshots = new IstioTranslator().translate(registry, topology.resources(), 1);
-        SecurityTranslator st = SecurityTranslator.of(topology.resources());
+        return compute(RegistryPlanner.perPodAddresses(topology.mesh(), 1), topology.resources());
+    }
+
+    /** For a running mesh: its registry and the resources its control plane holds now. */
+    public static List<Cell> compute(Registry registry, List<MeshResource> resources) {
+        Map<String, ProxySnapshot> snapshots = new IstioTranslator().translate(registry, resources, 1);
+        SecurityTranslator st = SecurityTranslator.of(resources);
         String td = st.config().settings().trustDomain();
         List<PodInfo> firsts = new ArrayList<>();
         for (PodInfo p : registry.pods()) {
@@ -98,8 +104,16 @@ public final class AuthzMatrix {
                 to.address(), "GET", "/", Map.of(), null, "", !peer.isEmpty());
         String decided = "allowed: no policy";
         if (!in.authorization().isEmpty()) {
-            AuthzDecision d = Authorizer.evaluate(in.authorization(), r);
+            // a CUSTOM policy's provider answers at run time: the cell says what happens if it allows
+            boolean tcp = to.protocol() == dev.loopmesh.topology.Protocol.TCP;
+            var custom = tcp ? null : Authorizer.matchingCustom(in.authorization(), r);
+            // a tcp workload authorizes connections: the policies as Istio reads them for TCP
+            AuthzDecision d = tcp ? Authorizer.evaluateTcp(in.authorization(), r) : Authorizer.evaluate(in.authorization(), r, (provider, req) -> true);
             decided = d.policy().isEmpty() ? d.reason() : (d.allowed() ? "ALLOW " : "DENY ") + "AuthorizationPolicy " + d.policy();
+            if (custom != null) {
+                decided = "CUSTOM AuthorizationPolicy " + custom.label() + " asks provider " + custom.provider()
+                        + (d.allowed() ? "; if it allows: " : "; then ") + decided;
+            }
             if (!d.allowed()) {
                 return new Cell(source, to.workload(), to.servicePort(), false, !peer.isEmpty(), decided);
             }

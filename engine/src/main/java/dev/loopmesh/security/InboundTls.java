@@ -53,7 +53,7 @@ public final class InboundTls extends ByteToMessageDecoder {
             SslHandler ssl = tls.serverHandler(ctx.alloc());
             ssl.handshakeFuture().addListener(f -> {
                 if (f.isSuccess()) {
-                    ctx.channel().attr(MeshTls.PEER_ID).set(MeshTls.peerId(ssl.engine().getSession()));
+                    MeshTls.recordHandshake(ctx.channel(), ssl, true);
                 } else {
                     refused.accept("TLS handshake failed: " + f.cause().getMessage());
                 }

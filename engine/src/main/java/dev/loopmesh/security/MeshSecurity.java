@@ -35,6 +35,7 @@ public final class MeshSecurity implements AutoCloseable {
     private final ControlPlane controlPlane;
     private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
     private final List<String> refusalLog = new CopyOnWriteArrayList<>();
+    private final List<RefusalListener> refusalListeners = new CopyOnWriteArrayList<>();
     private java.util.concurrent.ScheduledExecutorService rotator;
 
     private MeshSecurity(SecuritySettings settings, CertificateAuthority ca, TimeScale timeScale, ControlPlane controlPlane) {
@@ -144,11 +145,28 @@ public final class MeshSecurity implements AutoCloseable {
         return s == null ? MtlsMode.PERMISSIVE : s.inbound().security().mtls().mode();
     }
 
+    /** Told of each connection a proxy's inbound refused; a listener that throws cannot stop the refusal. */
+    @FunctionalInterface
+    public interface RefusalListener {
+        void refused(String proxy, String why);
+    }
+
+    public void addRefusalListener(RefusalListener l) {
+        refusalListeners.add(requireNonNull(l, "listener"));
+    }
+
     void refused(String proxy, String why) {
         refusals.merge(proxy, 1, Integer::sum);
         refusalLog.add(proxy + ": " + why);
         while (refusalLog.size() > 200) {
             refusalLog.remove(0);
+        }
+        for (RefusalListener l : refusalListeners) {
+            try {
+                l.refused(proxy, why);
+            } catch (RuntimeException ignored) {
+                // telemetry cannot break the listener that refused
+            }
         }
     }
 

@@ -19,47 +19,73 @@ import javax.net.ssl.SSLSession;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * One workload's TLS: server and client contexts built from its current certificate (TLS 1.3, JDK
- * provider, ALPN h2 and http/1.1, peers verified by chain and SPIFFE SAN, not by host name). A
+ * provider; the server accepts ALPN h2 and http/1.1, a client offers what its connection speaks, see
+ * {@link Alpn}; peers verified by chain and SPIFFE SAN, not by host name). A
  * rotation swaps the contexts atomically: new handshakes use the new certificate, connections that
  * exist keep their engine and session, so nothing is dropped.
  */
 public final class MeshTls {
     /** The peer's SPIFFE id on a channel whose TLS handshake succeeded (set on the connection, not on h2 streams). */
     public static final AttributeKey<String> PEER_ID = AttributeKey.valueOf("loopmesh.peer-spiffe-id");
+    /** One line for request timelines on a TLS connection: who, which TLS version, which ALPN protocol. */
+    public static final AttributeKey<String> SUMMARY = AttributeKey.valueOf("loopmesh.tls-summary");
     static final String TLS13 = "TLSv1.3";
+
+    /**
+     * What a client offers in ALPN, by what the upstream connection will speak (Envoy sets a cluster's ALPN
+     * from its protocol options): an HTTP/1.1 cluster offers http/1.1, an HTTP/2 or gRPC cluster h2 then
+     * http/1.1, a TCP relay nothing (it carries bytes, not HTTP).
+     */
+    public enum Alpn {
+        HTTP1(ApplicationProtocolNames.HTTP_1_1),
+        H2(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1),
+        NONE;
+
+        private final List<String> protocols;
+
+        Alpn(String... protocols) {
+            this.protocols = List.of(protocols);
+        }
+
+        public List<String> protocols() {
+            return protocols;
+        }
+    }
 
     private static final class Contexts {
         final WorkloadCertificate certificate;
         final SslContext server;
-        final SslContext client;
         private final SpiffeTrustManager tm;
-        private volatile SslContext clientNoCert;
+        /** Client contexts by ALPN offer and whether they present the certificate; built on first use. */
+        private final Map<String, SslContext> clients = new ConcurrentHashMap<>();
 
-        Contexts(WorkloadCertificate certificate, SslContext server, SslContext client, SpiffeTrustManager tm) {
+        Contexts(WorkloadCertificate certificate, SslContext server, SpiffeTrustManager tm) {
             this.certificate = certificate;
             this.server = server;
-            this.client = client;
             this.tm = tm;
         }
 
-        /** Only DestinationRule SIMPLE needs it: built on first use. */
-        SslContext clientNoCert() {
-            SslContext c = clientNoCert;
-            if (c == null) {
+        SslContext client(Alpn alpn, boolean presentCertificate) {
+            return clients.computeIfAbsent(alpn + "|" + presentCertificate, k -> {
                 try {
-                    c = clientBuilder(tm).build();
+                    SslContextBuilder b = clientBuilder(tm, alpn);
+                    if (presentCertificate) {
+                        b.keyManager(certificate.key(), certificate.chain());
+                    }
+                    return b.build();
                 } catch (SSLException e) {
-                    throw new IllegalStateException(e);
+                    throw new IllegalStateException("cannot build a TLS client context for " + certificate.spiffeId() + ": " + e.getMessage(), e);
                 }
-                clientNoCert = c;
-            }
-            return c;
+            });
         }
     }
 
@@ -89,24 +115,28 @@ public final class MeshTls {
                     .sessionTimeout(3600)
                     .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                     .build();
-            SslContext client = clientBuilder(tm).keyManager(certificate.key(), certificate.chain()).build();
-            contexts.set(new Contexts(certificate, server, client, tm));
+            Contexts c = new Contexts(certificate, server, tm);
+            // the context every HTTP/1.1 connection uses, built before the swap so no handshake waits for it
+            c.client(Alpn.HTTP1, true);
+            contexts.set(c);
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build TLS contexts for " + certificate.spiffeId() + ": " + e.getMessage(), e);
         }
     }
 
-    private static SslContextBuilder clientBuilder(SpiffeTrustManager tm) {
+    private static SslContextBuilder clientBuilder(SpiffeTrustManager tm, Alpn alpn) {
         // identity is the SPIFFE SAN, checked after the handshake: no host name verification (STACK.md pitfall 3)
-        return SslContextBuilder.forClient()
+        SslContextBuilder b = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.JDK)
                 .protocols(TLS13)
                 .trustManager(tm)
                 .endpointIdentificationAlgorithm(null)
                 .sessionCacheSize(4096)
-                .sessionTimeout(3600)
-                // the upstream pool speaks HTTP/1.1: offer only what it speaks
-                .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_1_1));
+                .sessionTimeout(3600);
+        if (!alpn.protocols().isEmpty()) {
+            b.applicationProtocolConfig(alpn(alpn.protocols().toArray(new String[0])));
+        }
+        return b;
     }
 
     private static ApplicationProtocolConfig alpn(String... protocols) {
@@ -130,11 +160,15 @@ public final class MeshTls {
 
     /**
      * A client handler with the current certificate ({@code presentCertificate} false for DestinationRule
-     * SIMPLE). The peer's host and port key the session cache, so a reconnect resumes the session.
+     * SIMPLE) offering http/1.1. The peer's host and port key the session cache, so a reconnect resumes the session.
      */
     public SslHandler clientHandler(ByteBufAllocator alloc, String peerHost, int peerPort, boolean presentCertificate) {
-        Contexts c = contexts.get();
-        return (presentCertificate ? c.client : c.clientNoCert()).newHandler(alloc, peerHost, peerPort);
+        return clientHandler(alloc, peerHost, peerPort, presentCertificate, Alpn.HTTP1);
+    }
+
+    /** A client handler offering {@code alpn}. */
+    public SslHandler clientHandler(ByteBufAllocator alloc, String peerHost, int peerPort, boolean presentCertificate, Alpn alpn) {
+        return contexts.get().client(alpn, presentCertificate).newHandler(alloc, peerHost, peerPort);
     }
 
     /** The SPIFFE id the peer presented in this session, or "" when none. */
@@ -148,6 +182,33 @@ public final class MeshTls {
             return "";
         }
         return "";
+    }
+
+    /**
+     * Records a finished handshake on its connection: the peer's id and a summary such as
+     * {@code mTLS from spiffe://… (TLSv1.3, ALPN h2)}; returns the peer's id.
+     */
+    public static String recordHandshake(Channel ch, SslHandler ssl, boolean inbound) {
+        SSLSession session = ssl.engine().getSession();
+        String peer = peerId(session);
+        String alpn = ssl.applicationProtocol();
+        ch.attr(PEER_ID).set(peer);
+        ch.attr(SUMMARY).set((peer.isEmpty() ? "TLS" : "mTLS") + (inbound ? " from " : " to ") + (peer.isEmpty() ? "a peer without certificate" : peer)
+                + " (" + session.getProtocol() + ", ALPN " + (alpn == null ? "none" : alpn) + ")");
+        return peer;
+    }
+
+    /** The summary {@link #recordHandshake} left on a connection (or the connection of an HTTP/2 stream), null for plaintext. */
+    public static String summary(Channel ch) {
+        Channel c = ch;
+        while (c != null) {
+            String s = c.attr(SUMMARY).get();
+            if (s != null) {
+                return s;
+            }
+            c = c.parent();
+        }
+        return null;
     }
 
     /** The peer SPIFFE id recorded on a connection (or the connection of an HTTP/2 stream), "" for plaintext. */

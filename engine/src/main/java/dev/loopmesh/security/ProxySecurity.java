@@ -4,6 +4,10 @@ import dev.loopmesh.ca.SpiffeId;
 import dev.loopmesh.controlplane.InboundConfig;
 import dev.loopmesh.policy.authn.MtlsMode;
 import dev.loopmesh.policy.authn.TlsOrigination;
+import dev.loopmesh.policy.authz.Authorizer;
+import dev.loopmesh.policy.authz.AuthzDecision;
+import dev.loopmesh.policy.authz.AuthzRequest;
+import dev.loopmesh.policy.authz.linkerd.LinkerdPolicy;
 import dev.loopmesh.policy.routing.Endpoint;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -62,12 +66,17 @@ public final class ProxySecurity {
         return TlsOrigination.decide(clusterTlsMode, e.sidecar(), server);
     }
 
-    /** The TLS handler for a new upstream connection, or null for plaintext. */
+    /** The TLS handler for a new HTTP/1.1 upstream connection, or null for plaintext. */
     public SslHandler originate(Channel ch, TlsOrigination.Kind kind, Endpoint e) {
+        return originate(ch, kind, e, MeshTls.Alpn.HTTP1);
+    }
+
+    /** The TLS handler for a new upstream connection that will speak what {@code alpn} offers, or null for plaintext. */
+    public SslHandler originate(Channel ch, TlsOrigination.Kind kind, Endpoint e, MeshTls.Alpn alpn) {
         if (kind == TlsOrigination.Kind.PLAINTEXT) {
             return null;
         }
-        return tls.clientHandler(ch.alloc(), e.address(), e.port(), kind != TlsOrigination.Kind.SIMPLE);
+        return tls.clientHandler(ch.alloc(), e.address(), e.port(), kind != TlsOrigination.Kind.SIMPLE, alpn);
     }
 
     /**
@@ -88,7 +97,7 @@ public final class ProxySecurity {
                 p.tryFailure(new SSLException("TLS error: peer " + peer + " is not " + expected));
                 return;
             }
-            ch.attr(MeshTls.PEER_ID).set(peer);
+            MeshTls.recordHandshake(ch, ssl, false);
             p.trySuccess(ch);
         });
         return p;
@@ -96,8 +105,46 @@ public final class ProxySecurity {
 
     /** Path normalization, JWT and authorization of an inbound request. */
     public InboundGuard.Verdict check(FullHttpRequest req, InboundConfig inbound, Channel down) {
+        if (inbound == null || !inbound.security().checksRequests()) {
+            return InboundGuard.Verdict.PASS; // nothing to check: spare the addresses' formatting on every request
+        }
         String peer = MeshTls.peerId(down);
-        return guard.check(req, inbound == null ? null : inbound.security(), peer, ip(remote(down)), ip(local(down)), namespace, labels, port);
+        // the gateway has no service port of its own: its policies see the port it listens on
+        int p = port != 0 || !(local(down) instanceof InetSocketAddress) ? port : ((InetSocketAddress) local(down)).getPort();
+        return guard.check(req, inbound == null ? null : inbound.security(), peer, ip(remote(down)), ip(local(down)), namespace, labels, p);
+    }
+
+    /**
+     * Authorization of an inbound TCP connection at its first bytes (Envoy's network RBAC filter before
+     * tcp_proxy): Istio's policies read for TCP, then Linkerd's. Returns why it is denied, or null to go on;
+     * a denial is reported as a refusal of this proxy.
+     */
+    public String checkConnection(Channel down, InboundConfig inbound, String proxy) {
+        InboundSecurity sec = inbound == null ? null : inbound.security();
+        if (sec == null || sec.authorization().isEmpty() && sec.linkerd() == null) {
+            return null;
+        }
+        String peer = MeshTls.peerId(down);
+        String sourceIp = ip(remote(down));
+        String denied = null;
+        if (!sec.authorization().isEmpty()) {
+            AuthzRequest r = new AuthzRequest(SpiffeId.principal(peer), sourceIp, "", "", port, ip(local(down)), "", "", Map.of(), null, "",
+                    !peer.isEmpty());
+            AuthzDecision d = Authorizer.evaluateTcp(sec.authorization(), r);
+            if (!d.allowed()) {
+                denied = "RBAC: connection denied (" + d.reason() + ")";
+            }
+        }
+        if (denied == null && sec.linkerd() != null) {
+            LinkerdPolicy.Decision d = sec.linkerd().evaluate(namespace, labels, port, peer, sourceIp);
+            if (!d.allowed()) {
+                denied = "RBAC: connection denied by linkerd " + d.decidedBy();
+            }
+        }
+        if (denied != null) {
+            mesh.refused(proxy, denied + (peer.isEmpty() ? " from " + sourceIp : " from " + peer));
+        }
+        return denied;
     }
 
     private static Channel conn(Channel ch) {

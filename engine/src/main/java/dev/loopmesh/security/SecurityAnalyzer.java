@@ -60,7 +60,8 @@ public final class SecurityAnalyzer {
         }
         for (AuthorizationPolicy p : config.authorizationPolicies()) {
             if ((p.selector() != null || !p.targets().isEmpty()) && SecurityTranslator.selected(registry, p.namespace(), p.selector(), p.targets()).isEmpty()
-                    && !p.targets().stream().anyMatch(t -> t.startsWith("Gateway/"))) {
+                    && !p.targets().stream().anyMatch(t -> t.startsWith("Gateway/"))
+                    && !SecurityTranslator.selectsGateway(p.namespace(), p.selector(), p.targets())) {
                 out.add(Problem.warning(SecurityCodes.SELECTS_NOTHING, p.position(), "spec.selector", "AuthorizationPolicy " + p.label()
                         + " selects no workload"));
             }

@@ -3,6 +3,7 @@ package dev.loopmesh.security;
 import dev.loopmesh.policy.authn.PeerAuthentication;
 import dev.loopmesh.policy.authn.RequestAuthentication;
 import dev.loopmesh.policy.authz.AuthorizationPolicy;
+import dev.loopmesh.policy.authz.ExtAuthzProvider;
 import dev.loopmesh.policy.authz.PathNormalization;
 import dev.loopmesh.policy.authz.linkerd.DefaultPolicy;
 import dev.loopmesh.topology.MeshResource;
@@ -14,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,10 +43,31 @@ public final class SecurityBinder {
 
     /** Problems of one resource on its own (references to other resources are checked by {@link #bind}). */
     public static List<Problem> validate(MeshResource r) {
+        return validate(r, List.of());
+    }
+
+    /**
+     * Problems of one resource with the mesh-wide settings of {@code context} (its MeshConfig: trust domain,
+     * extension providers); references to other resources are checked by {@link #bind}.
+     */
+    public static List<Problem> validate(MeshResource r, List<MeshResource> context) {
         if (!handles(r)) {
             return List.of();
         }
-        return bind(List.of(r)).problems().stream().filter(p -> !p.code().equals(SecurityCodes.UNKNOWN_REFERENCE)).toList();
+        List<MeshResource> with = new ArrayList<>();
+        boolean meshConfig = r.group().equals("loopmesh.dev") && r.kind().equals(MESH_CONFIG);
+        if (!meshConfig) {
+            for (MeshResource c : context) {
+                if (c.group().equals("loopmesh.dev") && c.kind().equals(MESH_CONFIG) && !c.key().equals(r.key())) {
+                    with.add(c);
+                }
+            }
+        }
+        // only the resource's own problems: the MeshConfig taken along is validated on its own
+        List<Problem> theirs = with.isEmpty() ? List.of() : bind(with).problems();
+        with.add(r);
+        return bind(with).problems().stream().filter(p -> !p.code().equals(SecurityCodes.UNKNOWN_REFERENCE))
+                .filter(p -> !theirs.contains(p)).toList();
     }
 
     /** Security resources have no durations; a bad one would be an invalid value. */
@@ -107,7 +131,7 @@ public final class SecurityBinder {
         if (linkerd && settings.linkerdDefault() == null) {
             settings = new SecuritySettings(settings.trustDomain(), settings.pathNormalization(), settings.certificateLifetime(),
                     settings.rotate(), settings.rootCert(), settings.caCert(), settings.caKey(), settings.extensionProviders(),
-                    DefaultPolicy.ALL_UNAUTHENTICATED);
+                    settings.extAuthz(), DefaultPolicy.ALL_UNAUTHENTICATED);
         }
         List<Problem> problems = new ArrayList<>(f.problems);
         problems.sort(Comparator.comparing((Problem p) -> p.position().file()).thenComparingInt(p -> p.position().line())
@@ -160,10 +184,18 @@ public final class SecurityBinder {
             }
         }
         List<String> providers = new ArrayList<>();
+        Map<String, ExtAuthzProvider> extAuthz = new LinkedHashMap<>();
         for (YamlNode.Mapping p : f.mappings(spec, "extensionProviders")) {
             String name = f.requiredString(p, "name", "an extensionProvider");
             if (name != null) {
+                if (providers.contains(name)) {
+                    f.error(SecurityCodes.CONFLICT, p.entries().get("name"), "extensionProvider `" + name + "` is defined twice (expected: unique names)");
+                }
                 providers.add(name);
+            }
+            ExtAuthzProvider http = ExtensionProviders.bind(f, p, name);
+            if (http != null && name != null) {
+                extAuthz.put(name, http);
             }
         }
         DefaultPolicy linkerd = null;
@@ -180,7 +212,7 @@ public final class SecurityBinder {
                 }
             }
         }
-        return new SecuritySettings(td, pn, lifetime, rotate, root, caCert, caKey, providers, linkerd);
+        return new SecuritySettings(td, pn, lifetime, rotate, root, caCert, caKey, providers, extAuthz, linkerd);
     }
 
     private static Path path(MeshResource r, String p) {

@@ -48,30 +48,61 @@ public final class SecurityTranslator {
     }
 
     public InboundSecurity inbound(PodInfo pod) {
+        return new InboundSecurity(mtls(pod), authorization(pod.namespace(), pod.labels(), pod.service()),
+                jwtRules(pod.namespace(), pod.labels(), pod.service()), linkerd, config.settings().pathNormalization(),
+                config.settings().trustDomain(), config.settings().extAuthz());
+    }
+
+    /**
+     * What the ingress gateway enforces on the requests it accepts: the AuthorizationPolicies and
+     * RequestAuthentications that select its pod (by its labels, e.g. {@code istio: ingressgateway}, in its
+     * namespace, or mesh-wide from the root namespace, which is also the gateway's). No mTLS: clients of the
+     * gateway are outside the mesh; no Linkerd policy (Linkerd has no ingress of its own).
+     */
+    public InboundSecurity gateway(String namespace, Map<String, String> labels) {
+        return new InboundSecurity(InboundMtls.DEFAULT, authorization(namespace, labels, ""), jwtRules(namespace, labels, ""), null,
+                config.settings().pathNormalization(), config.settings().trustDomain(), config.settings().extAuthz());
+    }
+
+    private List<AuthorizationPolicy> authorization(String namespace, Map<String, String> labels, String service) {
         List<AuthorizationPolicy> authz = new ArrayList<>();
         for (AuthorizationPolicy p : config.authorizationPolicies()) {
-            if (applies(p.namespace(), p.selector(), p.targets(), pod)) {
+            if (applies(p.namespace(), p.selector(), p.targets(), namespace, labels, service)) {
                 authz.add(p);
             }
         }
+        return authz;
+    }
+
+    private List<JwtRule> jwtRules(String namespace, Map<String, String> labels, String service) {
         List<JwtRule> jwt = new ArrayList<>();
         for (RequestAuthentication ra : config.requestAuthentications()) {
-            if (applies(ra.namespace(), ra.selector(), ra.targets(), pod)) {
+            if (applies(ra.namespace(), ra.selector(), ra.targets(), namespace, labels, service)) {
                 jwt.addAll(ra.rules());
             }
         }
-        return new InboundSecurity(mtls(pod), authz, jwt, linkerd, config.settings().pathNormalization(), config.settings().trustDomain());
+        return jwt;
     }
 
     static boolean applies(String namespace, Map<String, String> selector, List<String> targets, PodInfo pod) {
-        boolean root = namespace.equals(ROOT_NAMESPACE);
-        if (!root && !namespace.equals(pod.namespace())) {
+        return applies(namespace, selector, targets, pod.namespace(), pod.labels(), pod.service());
+    }
+
+    static boolean applies(String policyNamespace, Map<String, String> selector, List<String> targets, String namespace,
+                           Map<String, String> labels, String service) {
+        boolean root = policyNamespace.equals(ROOT_NAMESPACE);
+        if (!root && !policyNamespace.equals(namespace)) {
             return false;
         }
         if (!targets.isEmpty()) {
-            return targets.contains("Service/" + pod.service()) && namespace.equals(pod.namespace());
+            return !service.isEmpty() && targets.contains("Service/" + service) && policyNamespace.equals(namespace);
         }
-        return selector == null || pod.labels().entrySet().containsAll(selector.entrySet());
+        return selector == null || labels.entrySet().containsAll(selector.entrySet());
+    }
+
+    /** Whether a policy applies to the ingress gateway (selector {@code istio: ingressgateway} in the root namespace, say). */
+    public static boolean selectsGateway(String namespace, Map<String, String> selector, List<String> targets) {
+        return applies(namespace, selector, targets, Registry.GATEWAY_NAMESPACE, dev.loopmesh.controlplane.istio.IstioTranslator.GATEWAY_LABELS, "");
     }
 
     /** The pods of {@code registry} a policy selects, for "selects nothing" warnings. */

@@ -64,6 +64,10 @@ class MeshTlsTest {
 
     /** Connects (with TLS when {@code tls} is not null), sends one line, returns the answer; null when reset. */
     Reply call(Channel server, MeshTls tls, boolean cert) throws Exception {
+        return call(server, tls, cert, MeshTls.Alpn.HTTP1);
+    }
+
+    Reply call(Channel server, MeshTls tls, boolean cert, MeshTls.Alpn alpn) throws Exception {
         CompletableFuture<String> answer = new CompletableFuture<>();
         AtomicReference<SslHandler> ssl = new AtomicReference<>();
         InetSocketAddress at = (InetSocketAddress) server.localAddress();
@@ -71,7 +75,7 @@ class MeshTlsTest {
             @Override
             protected void initChannel(Channel c) {
                 if (tls != null) {
-                    ssl.set(tls.clientHandler(c.alloc(), at.getHostString(), at.getPort(), cert));
+                    ssl.set(tls.clientHandler(c.alloc(), at.getHostString(), at.getPort(), cert, alpn));
                     c.pipeline().addLast(ssl.get());
                 }
                 c.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
@@ -114,6 +118,22 @@ class MeshTlsTest {
             assertThat(r.serverId()).isEqualTo(REVIEWS);
             assertThat(r.ssl().engine().getSession().getProtocol()).isEqualTo("TLSv1.3");
             assertThat(r.ssl().applicationProtocol()).isEqualTo("http/1.1");
+        } finally {
+            s.close().syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void theClientOffersAlpnByWhatItsConnectionSpeaksAndTheServerTakesH2WhenOffered() throws Exception {
+        // Envoy sets an upstream's ALPN from the cluster's protocol: h2 (then http/1.1) for HTTP/2 and gRPC clusters
+        Channel s = server(tls(REVIEWS), MtlsMode.STRICT);
+        try {
+            assertThat(MeshTls.Alpn.H2.protocols()).containsExactly("h2", "http/1.1");
+            assertThat(call(s, tls(PRODUCTPAGE), true, MeshTls.Alpn.H2).ssl().applicationProtocol()).isEqualTo("h2");
+            assertThat(call(s, tls(PRODUCTPAGE), true, MeshTls.Alpn.HTTP1).ssl().applicationProtocol()).isEqualTo("http/1.1");
+            Reply tcp = call(s, tls(PRODUCTPAGE), true, MeshTls.Alpn.NONE);
+            assertThat(tcp.body()).isEqualTo("peer=" + PRODUCTPAGE);
+            assertThat(tcp.ssl().applicationProtocol()).isNull();
         } finally {
             s.close().syncUninterruptibly();
         }

@@ -45,6 +45,14 @@ public final class IstioTranslator implements Translator {
         return out;
     }
 
+    @Override
+    public List<Problem> validate(MeshResource resource, Registry registry, List<MeshResource> context) {
+        if (dev.loopmesh.security.SecurityBinder.handles(resource)) {
+            return dev.loopmesh.security.SecurityBinder.validate(resource, context);
+        }
+        return validate(resource, registry);
+    }
+
     /**
      * Cross-resource findings, like {@code istioctl analyze}: subsets no DestinationRule defines,
      * delegates and gateways that do not exist (errors), destination hosts nobody knows and
@@ -84,7 +92,8 @@ public final class IstioTranslator implements Translator {
             }
         }
         lastShapes = shapes;
-        out.put(Registry.GATEWAY, gateway(config, version));
+        out.put(Registry.GATEWAY, gateway(config, version, InboundConfig.DEFAULT.withSecurity(
+                security.gateway(Registry.GATEWAY_NAMESPACE, GATEWAY_LABELS))));
         return out;
     }
 
@@ -96,15 +105,24 @@ public final class IstioTranslator implements Translator {
 
     private static ProxySnapshot forPod(ProxySnapshot shared, String pod, long version, InboundConfig inbound) {
         return new ProxySnapshot(pod, version, ((IstioRouteTable) shared.routes()).forProxy(pod), shared.clusters(), inbound,
-                shared.resources());
+                shared.resources(), shared.tcpRoutes());
     }
 
-    /** The label selectors a sidecar's translation evaluates: VirtualService sourceLabels and Sidecar workloadSelectors. */
+    /** The label selectors a sidecar's translation evaluates: VirtualService sourceLabels (http and tcp) and Sidecar workloadSelectors. */
     private static List<Map<String, String>> selectors(IstioConfig config) {
         Set<Map<String, String>> out = new java.util.LinkedHashSet<>();
         for (VirtualService vs : config.virtualServices) {
             for (VirtualService.HttpRule rule : vs.http()) {
                 for (VirtualService.HttpMatch m : rule.match()) {
+                    if (!m.sourceLabels().isEmpty()) {
+                        out.add(m.sourceLabels());
+                    }
+                }
+            }
+        }
+        for (VirtualService vs : config.virtualServices) {
+            for (VirtualService.TcpRule rule : vs.tcp()) {
+                for (VirtualService.L4Match m : rule.match()) {
                     if (!m.sourceLabels().isEmpty()) {
                         out.add(m.sourceLabels());
                     }
@@ -144,7 +162,7 @@ public final class IstioTranslator implements Translator {
         return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, visible, used), inbound, List.copyOf(used), tcp);
     }
 
-    private static ProxySnapshot gateway(IstioConfig config, long version) {
+    private static ProxySnapshot gateway(IstioConfig config, long version, InboundConfig inbound) {
         Set<String> names = new TreeSet<>();
         for (Gateway g : config.gateways) {
             if (!g.selector().isEmpty() && GATEWAY_LABELS.entrySet().containsAll(g.selector().entrySet())) {
@@ -157,7 +175,7 @@ public final class IstioTranslator implements Translator {
         List<VirtualHost> hosts = builder.gateway(ctx, used);
         IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, builder.ingress(), IstioRouteTable.UnknownHosts.NOT_FOUND);
         return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, (h, ns) -> true, used),
-                InboundConfig.DEFAULT, List.copyOf(used));
+                inbound, List.copyOf(used));
     }
 
     private static Map<String, ClusterConfig> clusters(IstioConfig config, ProxyContext ctx,

@@ -33,6 +33,18 @@ public record AuthorizationPolicy(String name, String namespace, Action action, 
         return namespace + "/" + name;
     }
 
+    /**
+     * The policy on a TCP connection (see {@link Rule#forTcp}), or null when it does not apply to TCP: a
+     * CUSTOM policy's HTTP provider checks requests, not connections.
+     */
+    public AuthorizationPolicy forTcp() {
+        if (action == Action.CUSTOM) {
+            return null;
+        }
+        List<Rule> tcp = rules.stream().map(r -> r.forTcp(action == Action.ALLOW)).filter(java.util.Objects::nonNull).toList();
+        return tcp.equals(rules) ? this : new AuthorizationPolicy(name, namespace, action, selector, targets, tcp, dryRun, provider, position);
+    }
+
     /** Whether any rule matches (an empty rule list matches nothing). */
     public boolean matches(AuthzRequest r) {
         for (Rule rule : rules) {

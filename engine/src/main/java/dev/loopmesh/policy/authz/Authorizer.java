@@ -23,6 +23,25 @@ public final class Authorizer {
     private Authorizer() {
     }
 
+    /**
+     * The first enforced CUSTOM policy that matches {@code r}, or null: the request goes to that policy's
+     * provider before DENY and ALLOW are looked at (Istio sends only matching requests to ext_authz).
+     */
+    public static AuthorizationPolicy matchingCustom(List<AuthorizationPolicy> policies, AuthzRequest r) {
+        for (AuthorizationPolicy p : policies) {
+            if (p.action() == Action.CUSTOM && !p.dryRun() && p.matches(r)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Authorization of a TCP connection (Envoy's network RBAC filter): the policies as {@link AuthorizationPolicy#forTcp} reads them. */
+    public static AuthzDecision evaluateTcp(List<AuthorizationPolicy> policies, AuthzRequest r) {
+        List<AuthorizationPolicy> tcp = policies.stream().map(AuthorizationPolicy::forTcp).filter(java.util.Objects::nonNull).toList();
+        return evaluate(tcp, r, ExtAuthz.NONE);
+    }
+
     public static AuthzDecision evaluate(List<AuthorizationPolicy> policies, AuthzRequest r) {
         return evaluate(policies, r, ExtAuthz.NONE);
     }

@@ -24,6 +24,31 @@ public record Rule(List<Source> from, List<Operation> to, List<Condition> when) 
                 && when.stream().allMatch(c -> c.matches(r));
     }
 
+    /**
+     * This rule on a TCP connection, as Istio builds it (task "Authorization for TCP traffic"): fields only
+     * HTTP has ({@code requestPrincipals}, {@code hosts}, {@code methods}, {@code paths}, {@code request.*}
+     * conditions) make an ALLOW rule invalid, so it is ignored (null), and are dropped from a DENY or AUDIT
+     * rule, which then matches more.
+     */
+    public Rule forTcp(boolean allow) {
+        boolean http = from.stream().anyMatch(s -> !s.requestPrincipals().isEmpty() || !s.notRequestPrincipals().isEmpty())
+                || to.stream().anyMatch(o -> !o.hosts().isEmpty() || !o.notHosts().isEmpty() || !o.methods().isEmpty()
+                        || !o.notMethods().isEmpty() || !o.paths().isEmpty() || !o.notPaths().isEmpty())
+                || when.stream().anyMatch(c -> c.key().startsWith("request."));
+        if (!http) {
+            return this;
+        }
+        if (allow) {
+            return null;
+        }
+        return new Rule(
+                from.stream().map(s -> new Source(s.principals(), s.notPrincipals(), List.of(), List.of(), s.namespaces(),
+                        s.notNamespaces(), s.ipBlocks(), s.notIpBlocks(), s.remoteIpBlocks(), s.notRemoteIpBlocks())).toList(),
+                to.stream().map(o -> new Operation(List.of(), List.of(), o.ports(), o.notPorts(), List.of(), List.of(), List.of(),
+                        List.of())).toList(),
+                when.stream().filter(c -> !c.key().startsWith("request.")).toList());
+    }
+
     /** Whether any field needs an mTLS peer identity (principals, namespaces) to match. */
     public boolean needsPeerIdentity() {
         return from.stream().anyMatch(s -> !s.principals().isEmpty() || !s.namespaces().isEmpty())
