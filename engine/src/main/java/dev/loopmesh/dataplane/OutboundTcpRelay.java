@@ -89,39 +89,76 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
             refuse(down, d, "UH");
             return;
         }
-        connect(down, e, limits).addListener((ChannelFutureListener) f -> {
+        dev.loopmesh.security.ProxySecurity sec = proxy.security();
+        dev.loopmesh.policy.authn.TlsOrigination.Kind tls = sec == null ? dev.loopmesh.policy.authn.TlsOrigination.Kind.PLAINTEXT
+                : sec.origination(c.config().tlsMode(), e);
+        connect(down, e, limits, tls).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 c.report(e, 503, true);
                 refuse(down, d, "UF");
                 return;
             }
-            c.report(e, 200, false);
-            upstream = f.channel();
-            metrics = opened(d, e, "");
-            if (!down.isActive()) {
-                metrics.closed(); // the app left while we connected
-                upstream.close();
+            Channel up = f.channel();
+            io.netty.handler.ssl.SslHandler ssl = up.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            if (ssl == null) {
+                relay(down, up, c, d, e);
                 return;
             }
-            down.read();
-            upstream.read();
+            // auto mTLS, as for HTTP: the server's SPIFFE identity is checked before a byte is relayed;
+            // the handshake needs reads while auto-read is off, SslHandler asks for them itself
+            up.read();
+            sec.verified(up, ssl, e).addListener(v -> {
+                if (v.isSuccess()) {
+                    relay(down, up, c, d, e);
+                } else {
+                    c.report(e, 503, true);
+                    up.close();
+                    refuse(down, d, "UF");
+                }
+            });
         });
     }
 
+    private void relay(Channel down, Channel up, ClusterRuntime c, TcpRoute.Destination d, Endpoint e) {
+        c.report(e, 200, false);
+        upstream = up;
+        String peer = dev.loopmesh.security.MeshTls.peerId(up);
+        String self = peer.isEmpty() || proxy.security() == null ? "" : proxy.security().spiffeId();
+        metrics = proxy.telemetry().metrics().tcpOpened(new TcpLabels("source", proxy.identity().workload(), proxy.identity().namespace(),
+                self, e.workload(), e.namespace(), peer, e.labels().getOrDefault("version", "unknown"), d.host(), "", !peer.isEmpty()));
+        if (!down.isActive()) {
+            metrics.closed(); // the app left while we connected
+            upstream.close();
+            return;
+        }
+        down.read();
+        upstream.read();
+    }
+
     /**
-     * The upstream connection, on the downstream connection's event loop, reading only when asked. Plaintext:
-     * mTLS origination for TCP (the endpoint's sidecar in STRICT mode) belongs here.
+     * The upstream connection, on the downstream connection's event loop, reading only when asked; mTLS
+     * (no ALPN) toward an endpoint with a sidecar unless a DestinationRule says otherwise, as auto mTLS does.
      */
-    private ChannelFuture connect(Channel down, Endpoint e, ConnectionPoolSettings limits) {
+    private ChannelFuture connect(Channel down, Endpoint e, ConnectionPoolSettings limits, dev.loopmesh.policy.authn.TlsOrigination.Kind tls) {
         long connectMillis = Math.max(1, limits.connectTimeout().toMillis());
-        return new Bootstrap()
+        dev.loopmesh.security.ProxySecurity sec = proxy.security();
+        return proxy.eventLoops().connect(new Bootstrap()
                 .group(down.eventLoop())
                 .channel(proxy.eventLoops().socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectMillis))
-                .handler(new Back(down))
-                .connect(e.address(), e.port());
+                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        io.netty.handler.ssl.SslHandler ssl = sec == null ? null
+                                : sec.originate(ch, tls, e, dev.loopmesh.security.MeshTls.Alpn.NONE);
+                        if (ssl != null) {
+                            ch.pipeline().addLast("tls", ssl);
+                        }
+                        ch.pipeline().addLast("relay", new Back(down));
+                    }
+                }), new InetSocketAddress(e.address(), e.port()));
     }
 
     private TcpConnection opened(TcpRoute.Destination d, Endpoint e, String flags) {

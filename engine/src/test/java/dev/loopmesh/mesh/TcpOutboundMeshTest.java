@@ -76,6 +76,26 @@ class TcpOutboundMeshTest {
     }
 
     @Test
+    void underStrictMtlsTheCallerSidecarOriginatesMutualTlsAndTheMetricsSaySo() {
+        // Istio's auto mTLS covers TCP: the client sidecar speaks mTLS to a server with a sidecar, STRICT accepts it
+        f = MeshFixture.start(MESH + """
+                ---
+                apiVersion: security.istio.io/v1
+                kind: PeerAuthentication
+                metadata: {name: default, namespace: istio-system}
+                spec: {mtls: {mode: STRICT}}
+                """);
+        JsonNode db = MeshFixture.call(f.tree("/"), "db");
+        assertThat(db).isNotNull();
+        assertThat(db.get("status").asInt()).isEqualTo(200);
+        await().untilAsserted(() -> assertThat(f.mesh.telemetry().metrics().scrape())
+                // the caller's sidecar names the peer it verified; only the destination reporter states the policy (Istio's rule)
+                .containsPattern("istio_tcp_connections_opened_total\\{[^}]*destination_principal=\"spiffe://cluster.local/ns/default/sa/[^\"]+\""
+                        + "[^}]*reporter=\"source\"[^}]*source_principal=\"spiffe://[^\"]+\"[^}]*source_workload=\"web-v1\"")
+                .containsPattern("istio_tcp_connections_opened_total\\{connection_security_policy=\"mutual_tls\"[^}]*reporter=\"destination\""));
+    }
+
+    @Test
     void aRawTcpClientOnTheOutboundListenerIsBalancedOverEveryPod() {
         // Istio: the outbound listener for a TCP service port proxies to the service's cluster (ROUND_ROBIN by default)
         f = MeshFixture.start(MESH);
