@@ -1,5 +1,7 @@
 package dev.loopmesh.dataplane;
 
+import dev.loopmesh.chaos.Direction;
+import dev.loopmesh.chaos.LinkFault;
 import dev.loopmesh.controlplane.ProxySnapshot;
 import dev.loopmesh.policy.resilience.ConnectionPoolSettings;
 import dev.loopmesh.policy.routing.Endpoint;
@@ -30,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * cluster and one endpoint by the cluster's load balancer, then bytes are relayed both ways with explicit
  * backpressure. The cluster's {@code maxConnections} is enforced (overflow closes the connection, UO); a
  * failed connect closes it (UF) and counts as a local-origin failure for outlier detection. Counted in
- * Istio's istio_tcp_* metrics, reported by the source.
+ * Istio's istio_tcp_* metrics, reported by the source. Chaos on the link to the endpoint acts on the relayed
+ * bytes per direction ({@link TcpLinkChaos}); a partition fails the connect (UF), a reset ends the connection
+ * after the app's first bytes went upstream.
  */
 final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
     private final Proxy proxy;
@@ -39,6 +43,11 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
     private ClusterRuntime cluster;
     private boolean counted;
     private TcpConnection metrics;
+    /** Chaos on the link to the chosen endpoint; null when none acts on it. */
+    private TcpLinkChaos chaos;
+    private TcpLinkChaos.Lane requests;
+    private TcpLinkChaos.Lane responses;
+    private boolean resetPending;
 
     private OutboundTcpRelay(Proxy proxy, String service) {
         this.proxy = proxy;
@@ -89,6 +98,20 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
             refuse(down, d, "UH");
             return;
         }
+        LinkFault link = proxy.linkFault(e);
+        if (!link.isNone()) {
+            chaos = new TcpLinkChaos(link, proxy.random());
+            if (chaos.blackhole()) {
+                // a partition drops the SYN: the connect attempt fails on the cluster's (scaled) connect timeout
+                down.eventLoop().schedule(() -> {
+                    if (down.isActive()) {
+                        c.report(e, 503, true);
+                        refuse(down, d, "UF");
+                    }
+                }, proxy.timeScale().scaleNanos(limits.connectTimeout()), TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
         dev.loopmesh.security.ProxySecurity sec = proxy.security();
         dev.loopmesh.policy.authn.TlsOrigination.Kind tls = sec == null ? dev.loopmesh.policy.authn.TlsOrigination.Kind.PLAINTEXT
                 : sec.origination(c.config().tlsMode(), e);
@@ -130,6 +153,11 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
             metrics.closed(); // the app left while we connected
             upstream.close();
             return;
+        }
+        if (chaos != null) {
+            requests = chaos.lane(Direction.REQUEST, down, up);
+            responses = chaos.lane(Direction.RESPONSE, up, down);
+            resetPending = chaos.resetNow();
         }
         down.read();
         upstream.read();
@@ -185,6 +213,17 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
         if (msg instanceof ByteBuf) {
             metrics.received(((ByteBuf) msg).readableBytes());
         }
+        if (resetPending) {
+            // like the HTTP hop: the request goes out, then the connection is reset
+            resetPending = false;
+            Channel down = ctx.channel();
+            up.writeAndFlush(msg).addListener(f -> TcpLinkChaos.reset(down, up));
+            return;
+        }
+        if (requests != null) {
+            requests.offer(msg);
+            return;
+        }
         up.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
                 ctx.channel().read();
@@ -199,7 +238,14 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
         if (metrics != null) {
             metrics.closed();
         }
-        TcpRelay.closeOnFlush(upstream);
+        if (requests != null) {
+            // the app's last bytes still cross the link, delayed as the others, before the close does
+            responses.discard();
+            Channel up = upstream;
+            requests.finish(() -> TcpRelay.closeOnFlush(up));
+        } else {
+            TcpRelay.closeOnFlush(upstream);
+        }
         if (upstream == null) {
             release();
         }
@@ -231,6 +277,10 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
             if (msg instanceof ByteBuf && metrics != null) {
                 metrics.sent(((ByteBuf) msg).readableBytes());
             }
+            if (responses != null) {
+                responses.offer(msg);
+                return;
+            }
             down.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
                 if (f.isSuccess()) {
                     ctx.channel().read();
@@ -243,7 +293,12 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             release();
-            TcpRelay.closeOnFlush(down);
+            if (responses != null) {
+                requests.discard();
+                responses.finish(() -> TcpRelay.closeOnFlush(down));
+            } else {
+                TcpRelay.closeOnFlush(down);
+            }
         }
 
         @Override
