@@ -126,6 +126,16 @@ public final class InspectorViewModel {
         calls.call(() -> h.mesh().telemetry().tracer().store().trace(t.traceId()).orElse(List.of()), waterfall::set, why -> { });
     }
 
+    /** The policies on an edge's service that act on it: from the gateway, its own VirtualServices instead of the sidecars'. */
+    private List<Badge> policiesAt(Selection s, List<Badge> onService) {
+        if (!(s instanceof Selection.Edge e && GraphLayout.INGRESS.equals(e.source()))) {
+            return onService;
+        }
+        List<Badge> here = new java.util.ArrayList<>(graph.decorations().node(GraphLayout.INGRESS));
+        onService.stream().filter(b -> !b.source().startsWith("VirtualService ")).forEach(here::add);
+        return here;
+    }
+
     public void refreshConfig() {
         MeshHandle h = handle;
         if (h == null) {
@@ -135,7 +145,7 @@ public final class InspectorViewModel {
         List<String> proxies = proxiesOf(s);
         String service = s instanceof Selection.Service svc ? svc.name() : s instanceof Selection.Workload w ? graph.serviceOfWorkload(w.name())
                 : s instanceof Selection.Edge e ? graph.serviceOfWorkload(e.destination()) : null;
-        List<Badge> policies = service == null ? List.of() : graph.decorations().node(service);
+        List<Badge> policies = service == null ? List.of() : policiesAt(s, graph.decorations().node(service));
         List<Badge> edgeBadges = s instanceof Selection.Edge e ? graph.decorations().edge(e.source(), service) : List.of();
         String proxy = s instanceof Selection.Edge e ? (GraphLayout.INGRESS.equals(e.source()) ? GraphLayout.INGRESS : proxies.isEmpty() ? null : proxies.get(0))
                 : proxies.isEmpty() ? null : proxies.get(0);
