@@ -87,7 +87,7 @@ final class GatewayFaults {
             throw new IllegalArgumentException("the ingress gateway has no route to " + String.join(", ", missing)
                     + ": neither a VirtualService bound to it nor an ingress route of the mesh sends requests there");
         }
-        PolicyService.Result r = policies.apply(String.join("---\n", docs), "fault", false);
+        PolicyService.Result r = policies.apply(String.join("---\n", docs), "fault");
         if (r.rejected()) {
             throw new IllegalStateException(r.summary());
         }
@@ -104,7 +104,7 @@ final class GatewayFaults {
         before = null;
         List<String> docs = b.bound().stream().map(Bound::text).toList();
         if (!docs.isEmpty()) {
-            PolicyService.Result r = policies.apply(String.join("---\n", docs), "fault", false);
+            PolicyService.Result r = policies.apply(String.join("---\n", docs), "fault");
             if (r.rejected()) {
                 throw new IllegalStateException(r.summary());
             }
@@ -113,8 +113,8 @@ final class GatewayFaults {
     }
 
     private void deleteOurs(String ns) {
-        policies.delete(GROUP + "/VirtualService/" + ns + "/" + NAME, "fault", false);
-        policies.delete(GROUP + "/Gateway/" + ns + "/" + NAME, "fault", false);
+        policies.delete(GROUP + "/VirtualService/" + ns + "/" + NAME, "fault");
+        policies.delete(GROUP + "/Gateway/" + ns + "/" + NAME, "fault");
     }
 
     /** The VirtualServices bound to a Gateway that selects the ingress gateway, and whether one claims every host. */

@@ -202,14 +202,14 @@ public final class MeshFaultInjector implements FaultInjector {
         String key = VS_GROUP + "/VirtualService/" + base.namespace() + "/" + base.name();
         if (mine.isEmpty()) {
             bases.remove(service);
-            PolicyService.Result r = base.text() != null ? policies.apply(base.text(), "fault", false) : policies.delete(key, "fault", false);
+            PolicyService.Result r = base.text() != null ? policies.apply(base.text(), "fault") : policies.delete(key, "fault");
             if (r.rejected()) {
                 throw new IllegalStateException(r.summary());
             }
             return;
         }
         String yaml = YamlText.write(document(base, service, mine));
-        PolicyService.Result r = policies.apply(yaml, "fault", false);
+        PolicyService.Result r = policies.apply(yaml, "fault");
         if (!r.applied() && r.rejected()) {
             throw new IllegalStateException(r.summary());
         }

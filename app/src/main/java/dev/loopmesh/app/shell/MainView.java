@@ -5,6 +5,7 @@ import dev.loopmesh.app.faults.ActiveFault;
 import dev.loopmesh.app.faults.FaultMenu;
 import dev.loopmesh.app.graph.EdgeLabelMode;
 import dev.loopmesh.app.graph.GraphView;
+import dev.loopmesh.app.history.HistoryView;
 import dev.loopmesh.app.inspector.InspectorView;
 import dev.loopmesh.app.timeline.TimelineView;
 import dev.loopmesh.app.traffic.LoadView;
@@ -41,7 +42,7 @@ import javafx.scene.layout.VBox;
 
 import java.util.Locale;
 
-/** The main window's content: toolbar, services, graph, the right-hand tabs (inspect, policy, load, faults), timeline. */
+/** The main window's content: toolbar, services, graph, the right-hand tabs (inspect, policy, load, faults, history), timeline. */
 public final class MainView extends BorderPane {
     private static final PseudoClass LIGHT = PseudoClass.getPseudoClass("light");
     private static final PseudoClass PRESENTATION = PseudoClass.getPseudoClass("presentation");
@@ -62,6 +63,8 @@ public final class MainView extends BorderPane {
     private final ChoiceBox<EdgeLabelMode> labels = new ChoiceBox<>();
     private final ToggleButton light = new ToggleButton("Light");
     private final ToggleButton presentation = new ToggleButton("Present");
+    private final Button undo = new Button("Undo");
+    private final Button redo = new Button("Redo");
     private final TabPane right = new TabPane();
     private GraphView graph;
     private ContextMenu openMenu;
@@ -119,11 +122,14 @@ public final class MainView extends BorderPane {
         light.setTooltip(new Tooltip("Light theme (Ctrl+T)"));
         presentation.setId("presentation-toggle");
         presentation.setTooltip(new Tooltip("Presentation mode: larger text for a projector (F11)"));
+        undo.setId("undo");
+        redo.setId("redo");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         return new ToolBar(brand, meshName, new Separator(Orientation.VERTICAL), startStop, progress,
                 new Separator(Orientation.VERTICAL), new Label("ingress"), ingress, path, headers, send,
-                new Separator(Orientation.VERTICAL), search, labels, fit, spacer, message, light, presentation);
+                new Separator(Orientation.VERTICAL), search, labels, fit, new Separator(Orientation.VERTICAL), undo, redo,
+                spacer, message, light, presentation);
     }
 
     private StackPane centre() {
@@ -158,7 +164,9 @@ public final class MainView extends BorderPane {
         load.setId("tab-load");
         Tab faults = new Tab("Faults", faultsPane());
         faults.setId("tab-faults");
-        right.getTabs().addAll(inspect, policy, load, faults);
+        Tab history = new Tab("History", new HistoryView(vm.history()));
+        history.setId("tab-history");
+        right.getTabs().addAll(inspect, policy, load, faults, history);
         right.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         right.getStyleClass().add("right-pane");
         right.setId("right-tabs");
@@ -212,6 +220,12 @@ public final class MainView extends BorderPane {
             }
         });
         send.setOnAction(e -> sendRequest());
+        undo.setOnAction(e -> vm.history().undo());
+        redo.setOnAction(e -> vm.history().redo());
+        undo.disableProperty().bind(vm.history().canUndoProperty().not());
+        redo.disableProperty().bind(vm.history().canRedoProperty().not());
+        undo.tooltipProperty().bind(vm.history().undoTextProperty().map(t -> new Tooltip(t + " (Ctrl+Alt+Z)")));
+        redo.tooltipProperty().bind(vm.history().redoTextProperty().map(t -> new Tooltip(t + " (Ctrl+Alt+Shift+Z)")));
         path.setOnAction(e -> sendRequest());
         headers.setOnAction(e -> sendRequest());
         vm.stateProperty().addListener((o, before, now) -> showState(before, now));
@@ -269,6 +283,10 @@ public final class MainView extends BorderPane {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.EQUALS, KeyCombination.SHORTCUT_DOWN), graph::zoomIn);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.MINUS, KeyCombination.SHORTCUT_DOWN), graph::zoomOut);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT0, KeyCombination.SHORTCUT_DOWN), graph::fitToWindow);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN), vm.history()::undo);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN,
+                KeyCombination.SHIFT_DOWN), vm.history()::redo);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.Y, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN), vm.history()::redo);
     }
 
     /** For the perf report and tests. */

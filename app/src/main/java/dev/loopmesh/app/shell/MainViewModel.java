@@ -7,6 +7,7 @@ import dev.loopmesh.app.editor.PolicyService;
 import dev.loopmesh.app.faults.FaultsViewModel;
 import dev.loopmesh.app.faults.ChaosFaultInjector;
 import dev.loopmesh.app.faults.MeshFaultInjector;
+import dev.loopmesh.app.history.HistoryViewModel;
 import dev.loopmesh.app.timeline.TimelineEvent;
 import dev.loopmesh.app.traffic.LoadViewModel;
 import dev.loopmesh.telemetry.RequestRecord;
@@ -64,6 +65,7 @@ public final class MainViewModel implements AutoCloseable {
     private final EditorViewModel editor;
     private final FaultsViewModel faults;
     private final LoadViewModel load;
+    private final HistoryViewModel history;
 
     private final ReadOnlyObjectWrapper<MeshState> state = new ReadOnlyObjectWrapper<>(this, "state", MeshState.STOPPED);
     private final ReadOnlyStringWrapper meshName = new ReadOnlyStringWrapper(this, "meshName", "loopmesh");
@@ -84,6 +86,9 @@ public final class MainViewModel implements AutoCloseable {
         this.editor = new EditorViewModel(calls);
         this.faults = new FaultsViewModel(calls);
         this.load = new LoadViewModel(calls, timeline);
+        this.history = new HistoryViewModel(calls, timeline);
+        editor.onChange(history::record);
+        faults.onChange(history::record);
         graph.selectionProperty().addListener((o, a, b) -> poller.setLogQuery(inspector.logQuery()));
         editor.onResult(r -> {
             if (r.local()) {
@@ -110,6 +115,10 @@ public final class MainViewModel implements AutoCloseable {
 
     public LoadViewModel load() {
         return load;
+    }
+
+    public HistoryViewModel history() {
+        return history;
     }
 
     public EngineCalls calls() {
@@ -193,6 +202,7 @@ public final class MainViewModel implements AutoCloseable {
         graph.select(new Selection.Service(GraphLayout.INGRESS));
         inspector.setPods(h.pods());
         timeline.reset();
+        history.clear();
         PolicyService policies = new PolicyService(h.mesh());
         editor.attach(policies);
         MeshFaultInjector policyFaults = new MeshFaultInjector(policies);
@@ -216,6 +226,7 @@ public final class MainViewModel implements AutoCloseable {
         poller.stop();
         editor.detach();
         faults.detach();
+        history.clear();
         inspector.detach();
         load.detach();
         MeshHandle h = handle;

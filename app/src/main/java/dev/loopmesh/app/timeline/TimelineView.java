@@ -85,7 +85,7 @@ public final class TimelineView extends HBox {
         @Override
         protected void updateItem(TimelineEvent e, boolean empty) {
             super.updateItem(e, empty);
-            getStyleClass().removeAll("config", "rejected", "fault", "load", "ejection", "info");
+            getStyleClass().removeAll("config", "rejected", "fault", "load", "ejection", "info", "history");
             if (empty || e == null) {
                 setText(null);
                 return;

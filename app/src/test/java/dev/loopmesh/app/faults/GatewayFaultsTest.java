@@ -103,7 +103,7 @@ class GatewayFaultsTest {
                   - match: [{uri: {prefix: /productpage}}]
                     route: [{destination: {host: productpage, port: {number: 9080}}}]
                 """;
-        assertThat(policies.apply(bound, "test", false).applied()).isTrue();
+        assertThat(policies.apply(bound, "test").applied()).isTrue();
         String before = policies.liveText("networking.istio.io/VirtualService/default/bookinfo").orElseThrow();
         assertThat(get("/productpage")).isEqualTo(200);
 
