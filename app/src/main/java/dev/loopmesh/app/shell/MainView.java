@@ -20,6 +20,8 @@ import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
@@ -63,6 +65,8 @@ public final class MainView extends BorderPane {
     private final ChoiceBox<EdgeLabelMode> labels = new ChoiceBox<>();
     private final ToggleButton light = new ToggleButton("Light");
     private final ToggleButton presentation = new ToggleButton("Present");
+    private final MenuButton open = new MenuButton("Open");
+    private final ChoiceBox<Double> speed = new ChoiceBox<>();
     private final Button undo = new Button("Undo");
     private final Button redo = new Button("Redo");
     private final TabPane right = new TabPane();
@@ -91,6 +95,30 @@ public final class MainView extends BorderPane {
         brand.getStyleClass().add("brand");
         meshName.setId("mesh-name");
         meshName.getStyleClass().add("mesh-name");
+        open.setId("open-topology");
+        open.setTooltip(new Tooltip("Run another topology: the mesh running now stops first"));
+        MenuItem file = new MenuItem("Topology file…");
+        file.setId("open-file");
+        file.setOnAction(e -> chooseTopology());
+        MenuItem bookinfo = new MenuItem("Built-in Bookinfo");
+        bookinfo.setId("open-bookinfo");
+        bookinfo.setOnAction(e -> vm.open(java.util.List.of()));
+        open.getItems().addAll(file, bookinfo);
+        speed.setId("time-scale");
+        speed.getItems().setAll(2.0, 1.0, 0.5, 0.2, 0.1);
+        speed.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Double d) {
+                return d == null ? "" : "speed " + MainViewModel.speed(d);
+            }
+
+            @Override
+            public Double fromString(String s) {
+                return null;
+            }
+        });
+        speed.setTooltip(new Tooltip("How fast the mesh's configured durations run: latencies, timeouts, fault delays, chaos schedules."
+                + "\nAt 10× a 7 s delay takes 0.7 s and is still reported as 7 s. Changing it restarts the mesh."));
         startStop.setId("start-stop");
         progress.setId("start-progress");
         progress.setPrefSize(18, 18);
@@ -126,7 +154,7 @@ public final class MainView extends BorderPane {
         redo.setId("redo");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        return new ToolBar(brand, meshName, new Separator(Orientation.VERTICAL), startStop, progress,
+        return new ToolBar(brand, meshName, open, new Separator(Orientation.VERTICAL), startStop, progress, speed,
                 new Separator(Orientation.VERTICAL), new Label("ingress"), ingress, path, headers, send,
                 new Separator(Orientation.VERTICAL), search, labels, fit, new Separator(Orientation.VERTICAL), undo, redo,
                 spacer, message, light, presentation);
@@ -210,6 +238,14 @@ public final class MainView extends BorderPane {
 
     private void wire() {
         meshName.textProperty().bind(vm.meshNameProperty());
+        meshName.tooltipProperty().bind(vm.topologyNameProperty().map(t -> new Tooltip("topology: " + t)));
+        speed.setValue(vm.timeScaleProperty().get());
+        speed.valueProperty().addListener((o, a, v) -> {
+            if (v != null) {
+                vm.setTimeScale(v);
+            }
+        });
+        vm.timeScaleProperty().addListener((o, a, v) -> speed.setValue(v.doubleValue()));
         ingress.textProperty().bind(vm.ingressProperty());
         message.textProperty().bind(vm.messageProperty());
         startStop.setOnAction(e -> {
@@ -266,6 +302,21 @@ public final class MainView extends BorderPane {
         });
     }
 
+    private void chooseTopology() {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle("Open a topology");
+        chooser.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter("YAML", "*.yaml", "*.yml"),
+                new javafx.stage.FileChooser.ExtensionFilter("All files", "*"));
+        java.nio.file.Path examples = java.nio.file.Path.of("topologies");
+        if (java.nio.file.Files.isDirectory(examples)) {
+            chooser.setInitialDirectory(examples.toFile());
+        }
+        java.util.List<java.io.File> chosen = chooser.showOpenMultipleDialog(getScene() == null ? null : getScene().getWindow());
+        if (chosen != null && !chosen.isEmpty()) {
+            vm.open(chosen.stream().map(java.io.File::toPath).toList());
+        }
+    }
+
     private void sendRequest() {
         vm.sendOneRequest(path.getText(), headers.getText());
         right.getSelectionModel().select(2);
@@ -307,6 +358,7 @@ public final class MainView extends BorderPane {
         centreMessage.setText(now == MeshState.STARTING ? "Starting the mesh…" : now == MeshState.FAILED ? vm.messageProperty().get() : "");
         startStop.setText(now.canStop() || now == MeshState.STOPPING ? "Stop" : "Start");
         startStop.setDisable(busy);
+        open.setDisable(now == MeshState.STOPPING);
         send.setDisable(now != MeshState.RUNNING);
     }
 
