@@ -123,6 +123,19 @@ public final class EditorViewModel implements AutoCloseable {
         }, this::failed);
     }
 
+    /** Replaces the text with one live resource's, to edit and apply it again. */
+    public void open(String key) {
+        PolicyService p = policies;
+        if (p == null) {
+            return;
+        }
+        calls.call(() -> p.liveText(key).orElse(""), t -> {
+            if (!t.isEmpty()) {
+                text.set(t);
+            }
+        }, this::failed);
+    }
+
     public void insertSnippet(Snippets.Snippet s) {
         text.set("# " + s.name() + ": " + s.description() + "\n" + s.yaml());
     }

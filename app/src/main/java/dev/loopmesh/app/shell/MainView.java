@@ -82,7 +82,10 @@ public final class MainView extends BorderPane {
     private void build() {
         getStyleClass().add("main-view");
         setTop(toolbar());
-        SplitPane columns = new SplitPane(new ServicesView(vm), centre(), right());
+        SplitPane left = new SplitPane(new ServicesView(vm), new ResourcesView(vm.resources(), this::openResource));
+        left.setOrientation(Orientation.VERTICAL);
+        left.setDividerPositions(0.62);
+        SplitPane columns = new SplitPane(left, centre(), right());
         columns.setDividerPositions(0.14, 0.68);
         SplitPane rows = new SplitPane(columns, new TimelineView(vm.timeline()));
         rows.setOrientation(Orientation.VERTICAL);
@@ -300,6 +303,12 @@ public final class MainView extends BorderPane {
                 shortcuts(scene);
             }
         });
+    }
+
+    /** A resource double-clicked in the left pane: its text in the policy editor. */
+    private void openResource(String key) {
+        vm.editor().open(key);
+        right.getSelectionModel().select(1);
     }
 
     private void chooseTopology() {

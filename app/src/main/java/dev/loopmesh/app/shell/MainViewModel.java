@@ -69,6 +69,7 @@ public final class MainViewModel implements AutoCloseable {
     private final FaultsViewModel faults;
     private final LoadViewModel load;
     private final HistoryViewModel history;
+    private final ResourcesViewModel resources;
 
     private final ReadOnlyObjectWrapper<MeshState> state = new ReadOnlyObjectWrapper<>(this, "state", MeshState.STOPPED);
     private final ReadOnlyStringWrapper meshName = new ReadOnlyStringWrapper(this, "meshName", "loopmesh");
@@ -97,6 +98,7 @@ public final class MainViewModel implements AutoCloseable {
         this.faults = new FaultsViewModel(calls);
         this.load = new LoadViewModel(calls, timeline);
         this.history = new HistoryViewModel(calls, timeline);
+        this.resources = new ResourcesViewModel(calls);
         editor.onChange(history::record);
         faults.onChange(history::record);
         graph.selectionProperty().addListener((o, a, b) -> poller.setLogQuery(inspector.logQuery()));
@@ -129,6 +131,10 @@ public final class MainViewModel implements AutoCloseable {
 
     public HistoryViewModel history() {
         return history;
+    }
+
+    public ResourcesViewModel resources() {
+        return resources;
     }
 
     public EngineCalls calls() {
@@ -278,6 +284,7 @@ public final class MainViewModel implements AutoCloseable {
         inspector.setPods(h.pods());
         timeline.reset();
         history.clear();
+        resources.clear();
         PolicyService policies = new PolicyService(h.mesh());
         editor.attach(policies);
         MeshFaultInjector policyFaults = new MeshFaultInjector(policies);
@@ -395,6 +402,8 @@ public final class MainViewModel implements AutoCloseable {
             return;
         }
         graph.showPolicies(frame.resources());
+        MeshHandle h = handle;
+        resources.update(h == null ? null : h.mesh(), frame.resources(), frame.events());
         load.update(frame.traffic());
         graph.updateEdges(frame.edges());
         inspector.updateLog(frame.accessLog());

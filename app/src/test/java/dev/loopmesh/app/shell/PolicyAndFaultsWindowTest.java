@@ -104,6 +104,8 @@ class PolicyAndFaultsWindowTest {
         assertThat(onFx(() -> vm.editor().diffProperty().get())).contains("+ kind: VirtualService");
         await().atMost(Duration.ofSeconds(5)).until(() -> hasVirtualService("reviews"));
         assertThat(onFx(() -> vm.timeline().events().stream().filter(e -> e.kind() == TimelineEvent.Kind.CONFIG).count())).isGreaterThanOrEqualTo(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> vm.resources().rows().stream()
+                .map(r -> r.label() + " " + r.state()).toList()).containsAll(List.of("DestinationRule default/reviews OK", "VirtualService default/reviews OK")));
 
         robot.clickOn("#undo");
 
@@ -196,6 +198,33 @@ class PolicyAndFaultsWindowTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> vm.timeline().events().stream()
                 .anyMatch(e -> e.kind() == TimelineEvent.Kind.REJECTED)));
         assertThat(onFx(() -> vm.graph().decorations().node("reviews"))).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> vm.resources().rows().stream()
+                .anyMatch(r -> r.label().equals("VirtualService default/reviews") && r.state() == ResourcesViewModel.State.REJECTED
+                        && r.key() == null && r.detail().startsWith("rejected, not in force"))));
+    }
+
+    @Test
+    void aResourceWithFindingsShowsThemInTheResourcesPane() throws Exception {
+        awaitRunning();
+        onFx(() -> {
+            vm.editor().textProperty().set("""
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata: {name: ratings}
+                    spec:
+                      hosts: [ratings]
+                      http:
+                      - route: [{destination: {host: ratngs}}]
+                    """);
+            vm.editor().apply();
+            return null;
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.resources().rows().stream()
+                .anyMatch(r -> r.label().equals("VirtualService default/ratings") && r.state() != ResourcesViewModel.State.OK)));
+        ResourcesViewModel.Row row = onFx(() -> vm.resources().rows().stream().filter(r -> r.label().equals("VirtualService default/ratings"))
+                .findFirst().orElseThrow());
+        assertThat(row.detail()).contains("ratngs");
     }
 
     @Test
