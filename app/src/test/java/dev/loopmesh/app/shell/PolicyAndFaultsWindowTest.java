@@ -240,6 +240,11 @@ class PolicyAndFaultsWindowTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> vm.graph().decorations().node("ratings").stream()
                 .anyMatch(b -> b.kind() == Badge.Kind.FAULT && b.detail().contains("503"))));
         assertThat(onFx(() -> vm.timeline().events().stream().anyMatch(e -> e.kind() == TimelineEvent.Kind.FAULT && e.end() == null))).isTrue();
+        onFx(() -> {
+            vm.graph().select(new Selection.Service("ratings"));
+            return null;
+        });
+        assertThat(onFx(() -> vm.inspector().faultsProperty().get())).isEqualTo("abort 503 on 50 % of ratings");
 
         onFx(() -> {
             vm.faults().remove(vm.faults().active().get(0));
@@ -272,7 +277,7 @@ class PolicyAndFaultsWindowTest {
     }
 
     @Test
-    void selectingAnEdgeShowsItsNumbersAndItsPolicies() throws Exception {
+    void selectingAnEdgeShowsItsNumbersItsPoliciesAndTheDecisionTraceOfARecentRequest(FxRobot robot) throws Exception {
         awaitRunning();
         await().atMost(Duration.ofSeconds(30)).until(() -> onFx(() -> vm.graph().edges().stream()
                 .anyMatch(e -> e.source().equals(GraphLayout.INGRESS) && e.destination().equals("productpage-v1"))));
@@ -285,5 +290,9 @@ class PolicyAndFaultsWindowTest {
         assertThat(onFx(() -> vm.inspector().titleProperty().get())).isEqualTo("ingress → productpage-v1");
         await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.inspector().configProperty().get()).contains("POLICIES ON productpage"));
         assertThat(onFx(() -> vm.inspector().configProperty().get())).contains("PROXY istio-ingressgateway");
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> robot.lookup("#inspector-request")
+                .queryAs(javafx.scene.control.TextArea.class).getText()).contains("DECISION TRACE"));
+        assertThat(robot.lookup("#inspector-request").queryAs(javafx.scene.control.TextArea.class).getText())
+                .contains("LATEST REQUEST").contains("istio-ingressgateway");
     }
 }
