@@ -51,7 +51,7 @@ public final class HistoryView extends VBox {
         HBox bar = new HBox(6, undo, redo, goHere);
         bar.setAlignment(Pos.CENTER_LEFT);
         list.setId("history-list");
-        list.setPlaceholder(new Label("No changes yet. Apply a policy or inject a fault: each can be undone and redone here."));
+        list.setPlaceholder(dev.loopmesh.app.common.Placeholder.of("No changes yet. Apply a policy or inject a fault: each can be undone and redone here."));
         list.setCellFactory(l -> new EntryCell());
         detail.setId("history-detail");
         detail.setEditable(false);

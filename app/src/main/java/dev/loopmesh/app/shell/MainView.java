@@ -91,6 +91,7 @@ public final class MainView extends BorderPane {
         rows.setOrientation(Orientation.VERTICAL);
         rows.setDividerPositions(0.74);
         setCenter(rows);
+        setBottom(statusBar());
     }
 
     private ToolBar toolbar() {
@@ -155,12 +156,33 @@ public final class MainView extends BorderPane {
         presentation.setTooltip(new Tooltip("Presentation mode: larger text for a projector (F11)"));
         undo.setId("undo");
         redo.setId("redo");
+        send.setText("Send");
+        path.setPrefColumnCount(8);
+        headers.setPrefColumnCount(8);
+        search.setPrefColumnCount(8);
+        // no button gives up its text to the others: the toolbar's overflow menu takes what does not fit
+        for (javafx.scene.control.Control c : new javafx.scene.control.Control[] {open, startStop, speed, send, labels, fit, undo, redo, light,
+            presentation}) {
+            c.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        brand.setMinWidth(Region.USE_PREF_SIZE);
+        meshName.setMinWidth(Region.USE_PREF_SIZE);
+        return new ToolBar(brand, meshName, open, startStop, progress, speed,
+                new Separator(Orientation.VERTICAL), path, headers, send,
+                new Separator(Orientation.VERTICAL), search, labels, fit, new Separator(Orientation.VERTICAL), undo, redo,
+                new Separator(Orientation.VERTICAL), light, presentation);
+    }
+
+    /** The bottom line: what the mesh is doing, and where its ingress listens. */
+    private HBox statusBar() {
+        Label at = new Label("ingress");
+        at.getStyleClass().add("dim");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        return new ToolBar(brand, meshName, open, new Separator(Orientation.VERTICAL), startStop, progress, speed,
-                new Separator(Orientation.VERTICAL), new Label("ingress"), ingress, path, headers, send,
-                new Separator(Orientation.VERTICAL), search, labels, fit, new Separator(Orientation.VERTICAL), undo, redo,
-                spacer, message, light, presentation);
+        HBox bar = new HBox(8, message, spacer, at, ingress);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.getStyleClass().add("status-bar");
+        return bar;
     }
 
     private StackPane centre() {
@@ -209,7 +231,7 @@ public final class MainView extends BorderPane {
         heading.getStyleClass().add("pane-heading");
         ListView<ActiveFault> list = new ListView<>(vm.faults().active());
         list.setId("faults-list");
-        list.setPlaceholder(new Label("None. Right-click a service, a version or an edge in the graph to inject one."));
+        list.setPlaceholder(dev.loopmesh.app.common.Placeholder.of("None. Right-click a service, a version or an edge in the graph to inject one."));
         list.setCellFactory(l -> new ListCell<>() {
             private final Button remove = new Button("Remove");
 

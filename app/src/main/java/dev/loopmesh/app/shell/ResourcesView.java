@@ -24,7 +24,8 @@ public final class ResourcesView extends VBox {
         heading.getStyleClass().add("pane-heading");
         list.setId("resources-list");
         list.setItems(vm.rows());
-        list.setPlaceholder(new Label("None yet: the Policy tab applies them."));
+        list.setPlaceholder(dev.loopmesh.app.common.Placeholder.of(
+                "None yet. Resources applied from the Policy tab, or in the topology, show here with their state."));
         list.setCellFactory(l -> new RowCell());
         list.setOnMouseClicked(e -> {
             ResourcesViewModel.Row r = list.getSelectionModel().getSelectedItem();
