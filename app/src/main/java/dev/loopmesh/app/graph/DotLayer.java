@@ -10,7 +10,7 @@ import javafx.scene.image.WritableImage;
 import java.nio.IntBuffer;
 
 /**
- * The moving dots, written straight into the pixels of an image. A canvas takes one drawing command per
+ * The moving dots (and, zoomed far out, the edges under them), written straight into the pixels of an image. A canvas takes one drawing command per
  * dot, and in the software pipeline each command costs more than the square it fills; here a dot is
  * sixteen array stores, the old dots are wiped the same way, and the renderer copies the changed rows
  * once. The image covers the graph's boxes on screen only (see {@link #place}). FX thread only.
@@ -23,6 +23,8 @@ final class DotLayer {
     private int width;
     private int height;
     private int[] pixels = new int[0];
+    /** What lies under the dots in this layer (the edges, when they are drawn as pixels); a wiped dot shows it again. */
+    private int[] background = new int[0];
     private PixelBuffer<IntBuffer> buffer;
     /** Top-left pixel of each dot drawn last frame (x, y pairs), to wipe it. */
     private int[] drawn = new int[256];
@@ -49,6 +51,7 @@ final class DotLayer {
         width = Math.max(1, w);
         height = Math.max(1, h);
         pixels = new int[width * height];
+        background = new int[width * height];
         buffer = new PixelBuffer<>(width, height, IntBuffer.wrap(pixels), PixelFormat.getIntArgbPreInstance());
         view.setImage(new WritableImage(buffer));
         drawnCount = 0;
@@ -65,9 +68,7 @@ final class DotLayer {
             int top = Integer.MAX_VALUE;
             int bottom = -1;
             for (int i = 0; i < drawnCount; i++) {
-                int x = drawn[2 * i];
-                int y = drawn[2 * i + 1];
-                fill(x, y, 0);
+                wipe(drawn[2 * i], drawn[2 * i + 1]);
             }
             if (drawnCount > 0) {
                 top = minY;
@@ -103,6 +104,36 @@ final class DotLayer {
             int y1 = Math.min(height, bottom + SIZE);
             return y1 <= y0 ? Rectangle2D.EMPTY : new Rectangle2D(0, y0, width, y1 - y0);
         });
+    }
+
+    /**
+     * Replaces what lies under the dots: cleared, then drawn by {@code painter} (null: left empty). The
+     * dots are drawn again on the next dot frame.
+     */
+    void paintBackground(java.util.function.Consumer<PixelLines> painter) {
+        if (buffer == null) {
+            return;
+        }
+        java.util.Arrays.fill(background, 0);
+        if (painter != null) {
+            painter.accept(new PixelLines(background, width, height));
+        }
+        buffer.updateBuffer(b -> {
+            System.arraycopy(background, 0, pixels, 0, pixels.length);
+            drawnCount = 0;
+            return null;
+        });
+    }
+
+    private void wipe(int x, int y) {
+        int x0 = Math.max(0, x);
+        int x1 = Math.min(width, x + SIZE);
+        int y0 = Math.max(0, y);
+        int y1 = Math.min(height, y + SIZE);
+        for (int row = y0; row < y1; row++) {
+            int at = row * width;
+            System.arraycopy(background, at + x0, pixels, at + x0, Math.max(0, x1 - x0));
+        }
     }
 
     private void fill(int x, int y, int argb) {

@@ -86,7 +86,7 @@ final class GraphPainter {
     }
 
     /** The whole static picture, then every chip (whose canvas lies exactly over this one and is already cleared). */
-    void paintStatic(GraphicsContext g, GraphicsContext chipG, double w, double h, double scale, double ox, double oy) {
+    void paintStatic(GraphicsContext g, GraphicsContext chipG, DotLayer under, double w, double h, double scale, double ox, double oy) {
         g.setTransform(new Affine());
         g.clearRect(0, 0, w, h);
         chips.clear();
@@ -104,8 +104,13 @@ final class GraphPainter {
         this.scale = scale;
         detailed = scale >= DETAIL_MIN_SCALE;
         List<EdgeSnapshot> edges = vm.edges();
-        drawDeclaredLinks(g, layout, edges);
-        drawEdges(g, layout, edges);
+        if (detailed) {
+            under.paintBackground(null);
+            drawDeclaredLinks(g, layout, edges);
+            drawEdges(g, layout, edges);
+        } else {
+            under.paintBackground(lines -> pixelEdges(lines, layout, edges, scale, ox, oy));
+        }
         GraphViewModel.Decorations deco = vm.decorations();
         Set<String> matches = vm.matchesProperty().get();
         for (GraphLayout.Node n : layout.nodes()) {
@@ -200,11 +205,42 @@ final class GraphPainter {
     }
 
     /** Calls the spec declares but no traffic took in the window: thin dashed lines between the boxes. */
-    private void drawDeclaredLinks(GraphicsContext g, GraphLayout layout, List<EdgeSnapshot> edges) {
+    /** The calls that took traffic, service to service. */
+    private Set<String> live(List<EdgeSnapshot> edges) {
         Set<String> live = new HashSet<>();
         for (EdgeSnapshot e : edges) {
             live.add(vm.serviceOfWorkload(e.source()) + "→" + vm.serviceOfWorkload(e.destination()));
         }
+        return live;
+    }
+
+    /**
+     * Zoomed far out, the edges as one-pixel lines in the dot layer's pixels (under the dots, over the
+     * boxes they run between): declared calls dashed, live ones in their health colour, the selected one
+     * thick in the selection colour.
+     */
+    private void pixelEdges(PixelLines lines, GraphLayout layout, List<EdgeSnapshot> edges, double scale, double ox, double oy) {
+        Set<String> live = live(edges);
+        int link = Particles.argb(palette.color("link"));
+        for (GraphLayout.Link l : layout.links()) {
+            if (!live.contains(l.from() + "→" + l.to())) {
+                EdgeGeometry.betweenNodes(layout, l.from(), l.to()).ifPresent(geo -> lines.curve(geo, scale, ox, oy, link, 1, true));
+            }
+        }
+        Selection sel = vm.selection();
+        for (EdgeSnapshot e : edges) {
+            EdgeGeometry.between(layout, e.source(), e.destination()).ifPresent(geo -> {
+                if (sel instanceof Selection.Edge s && s.source().equals(e.source()) && s.destination().equals(e.destination())) {
+                    lines.curve(geo, scale, ox, oy, Particles.argb(palette.color("selection")), 4, false);
+                }
+                lines.curve(geo, scale, ox, oy, Particles.argb(palette.health(EdgeHealth.of(e.successRate()))), widthBucket(e.rps()) >= 3 ? 2 : 1,
+                        false);
+            });
+        }
+    }
+
+    private void drawDeclaredLinks(GraphicsContext g, GraphLayout layout, List<EdgeSnapshot> edges) {
+        Set<String> live = live(edges);
         g.setStroke(palette.color("link"));
         g.setLineWidth(1.2);
         // dashes a few pixels long on screen whatever the zoom: at a 200-service fit, 5-unit dashes were

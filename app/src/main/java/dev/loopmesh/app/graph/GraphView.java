@@ -58,6 +58,7 @@ public final class GraphView extends Region {
     private double scale = 1;
     private double offsetX;
     private double offsetY;
+    private static final boolean EXP_REPAINT = Boolean.getBoolean("exp.repaint");
     private boolean staticDirty = true;
     private boolean trafficDirty;
     private long lastRepaint;
@@ -77,7 +78,7 @@ public final class GraphView extends Region {
         public void handle(long now) {
             frameStats.frame(now);
             boolean drew = false;
-            if (trafficDirty && now - lastRepaint >= TRAFFIC_REPAINT_NANOS) {
+            if (EXP_REPAINT || trafficDirty && now - lastRepaint >= TRAFFIC_REPAINT_NANOS) {
                 staticDirty = true;
             }
             if (staticDirty) {
@@ -412,7 +413,7 @@ public final class GraphView extends Region {
         GraphicsContext chips = chipCanvas.getGraphicsContext2D();
         chips.setTransform(new Affine());
         chips.clearRect(0, 0, chipCanvas.getWidth(), chipCanvas.getHeight());
-        painter.paintStatic(g, chips, base.getWidth(), base.getHeight(), scale, offsetX - base.getLayoutX(), offsetY - base.getLayoutY());
+        painter.paintStatic(g, chips, dots, base.getWidth(), base.getHeight(), scale, offsetX - base.getLayoutX(), offsetY - base.getLayoutY());
         chipCanvas.setVisible(!painter.chips.isEmpty());
         updateLanes(vm.edges());
     }
