@@ -58,7 +58,6 @@ public final class GraphView extends Region {
     private double scale = 1;
     private double offsetX;
     private double offsetY;
-    private static final boolean EXP_REPAINT = Boolean.getBoolean("exp.repaint");
     private boolean staticDirty = true;
     private boolean trafficDirty;
     private long lastRepaint;
@@ -78,7 +77,7 @@ public final class GraphView extends Region {
         public void handle(long now) {
             frameStats.frame(now);
             boolean drew = false;
-            if (EXP_REPAINT || trafficDirty && now - lastRepaint >= TRAFFIC_REPAINT_NANOS) {
+            if (trafficDirty && now - lastRepaint >= TRAFFIC_REPAINT_NANOS) {
                 staticDirty = true;
             }
             if (staticDirty) {
