@@ -35,9 +35,10 @@ public final class EngineMeshSource implements MeshSource {
     }
 
     @Override
-    public MeshHandle start(List<Path> files) {
+    public MeshHandle start(List<Path> files, double timeScale) {
         Topology topology = wiring.topology(List.copyOf(files));
-        return new Handle(Mesh.start(topology, options, wiring.translator(topology)));
+        MeshOptions o = timeScale == 1.0 ? options : options.withTimeScale(timeScale);
+        return new Handle(Mesh.start(topology, o, wiring.translator(topology)));
     }
 
     private record Handle(Mesh mesh) implements MeshHandle {

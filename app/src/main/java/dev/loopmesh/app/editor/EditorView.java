@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
-/** The policy editor: highlighted YAML with problem marks in the gutter, Apply (Ctrl+S), undo, snippets, problems and diff. */
+/** The policy editor: highlighted YAML with problem marks in the gutter, Apply (Ctrl+S), snippets, problems and diff (undo and redo are the window's). */
 public final class EditorView extends VBox {
     private static final PseudoClass ERROR = PseudoClass.getPseudoClass("error");
     private static final PseudoClass WARNING = PseudoClass.getPseudoClass("warning");
@@ -47,7 +47,6 @@ public final class EditorView extends VBox {
     private final EditorViewModel vm;
     private final CodeArea code = new CodeArea();
     private final Button apply = new Button("Apply");
-    private final Button undo = new Button("Undo apply");
     private final Button reload = new Button("Reload");
     private final MenuButton snippets = new MenuButton("Snippets");
     private final Label status = new Label();
@@ -69,8 +68,6 @@ public final class EditorView extends VBox {
         apply.setId("editor-apply");
         apply.getStyleClass().add("accent");
         apply.setTooltip(new Tooltip("Push the text through the control plane (Ctrl+S)"));
-        undo.setId("editor-undo");
-        undo.setTooltip(new Tooltip("Re-apply the previous version of what the last apply changed, or delete what it created (Ctrl+Alt+Z)"));
         reload.setId("editor-reload");
         reload.setTooltip(new Tooltip("Replace the text with the mesh's live resources"));
         snippets.setId("editor-snippets");
@@ -79,7 +76,7 @@ public final class EditorView extends VBox {
             item.setOnAction(e -> vm.insertSnippet(s));
             snippets.getItems().add(item);
         }
-        HBox bar = new HBox(6, apply, undo, reload, snippets);
+        HBox bar = new HBox(6, apply, reload, snippets);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.getStyleClass().add("editor-bar");
         status.setId("editor-status");
@@ -150,17 +147,12 @@ public final class EditorView extends VBox {
             }
         });
         apply.setOnAction(e -> vm.apply());
-        undo.setOnAction(e -> vm.undo());
         reload.setOnAction(e -> vm.reload());
         apply.disableProperty().bind(vm.readyProperty().not().or(vm.busyProperty()));
-        undo.disableProperty().bind(vm.canUndoProperty().not().or(vm.busyProperty()));
         reload.disableProperty().bind(vm.readyProperty().not());
         addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
             if (new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN).match(e)) {
                 vm.apply();
-                e.consume();
-            } else if (new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN).match(e)) {
-                vm.undo();
                 e.consume();
             }
         });

@@ -2,6 +2,7 @@ package dev.loopmesh.app.editor;
 
 import dev.loopmesh.app.common.EngineCalls;
 import dev.loopmesh.app.common.FxThread;
+import dev.loopmesh.app.history.Reversible;
 import dev.loopmesh.topology.Problem;
 import dev.loopmesh.topology.Severity;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -23,7 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * The policy editor: the text, its problems (checked as you type, debounced, off the FX thread), apply
- * and undo through the control plane, and the diff of the last change. FX thread only.
+ * through the control plane, and the diff of the last change. Each apply that changed the mesh goes to
+ * the history ({@link #onChange}), which undoes and redoes it. FX thread only.
  */
 public final class EditorViewModel implements AutoCloseable {
     static final long CHECK_DELAY_MILLIS = 350;
@@ -42,10 +44,10 @@ public final class EditorViewModel implements AutoCloseable {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
     private final ReadOnlyObjectWrapper<Outcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome", Outcome.NONE);
     private final ReadOnlyStringWrapper diff = new ReadOnlyStringWrapper(this, "diff", "");
-    private final ReadOnlyBooleanWrapper canUndo = new ReadOnlyBooleanWrapper(this, "canUndo", false);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy", false);
     private final ReadOnlyBooleanWrapper ready = new ReadOnlyBooleanWrapper(this, "ready", false);
     private final List<Consumer<PolicyService.Result>> listeners = new ArrayList<>();
+    private final List<Consumer<Reversible>> changes = new ArrayList<>();
     private PolicyService policies;
     private ScheduledFuture<?> pendingCheck;
     private long generation;
@@ -75,10 +77,6 @@ public final class EditorViewModel implements AutoCloseable {
         return diff.getReadOnlyProperty();
     }
 
-    public ReadOnlyBooleanProperty canUndoProperty() {
-        return canUndo.getReadOnlyProperty();
-    }
-
     public ReadOnlyBooleanProperty busyProperty() {
         return busy.getReadOnlyProperty();
     }
@@ -88,9 +86,14 @@ public final class EditorViewModel implements AutoCloseable {
         return ready.getReadOnlyProperty();
     }
 
-    /** Called with every apply, undo or rejection, on the FX thread (the timeline listens). */
+    /** Called with every apply, undo, redo or rejection, on the FX thread (the timeline listens). */
     public void onResult(Consumer<PolicyService.Result> listener) {
         listeners.add(listener);
+    }
+
+    /** Called with each apply that changed the mesh, as a change the history can undo and redo (FX thread). */
+    public void onChange(Consumer<Reversible> listener) {
+        changes.add(listener);
     }
 
     /** A mesh runs: check and apply against it, and start from its live resources. */
@@ -98,7 +101,6 @@ public final class EditorViewModel implements AutoCloseable {
         FxThread.check();
         policies = service;
         ready.set(true);
-        canUndo.set(false);
         diff.set("");
         status.set("");
         outcome.set(Outcome.NONE);
@@ -108,7 +110,6 @@ public final class EditorViewModel implements AutoCloseable {
     public void detach() {
         policies = null;
         ready.set(false);
-        canUndo.set(false);
     }
 
     /** Replaces the text with every live resource of the mesh. */
@@ -119,6 +120,19 @@ public final class EditorViewModel implements AutoCloseable {
         }
         calls.call(p::allText, t -> {
             text.set(t.isEmpty() ? "# No mesh resources yet: write one, or pick a snippet, then Apply (Ctrl+S).\n" : t);
+        }, this::failed);
+    }
+
+    /** Replaces the text with one live resource's, to edit and apply it again. */
+    public void open(String key) {
+        PolicyService p = policies;
+        if (p == null) {
+            return;
+        }
+        calls.call(() -> p.liveText(key).orElse(""), t -> {
+            if (!t.isEmpty()) {
+                text.set(t);
+            }
         }, this::failed);
     }
 
@@ -134,23 +148,19 @@ public final class EditorViewModel implements AutoCloseable {
         }
         String t = text.get();
         busy.set(true);
-        calls.call(() -> p.apply(t, "editor", true), this::done, this::failed);
-    }
-
-    /** Re-applies the previous versions of what the last apply changed (or deletes what it created). */
-    public void undo() {
-        PolicyService p = policies;
-        if (p == null || busy.get()) {
-            return;
-        }
-        busy.set(true);
-        calls.call(() -> new Undone(p.undo(), p.allText()), u -> {
-            done(u.result());
-            text.set(u.text());
+        calls.call(() -> p.apply(t, "editor"), r -> {
+            done(r);
+            if (r.change() != null && p == policies) {
+                Reversible c = new PolicyChange(p, r.change(), this::showHistoryStep);
+                changes.forEach(l -> l.accept(c));
+            }
         }, this::failed);
     }
 
-    private record Undone(PolicyService.Result result, String text) {
+    /** An undo or redo of an apply ran: its result in the status and the diff, the mesh's resources as the text. */
+    private void showHistoryStep(PolicyService.Result r, String liveText) {
+        done(r);
+        text.set(liveText);
     }
 
     private void done(PolicyService.Result r) {
@@ -163,8 +173,6 @@ public final class EditorViewModel implements AutoCloseable {
         if (r.change() != null) {
             diff.set(r.change().diff());
         }
-        PolicyService p = policies;
-        canUndo.set(p != null && p.canUndo());
         listeners.forEach(l -> l.accept(r));
     }
 

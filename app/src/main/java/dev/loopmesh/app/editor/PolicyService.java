@@ -9,9 +9,7 @@ import dev.loopmesh.topology.Severity;
 import dev.loopmesh.topology.TopologyException;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,10 +22,10 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Policy changes through the control plane, with their history: checks YAML text as the control plane
- * would, applies it, remembers what each resource was before so a change can be undone (the previous
- * version re-applied, or the resource deleted when there was none), and describes each change as a
- * line diff.
+ * Policy changes through the control plane: checks YAML text as the control plane would, applies it,
+ * and describes each change resource by resource (the text before and after, as a line diff) so that
+ * it can be reverted (the previous version re-applied, or the resource deleted when there was none)
+ * and applied again; the app's history ({@code dev.loopmesh.app.history}) keeps the changes.
  *
  * <p>Engine work: every method may block on the control plane, so the app calls it on its engine
  * thread only (which also makes this class single-threaded).
@@ -90,7 +88,6 @@ public final class PolicyService {
 
     private final Mesh mesh;
     private final Map<String, String> texts = new LinkedHashMap<>();
-    private final Deque<Change> undo = new ArrayDeque<>();
     private final Map<String, List<Version>> versions = new LinkedHashMap<>();
 
     public PolicyService(Mesh mesh) {
@@ -132,7 +129,7 @@ public final class PolicyService {
     }
 
     /** Applies every document of {@code text}; with any error nothing is applied. */
-    public Result apply(String text, String origin, boolean undoable) {
+    public Result apply(String text, String origin) {
         Check c = check(text);
         if (c.resources().isEmpty()) {
             boolean errors = c.hasErrors();
@@ -173,9 +170,6 @@ public final class PolicyService {
             }
         }
         Change change = steps.isEmpty() ? null : new Change(origin, Instant.now(), steps);
-        if (change != null && undoable) {
-            undo.push(change);
-        }
         List<Problem> problems = result.outcomes().stream().flatMap(o -> o.problems().stream()).toList();
         boolean rejected = !result.allAccepted();
         return new Result(change != null, rejected, (rejected ? "partly rejected: " : "applied: ") + String.join(", ", said)
@@ -183,7 +177,7 @@ public final class PolicyService {
     }
 
     /** Deletes the live resource with {@code key}. */
-    public Result delete(String key, String origin, boolean undoable) {
+    public Result delete(String key, String origin) {
         Optional<MeshResource> live = live(key);
         if (live.isEmpty()) {
             return new Result(false, false, "nothing to delete", List.of(), null);
@@ -192,33 +186,38 @@ public final class PolicyService {
         ApplyResult r = mesh.delete(List.of(live.get()));
         texts.remove(key);
         Change change = new Change(origin, Instant.now(), List.of(new Step(key, label(live.get()), before, null)));
-        if (undoable) {
-            undo.push(change);
-        }
         return new Result(r.allAccepted(), false, "deleted " + label(live.get()), List.of(), change);
     }
 
-    public boolean canUndo() {
-        return !undo.isEmpty();
+    /** Puts the resources of {@code change} back as they were before it: re-applies or deletes them, last step first. */
+    public Result revert(Change change, String origin) {
+        List<Step> steps = new ArrayList<>(change.steps());
+        java.util.Collections.reverse(steps);
+        return replay(steps, true, origin);
     }
 
-    /** Returns the resources of the last change to what they were: re-applies or deletes them. */
-    public Result undo() {
-        Change last = undo.poll();
-        if (last == null) {
-            return new Result(false, false, "nothing to undo", List.of(), null);
-        }
+    /** Makes the resources of {@code change} what it made them again (after a revert). */
+    public Result reapply(Change change, String origin) {
+        return replay(change.steps(), false, origin);
+    }
+
+    private Result replay(List<Step> steps, boolean toBefore, String origin) {
         List<String> said = new ArrayList<>();
-        List<Step> steps = new ArrayList<>();
-        for (Step s : last.steps()) {
-            Result r = s.before() == null ? delete(s.key(), "undo", false) : apply(s.before(), "undo", false);
+        List<Step> done = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        boolean rejected = false;
+        for (Step s : steps) {
+            String text = toBefore ? s.before() : s.after();
+            Result r = text == null ? delete(s.key(), origin) : apply(text, origin);
             said.add(r.summary());
+            problems.addAll(r.problems());
+            rejected |= r.rejected();
             if (r.change() != null) {
-                steps.addAll(r.change().steps());
+                done.addAll(r.change().steps());
             }
         }
-        return new Result(!steps.isEmpty(), false, "undo: " + String.join("; ", said), List.of(),
-                steps.isEmpty() ? null : new Change("undo", Instant.now(), steps));
+        return new Result(!done.isEmpty(), rejected, String.join("; ", said), problems,
+                done.isEmpty() ? null : new Change(origin, Instant.now(), done));
     }
 
     /** The versions of a resource applied from the app, oldest first. */

@@ -25,8 +25,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Faults with what the engine offers today: delay and abort as Istio fault injection (the service's
  * VirtualService, rewritten with a {@code fault} on each rule, or a new one; an edge's fault only for
- * requests whose {@code sourceLabels} are the caller's), and pod kill and pause through the pod's
- * workload server. Removing the last fault of a service puts its VirtualService back as it was.
+ * requests whose {@code sourceLabels} are the caller's; the ingress gateway's edge in the gateway's own
+ * routes, see {@link GatewayFaults}), and pod kill and pause through the pod's workload server.
+ * Removing the last fault of a service puts its VirtualService back as it was.
  */
 public final class MeshFaultInjector implements FaultInjector {
     private static final Set<FaultKind> SUPPORTED = EnumSet.of(FaultKind.DELAY, FaultKind.ABORT, FaultKind.KILL_POD, FaultKind.PAUSE_POD);
@@ -40,11 +41,13 @@ public final class MeshFaultInjector implements FaultInjector {
     private final PolicyService policies;
     private final Map<String, ActiveFault> faults = new LinkedHashMap<>();
     private final Map<String, Base> bases = new HashMap<>();
+    private final GatewayFaults gateway;
     private int next;
 
     public MeshFaultInjector(PolicyService policies) {
         this.policies = requireNonNull(policies, "policies");
         this.mesh = policies.mesh();
+        this.gateway = new GatewayFaults(policies);
     }
 
     @Override
@@ -58,6 +61,17 @@ public final class MeshFaultInjector implements FaultInjector {
             throw new IllegalArgumentException(request.kind().word() + " needs the chaos engine, which this mesh does not offer yet");
         }
         ActiveFault fault = new ActiveFault("fault-" + ++next, request, Instant.now());
+        if (request.kind().isPolicy() && GatewayFaults.concerns(request.target())) {
+            faults.put(fault.id(), fault);
+            try {
+                gateway.apply(gatewayFaults());
+            } catch (RuntimeException e) {
+                faults.remove(fault.id());
+                gateway.apply(gatewayFaults());
+                throw e;
+            }
+            return fault;
+        }
         if (request.kind().isPolicy()) {
             String service = serviceOf(request.target());
             bases.computeIfAbsent(service, this::baseOf);
@@ -88,7 +102,9 @@ public final class MeshFaultInjector implements FaultInjector {
             return false;
         }
         FaultRequest r = f.request();
-        if (r.kind().isPolicy()) {
+        if (r.kind().isPolicy() && GatewayFaults.concerns(r.target())) {
+            gateway.apply(gatewayFaults());
+        } else if (r.kind().isPolicy()) {
             rewrite(serviceOf(r.target()));
         } else {
             boolean stillHeld = faults.values().stream().anyMatch(o -> o.request().kind() == r.kind() && o.request().target().equals(r.target()));
@@ -107,6 +123,10 @@ public final class MeshFaultInjector implements FaultInjector {
     @Override
     public List<ActiveFault> active() {
         return List.copyOf(faults.values());
+    }
+
+    private List<ActiveFault> gatewayFaults() {
+        return faults.values().stream().filter(f -> f.request().kind().isPolicy() && GatewayFaults.concerns(f.request().target())).toList();
     }
 
     private WorkloadServer pod(FaultTarget target) {
@@ -177,18 +197,19 @@ public final class MeshFaultInjector implements FaultInjector {
     private void rewrite(String service) {
         Base base = bases.get(service);
         List<ActiveFault> mine = faults.values().stream().filter(f -> f.request().kind().isPolicy())
+                .filter(f -> !GatewayFaults.concerns(f.request().target()))
                 .filter(f -> serviceOf(f.request().target()).equals(service)).toList();
         String key = VS_GROUP + "/VirtualService/" + base.namespace() + "/" + base.name();
         if (mine.isEmpty()) {
             bases.remove(service);
-            PolicyService.Result r = base.text() != null ? policies.apply(base.text(), "fault", false) : policies.delete(key, "fault", false);
+            PolicyService.Result r = base.text() != null ? policies.apply(base.text(), "fault") : policies.delete(key, "fault");
             if (r.rejected()) {
                 throw new IllegalStateException(r.summary());
             }
             return;
         }
         String yaml = YamlText.write(document(base, service, mine));
-        PolicyService.Result r = policies.apply(yaml, "fault", false);
+        PolicyService.Result r = policies.apply(yaml, "fault");
         if (!r.applied() && r.rejected()) {
             throw new IllegalStateException(r.summary());
         }
@@ -263,7 +284,7 @@ public final class MeshFaultInjector implements FaultInjector {
         return doc;
     }
 
-    private static Map<String, Object> faultOf(List<ActiveFault> faults) {
+    static Map<String, Object> faultOf(List<ActiveFault> faults) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (ActiveFault f : faults) {
             FaultRequest r = f.request();
@@ -303,7 +324,7 @@ public final class MeshFaultInjector implements FaultInjector {
         return v;
     }
 
-    private static Map<String, Object> deepCopy(Map<String, Object> m) {
+    static Map<String, Object> deepCopy(Map<String, Object> m) {
         return deepCopyValue(m);
     }
 }

@@ -9,6 +9,8 @@ public final class FrameStats {
     private final long[] nanos = new long[SIZE];
     private long count;
     private long last;
+    private long drawn;
+    private long repaints;
 
     /** Called with each pulse's timestamp ({@code AnimationTimer.handle}). */
     public void frame(long now) {
@@ -18,9 +20,31 @@ public final class FrameStats {
         last = now;
     }
 
+    /** Called when a frame changed what a canvas shows (so the renderer has work to do). */
+    public void drawn() {
+        drawn++;
+    }
+
+    /** Called when a frame repainted the whole static picture. */
+    public void repainted() {
+        repaints++;
+    }
+
     public void reset() {
         count = 0;
         last = 0;
+        drawn = 0;
+        repaints = 0;
+    }
+
+    /** Frames that repainted the static picture since the reset. */
+    public long repaints() {
+        return repaints;
+    }
+
+    /** Frames that changed a canvas since the reset. */
+    public long drawnFrames() {
+        return drawn;
     }
 
     public long frames() {

@@ -21,7 +21,7 @@ import java.util.Set;
  * layer being its longest call path from the ingress over the spec's call graph (so a service called
  * both directly and through another sits after the other). Pure: no JavaFX.
  */
-public record GraphLayout(List<Node> nodes, List<Link> links, double width, double height) {
+public final class GraphLayout {
     /** The id of the ingress node: the gateway's proxy and workload name in edge statistics. */
     public static final String INGRESS = Registry.GATEWAY;
 
@@ -33,9 +33,43 @@ public record GraphLayout(List<Node> nodes, List<Link> links, double width, doub
     static final double NODE_GAP = 56;
     static final double MARGIN = 24;
 
-    public GraphLayout {
-        nodes = List.copyOf(nodes);
-        links = List.copyOf(links);
+    private final List<Node> nodes;
+    private final List<Link> links;
+    private final double width;
+    private final double height;
+    /** Look-ups by id and by workload: a repaint of 200 services asks thousands of times. */
+    private final Map<String, Node> byId = new java.util.HashMap<>();
+    private final Map<String, Node> byWorkload = new java.util.HashMap<>();
+    private final Map<String, Row> rowByWorkload = new java.util.HashMap<>();
+
+    public GraphLayout(List<Node> nodes, List<Link> links, double width, double height) {
+        this.nodes = List.copyOf(nodes);
+        this.links = List.copyOf(links);
+        this.width = width;
+        this.height = height;
+        for (Node n : this.nodes) {
+            byId.putIfAbsent(n.id(), n);
+            for (Row r : n.rows()) {
+                byWorkload.putIfAbsent(r.workload(), n);
+                rowByWorkload.putIfAbsent(r.workload(), r);
+            }
+        }
+    }
+
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    public List<Link> links() {
+        return links;
+    }
+
+    public double width() {
+        return width;
+    }
+
+    public double height() {
+        return height;
     }
 
     /** A box: the ingress, or a service with one row per workload (version). */
@@ -65,7 +99,7 @@ public record GraphLayout(List<Node> nodes, List<Link> links, double width, doub
     }
 
     public Optional<Node> node(String id) {
-        return nodes.stream().filter(n -> n.id().equals(id)).findFirst();
+        return Optional.ofNullable(byId.get(id));
     }
 
     /** The node holding a workload's row, or the ingress for the gateway. */
@@ -73,11 +107,11 @@ public record GraphLayout(List<Node> nodes, List<Link> links, double width, doub
         if (INGRESS.equals(workload)) {
             return node(INGRESS);
         }
-        return nodes.stream().filter(n -> n.rows().stream().anyMatch(r -> r.workload().equals(workload))).findFirst();
+        return Optional.ofNullable(byWorkload.get(workload));
     }
 
     public Optional<Row> row(String workload) {
-        return nodes.stream().flatMap(n -> n.rows().stream()).filter(r -> r.workload().equals(workload)).findFirst();
+        return Optional.ofNullable(rowByWorkload.get(workload));
     }
 
     public int layerOf(String id) {

@@ -32,6 +32,13 @@ final class GraphPainter {
     /** Below this scale edge chips would cover the graph: they hide (zoom in to read them). */
     static final double EDGE_CHIPS_MIN_SCALE = 0.5;
     static final double ROW_CHIPS_MIN_SCALE = 0.55;
+    /**
+     * Below this scale the boxes' text would be under six pixels high: the picture leaves out text,
+     * arrow heads and locks and draws plain rectangles (a 200-service mesh fitted to the window is at
+     * about 0.17; there, text drawn as glyph outlines was most of a repaint's cost in the software
+     * pipeline). Zoom in and they come back.
+     */
+    static final double DETAIL_MIN_SCALE = 0.45;
 
     /** A metric box: an edge's ({@code edgeKey}) or a version row's ({@code workload}), in screen pixels. */
     record Chip(double x, double y, double w, double h, String edgeKey, String workload) {
@@ -54,6 +61,8 @@ final class GraphPainter {
     private final Map<String, EdgeSnapshot> byKey = new HashMap<>();
     private EdgeLabelMode mode = EdgeLabelMode.ALL;
     private int cursor;
+    private boolean detailed = true;
+    private double scale = 1;
 
     GraphPainter(GraphViewModel vm, CanvasPalette palette) {
         this.vm = vm;
@@ -76,12 +85,10 @@ final class GraphPainter {
         }
     }
 
-    /** The whole static picture, then every chip. */
-    void paintStatic(GraphicsContext g, GraphicsContext chipG, double w, double h, double scale, double ox, double oy) {
+    /** The whole static picture, then every chip (whose canvas lies exactly over this one and is already cleared). */
+    void paintStatic(GraphicsContext g, GraphicsContext chipG, DotLayer under, double w, double h, double scale, double ox, double oy) {
         g.setTransform(new Affine());
         g.clearRect(0, 0, w, h);
-        chipG.setTransform(new Affine());
-        chipG.clearRect(0, 0, w, h);
         chips.clear();
         hits.clear();
         GraphLayout layout = vm.layout();
@@ -94,9 +101,16 @@ final class GraphPainter {
             return;
         }
         g.setTransform(new Affine(scale, 0, ox, 0, scale, oy));
+        this.scale = scale;
+        detailed = scale >= DETAIL_MIN_SCALE;
         List<EdgeSnapshot> edges = vm.edges();
-        drawDeclaredLinks(g, layout, edges);
-        drawEdges(g, layout, edges);
+        if (detailed) {
+            under.paintBackground(null);
+            drawDeclaredLinks(g, layout, edges);
+            drawEdges(g, layout, edges);
+        } else {
+            under.paintBackground(lines -> pixelEdges(lines, layout, edges, scale, ox, oy));
+        }
         GraphViewModel.Decorations deco = vm.decorations();
         Set<String> matches = vm.matchesProperty().get();
         for (GraphLayout.Node n : layout.nodes()) {
@@ -191,14 +205,49 @@ final class GraphPainter {
     }
 
     /** Calls the spec declares but no traffic took in the window: thin dashed lines between the boxes. */
-    private void drawDeclaredLinks(GraphicsContext g, GraphLayout layout, List<EdgeSnapshot> edges) {
+    /** The calls that took traffic, service to service. */
+    private Set<String> live(List<EdgeSnapshot> edges) {
         Set<String> live = new HashSet<>();
         for (EdgeSnapshot e : edges) {
             live.add(vm.serviceOfWorkload(e.source()) + "→" + vm.serviceOfWorkload(e.destination()));
         }
+        return live;
+    }
+
+    /**
+     * Zoomed far out, the edges as one-pixel lines in the dot layer's pixels (under the dots, over the
+     * boxes they run between): declared calls dashed, live ones in their health colour, the selected one
+     * thick in the selection colour.
+     */
+    private void pixelEdges(PixelLines lines, GraphLayout layout, List<EdgeSnapshot> edges, double scale, double ox, double oy) {
+        Set<String> live = live(edges);
+        int link = Particles.argb(palette.color("link"));
+        for (GraphLayout.Link l : layout.links()) {
+            if (!live.contains(l.from() + "→" + l.to())) {
+                EdgeGeometry.betweenNodes(layout, l.from(), l.to()).ifPresent(geo -> lines.curve(geo, scale, ox, oy, link, 1, true));
+            }
+        }
+        Selection sel = vm.selection();
+        for (EdgeSnapshot e : edges) {
+            EdgeGeometry.between(layout, e.source(), e.destination()).ifPresent(geo -> {
+                if (sel instanceof Selection.Edge s && s.source().equals(e.source()) && s.destination().equals(e.destination())) {
+                    lines.curve(geo, scale, ox, oy, Particles.argb(palette.color("selection")), 4, false);
+                }
+                lines.curve(geo, scale, ox, oy, Particles.argb(palette.health(EdgeHealth.of(e.successRate()))), widthBucket(e.rps()) >= 3 ? 2 : 1,
+                        false);
+            });
+        }
+    }
+
+    private void drawDeclaredLinks(GraphicsContext g, GraphLayout layout, List<EdgeSnapshot> edges) {
+        Set<String> live = live(edges);
         g.setStroke(palette.color("link"));
         g.setLineWidth(1.2);
-        g.setLineDashes(5, 5);
+        // dashes a few pixels long on screen whatever the zoom: at a 200-service fit, 5-unit dashes were
+        // under a pixel each, and dashing thousands of them was most of a repaint; there, plain lines
+        if (detailed) {
+            g.setLineDashes(5 / scale, 5 / scale);
+        }
         g.beginPath();
         for (GraphLayout.Link l : layout.links()) {
             if (!live.contains(l.from() + "→" + l.to())) {
@@ -242,13 +291,17 @@ final class GraphPainter {
                 curve(g, geo);
             }
             g.stroke();
-            g.setFill(c);
-            for (EdgeGeometry geo : b.getValue()) {
-                arrow(g, geo);
+            if (detailed) {
+                g.setFill(c);
+                for (EdgeGeometry geo : b.getValue()) {
+                    arrow(g, geo);
+                }
             }
         }
-        for (EdgeGeometry geo : locks) {
-            lock(g, geo.x(0.2), geo.y(0.2));
+        if (detailed) {
+            for (EdgeGeometry geo : locks) {
+                lock(g, geo.x(0.2), geo.y(0.2));
+            }
         }
     }
 
@@ -317,9 +370,13 @@ final class GraphPainter {
         for (Badge b : badges) {
             double w = 8 + b.kind().text().length() * 6.2;
             g.setFill(b.kind().isFault() ? palette.color("failing") : palette.color("badge"));
-            g.fillRoundRect(x, y, w, 13, 6, 6);
-            g.setFill(palette.color("badge-text"));
-            g.fillText(b.kind().text(), x + w / 2, y + 6.5);
+            if (detailed) {
+                g.fillRoundRect(x, y, w, 13, 6, 6);
+                g.setFill(palette.color("badge-text"));
+                g.fillText(b.kind().text(), x + w / 2, y + 6.5);
+            } else {
+                g.fillRect(x, y, w, 13);
+            }
             hits.add(new Hit(x, y, w, 13, b.tooltip()));
             x += w + 3;
         }
@@ -329,9 +386,13 @@ final class GraphPainter {
     private void drawNode(GraphicsContext g, GraphLayout.Node n, GraphViewModel.Decorations deco, boolean match) {
         Selection sel = vm.selection();
         EdgeHealth health = vm.healthOf(n.id());
+        boolean selected = sel instanceof Selection.Service s && s.name().equals(n.id());
+        if (!detailed) {
+            drawPlainNode(g, n, deco, match, selected, health);
+            return;
+        }
         g.setFill(palette.color("node-fill"));
         g.fillRoundRect(n.x(), n.y(), n.w(), n.h(), 14, 14);
-        boolean selected = sel instanceof Selection.Service s && s.name().equals(n.id());
         if (match) {
             g.setStroke(palette.color("match"));
             g.setLineWidth(6);
@@ -353,6 +414,41 @@ final class GraphPainter {
         }
         for (GraphLayout.Row r : n.rows()) {
             drawRow(g, n, r, sel, deco.workloads().get(r.workload()));
+        }
+    }
+
+    /** A box without text: its health as the border, each version as a bar with its health square, badges as plain bars. */
+    private void drawPlainNode(GraphicsContext g, GraphLayout.Node n, GraphViewModel.Decorations deco, boolean match, boolean selected,
+                               EdgeHealth health) {
+        Selection sel = vm.selection();
+        if (match) {
+            g.setFill(palette.color("match"));
+            g.fillRect(n.x() - 8, n.y() - 8, n.w() + 16, n.h() + 16);
+        }
+        g.setFill(selected ? palette.color("selection") : health == EdgeHealth.IDLE ? palette.color("node-border") : palette.health(health));
+        g.fillRect(n.x() - 3, n.y() - 3, n.w() + 6, n.h() + 6);
+        g.setFill(palette.color("node-fill"));
+        g.fillRect(n.x() + 3, n.y() + 3, n.w() - 6, n.h() - 6);
+        List<Badge> badges = deco.node(n.id());
+        if (!badges.isEmpty()) {
+            double width = badges.stream().mapToDouble(b -> 8 + b.kind().text().length() * 6.2 + 3).sum();
+            pills(g, badges, n.x() + n.w() - width - 4, n.y() - 7);
+        }
+        for (GraphLayout.Row r : n.rows()) {
+            boolean rowSelected = sel instanceof Selection.Workload w && w.name().equals(r.workload());
+            g.setFill(rowSelected ? palette.color("selection") : palette.color("row-fill"));
+            g.fillRect(r.x(), r.y(), r.w(), r.h());
+            TrafficStats in = n.isIngress() ? vm.statsOf(new Selection.Service(n.id())) : vm.statsOf(new Selection.Workload(r.workload()));
+            g.setFill(in.requests() > 0 ? palette.health(in.health()) : palette.color("idle"));
+            g.fillRect(r.x() + 6, r.y() + r.h() / 2 - 8, 16, 16);
+            GraphViewModel.PodState down = deco.workloads().get(r.workload());
+            if (down != null) {
+                g.setStroke(palette.color("failing"));
+                g.setLineWidth(8);
+                g.strokeLine(r.x() + 4, r.y() + 3, r.x() + r.w() - 4, r.y() + r.h() - 3);
+                g.strokeLine(r.x() + 4, r.y() + r.h() - 3, r.x() + r.w() - 4, r.y() + 3);
+                hits.add(new Hit(r.x(), r.y(), r.w(), r.h(), r.workload() + ": " + down.describe()));
+            }
         }
     }
 

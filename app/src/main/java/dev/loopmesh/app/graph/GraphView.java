@@ -19,23 +19,33 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
- * The live traffic graph on three canvases: the static picture (repainted only when the graph's
- * structure, health colours, selection, badges or view change), metric chips above it (refreshed a
- * slice per frame), and moving dots on top (cleared and drawn every frame, as squares). One animation
- * timer does all drawing, so bursts of updates coalesce into one repaint per frame. Zoom with the
- * wheel, pan by dragging, double-click to fit.
+ * The live traffic graph in three layers: the static picture on a canvas (repainted only when the
+ * graph's structure, health colours, selection, badges or view change), metric chips on a canvas above
+ * it (a slice refreshed in place on each dot frame), and the moving dots on top, written as pixels into
+ * an image ({@link DotLayer}) 30 times a second. The layers cover only the graph's boxes on screen, and
+ * the frames between dot frames change nothing, so the renderer has nothing to do on them. One
+ * animation timer does all drawing, so bursts of updates coalesce into one repaint per frame. Zoom with
+ * the wheel, pan by dragging, double-click to fit.
  */
 public final class GraphView extends Region {
     private static final double MAX_FIT_SCALE = 1.3;
     /** Dots move at 30 frames a second at most: smooth enough, and half the rendering of 60. */
     private static final long DOTS_FRAME_NANOS = 30_000_000L;
-    /** Each chip is refreshed about once a second. */
+    /** Each chip is refreshed about once a second (a slice on each of the 30 dot frames). */
     private static final int CHIP_SLICES = 30;
+    /**
+     * A change in the traffic (an edge appears, a health colour flips) repaints the picture at most once
+     * a second: on a busy, flapping mesh of 200 services it would otherwise repaint on every poll.
+     * Whatever the user does (select, zoom, apply a policy) repaints on the next frame.
+     */
+    private static final long TRAFFIC_REPAINT_NANOS = 1_000_000_000L;
+    /** Room around the graph's boxes that the dot and chip layers also cover, in pixels. */
+    private static final double LAYER_MARGIN = 12;
 
     private final GraphViewModel vm;
     private final Canvas base = new Canvas();
     private final Canvas chipCanvas = new Canvas();
-    private final Canvas dots = new Canvas();
+    private final DotLayer dots = new DotLayer();
     private final CanvasPalette palette = new CanvasPalette();
     private final GraphPainter painter;
     private final Particles particles = new Particles();
@@ -49,6 +59,10 @@ public final class GraphView extends Region {
     private double offsetX;
     private double offsetY;
     private boolean staticDirty = true;
+    private boolean trafficDirty;
+    private long lastRepaint;
+    private double viewWidth;
+    private double viewHeight;
     private long signature;
     private double pressX;
     private double pressY;
@@ -62,17 +76,31 @@ public final class GraphView extends Region {
         @Override
         public void handle(long now) {
             frameStats.frame(now);
+            boolean drew = false;
+            if (trafficDirty && now - lastRepaint >= TRAFFIC_REPAINT_NANOS) {
+                staticDirty = true;
+            }
             if (staticDirty) {
                 staticDirty = false;
+                trafficDirty = false;
+                lastRepaint = now;
                 paintStatic();
-            } else {
-                painter.refreshChips(chipCanvas.getGraphicsContext2D(), Math.max(1, painter.chips.size() / CHIP_SLICES + 1));
+                frameStats.repainted();
+                drew = true;
             }
             if (lastDots == 0 || now - lastDots >= DOTS_FRAME_NANOS) {
                 double seconds = lastDots == 0 ? 0 : Math.min(0.1, (now - lastDots) / 1e9);
                 lastDots = now;
                 particles.advance(seconds);
                 drawParticles();
+                // chips change on the frames that move the dots, so the frames between have nothing to render
+                if (!drew && !painter.chips.isEmpty()) {
+                    painter.refreshChips(chipCanvas.getGraphicsContext2D(), Math.max(1, painter.chips.size() / CHIP_SLICES + 1));
+                }
+                drew = true;
+            }
+            if (drew) {
+                frameStats.drawn();
             }
         }
     };
@@ -86,9 +114,9 @@ public final class GraphView extends Region {
 
     private void build() {
         getStyleClass().add("graph-view");
+        base.setMouseTransparent(true);
         chipCanvas.setMouseTransparent(true);
-        dots.setMouseTransparent(true);
-        getChildren().addAll(palette, base, chipCanvas, dots);
+        getChildren().addAll(palette, base, chipCanvas, dots.node());
         setMinSize(200, 150);
         tooltip.setWrapText(true);
         tooltip.setMaxWidth(420);
@@ -116,14 +144,14 @@ public final class GraphView extends Region {
                         animation.stop();
                     }
                 });
-        base.setOnMousePressed(e -> {
+        setOnMousePressed(e -> {
             pressX = e.getX();
             pressY = e.getY();
             pressPanX = panX;
             pressPanY = panY;
             dragged = false;
         });
-        base.setOnMouseDragged(e -> {
+        setOnMouseDragged(e -> {
             if (e.getButton() != MouseButton.PRIMARY) {
                 return;
             }
@@ -134,14 +162,14 @@ public final class GraphView extends Region {
                 invalidate();
             }
         });
-        base.setOnMouseClicked(e -> {
+        setOnMouseClicked(e -> {
             if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2) {
                 fitToWindow();
             } else if (e.getButton() == MouseButton.PRIMARY && !dragged) {
                 vm.selectAt(toLayoutX(e.getX()), toLayoutY(e.getY()));
             }
         });
-        base.setOnContextMenuRequested(e -> {
+        setOnContextMenuRequested(e -> {
             Selection s = vm.hit(toLayoutX(e.getX()), toLayoutY(e.getY()));
             if (s != Selection.NONE) {
                 vm.select(s);
@@ -149,12 +177,12 @@ public final class GraphView extends Region {
             }
             e.consume();
         });
-        base.setOnScroll(e -> {
+        setOnScroll(e -> {
             double factor = Math.pow(1.0015, e.getDeltaY());
             zoomAt(e.getX(), e.getY(), factor);
         });
-        base.setOnMouseMoved(e -> hover(e.getX(), e.getY(), e.getScreenX(), e.getScreenY()));
-        base.setOnMouseExited(e -> tooltip.hide());
+        setOnMouseMoved(e -> hover(e.getX(), e.getY(), e.getScreenX(), e.getScreenY()));
+        setOnMouseExited(e -> tooltip.hide());
     }
 
     /** Called with a right-clicked selection and the screen point, to open a context menu there. */
@@ -196,10 +224,10 @@ public final class GraphView extends Region {
             double s = fitScale * zoom;
             double w = vm.layout().width() * s;
             double h = vm.layout().height() * s;
-            double baseX = (base.getWidth() - w) / 2;
-            double baseY = (base.getHeight() - h) / 2;
-            panX = base.getWidth() / 2 - (baseX + (n.x() + n.w() / 2) * s);
-            panY = base.getHeight() / 2 - (baseY + (n.y() + n.h() / 2) * s);
+            double baseX = (getWidth() - w) / 2;
+            double baseY = (getHeight() - h) / 2;
+            panX = getWidth() / 2 - (baseX + (n.x() + n.w() / 2) * s);
+            panY = getHeight() / 2 - (baseY + (n.y() + n.h() / 2) * s);
             invalidate();
         });
     }
@@ -246,7 +274,7 @@ public final class GraphView extends Region {
         }
         tooltip.setText(text);
         if (!tooltip.isShowing() && getScene() != null && getScene().getWindow() != null) {
-            tooltip.show(base, screenX + 14, screenY + 14);
+            tooltip.show(this, screenX + 14, screenY + 14);
         } else {
             tooltip.setAnchorX(screenX + 14);
             tooltip.setAnchorY(screenY + 14);
@@ -265,7 +293,7 @@ public final class GraphView extends Region {
         long sig = structure(edges);
         if (sig != signature) {
             signature = sig;
-            invalidate();
+            trafficDirty = true;
         }
         updateLanes(edges);
     }
@@ -279,7 +307,7 @@ public final class GraphView extends Region {
         long h = 17;
         Map<String, long[]> into = new HashMap<>();
         for (EdgeSnapshot e : edges) {
-            h = h * 31 + GraphPainter.key(e).hashCode();
+            h = (h * 31 + e.source().hashCode()) * 31 + e.destination().hashCode();
             h = h * 31 + EdgeHealth.of(e.successRate()).ordinal();
             h = h * 31 + (e.mtls() ? 1 : 0);
             long[] c = into.computeIfAbsent(e.destination(), k -> new long[2]);
@@ -306,8 +334,9 @@ public final class GraphView extends Region {
         Map<String, Particles.Lane> lanes = new HashMap<>();
         Color failing = palette.color("failing");
         for (EdgeSnapshot e : edges) {
-            Optional<EdgeGeometry> geo = geometry.computeIfAbsent(GraphPainter.key(e), k -> EdgeGeometry.between(layout, e.source(), e.destination()));
-            geo.ifPresent(g -> lanes.put(GraphPainter.key(e), new Particles.Lane(g, e.rps(),
+            String key = GraphPainter.key(e);
+            Optional<EdgeGeometry> geo = geometry.computeIfAbsent(key, k -> EdgeGeometry.between(layout, e.source(), e.destination()));
+            geo.ifPresent(g -> lanes.put(key, new Particles.Lane(g, e.rps(),
                     palette.health(EdgeHealth.of(e.successRate())), Double.isNaN(e.successRate()) ? 0 : 1 - e.successRate(), failing)));
         }
         particles.setLanes(lanes);
@@ -320,21 +349,47 @@ public final class GraphView extends Region {
 
     @Override
     protected void layoutChildren() {
-        double w = getWidth();
-        double h = getHeight();
-        if (base.getWidth() != w || base.getHeight() != h) {
-            for (Canvas c : new Canvas[] {base, chipCanvas, dots}) {
-                c.setWidth(w);
-                c.setHeight(h);
-            }
+        if (getWidth() != viewWidth || getHeight() != viewHeight) {
+            viewWidth = getWidth();
+            viewHeight = getHeight();
             invalidate();
         }
     }
 
+    /**
+     * Puts the three layers over the graph's boxes as they show now, cut to the view. A layer that
+     * changes is composited whole, and the layers under it within its bounds with it; so no layer covers
+     * more than the graph: a 200-service mesh fitted to the window is a narrow column, and the renderer
+     * then composites a fifth of the window on each dot frame instead of all of it.
+     */
+    private void placeLayers() {
+        GraphLayout layout = vm.layout();
+        double x0 = 0;
+        double y0 = 0;
+        double x1 = viewWidth;
+        double y1 = viewHeight;
+        if (!layout.nodes().isEmpty()) {
+            x0 = Math.max(0, Math.floor(offsetX - LAYER_MARGIN));
+            y0 = Math.max(0, Math.floor(offsetY - LAYER_MARGIN));
+            x1 = Math.min(viewWidth, Math.ceil(offsetX + layout.width() * scale + LAYER_MARGIN));
+            y1 = Math.min(viewHeight, Math.ceil(offsetY + layout.height() * scale + LAYER_MARGIN));
+        }
+        int w = (int) Math.max(1, x1 - x0);
+        int h = (int) Math.max(1, y1 - y0);
+        for (Canvas c : new Canvas[] {base, chipCanvas}) {
+            c.relocate(x0, y0);
+            if (c.getWidth() != w || c.getHeight() != h) {
+                c.setWidth(w);
+                c.setHeight(h);
+            }
+        }
+        dots.place(x0, y0, w, h);
+    }
+
     private void computeFit() {
         GraphLayout layout = vm.layout();
-        double w = Math.max(1, base.getWidth());
-        double h = Math.max(1, base.getHeight());
+        double w = Math.max(1, viewWidth);
+        double h = Math.max(1, viewHeight);
         fitScale = layout.width() <= 0 || layout.height() <= 0 ? 1
                 : Math.min(MAX_FIT_SCALE, Math.min(w / layout.width(), h / layout.height()));
     }
@@ -344,23 +399,26 @@ public final class GraphView extends Region {
         computeFit();
         GraphLayout layout = vm.layout();
         scale = fitScale * zoom;
-        offsetX = (base.getWidth() - layout.width() * scale) / 2 + panX;
-        offsetY = (base.getHeight() - layout.height() * scale) / 2 + panY;
+        offsetX = (viewWidth - layout.width() * scale) / 2 + panX;
+        offsetY = (viewHeight - layout.height() * scale) / 2 + panY;
     }
 
     private void paintStatic() {
         FxThread.check();
         computeView();
+        placeLayers();
         GraphicsContext g = base.getGraphicsContext2D();
         g.setTransform(new Affine());
-        painter.paintStatic(g, chipCanvas.getGraphicsContext2D(), base.getWidth(), base.getHeight(), scale, offsetX, offsetY);
+        GraphicsContext chips = chipCanvas.getGraphicsContext2D();
+        chips.setTransform(new Affine());
+        chips.clearRect(0, 0, chipCanvas.getWidth(), chipCanvas.getHeight());
+        painter.paintStatic(g, chips, dots, base.getWidth(), base.getHeight(), scale, offsetX - base.getLayoutX(), offsetY - base.getLayoutY());
+        chipCanvas.setVisible(!painter.chips.isEmpty());
         updateLanes(vm.edges());
     }
 
     private void drawParticles() {
-        GraphicsContext g = dots.getGraphicsContext2D();
-        g.clearRect(0, 0, dots.getWidth(), dots.getHeight());
-        particles.draw(g, scale, offsetX, offsetY);
+        dots.draw(particles, scale, offsetX, offsetY);
     }
 
     /** For tests: the dots now on screen. */

@@ -186,6 +186,7 @@ public final class GraphViewModel {
 
     /** A new mesh (or none): a new layout, no traffic, no selection. */
     public void showMesh(MeshSpec spec) {
+        statsCache.clear();
         mesh.set(spec);
         layout.set(spec == null ? new GraphLayout(List.of(), List.of(), 0, 0) : GraphLayout.of(spec));
         edges.set(List.of());
@@ -252,22 +253,66 @@ public final class GraphViewModel {
         if (s instanceof Selection.Edge e) {
             return all.stream().filter(x -> x.source().equals(e.source()) && x.destination().equals(e.destination())).toList();
         }
+        index(all);
         if (s instanceof Selection.Workload w) {
-            return all.stream().filter(x -> x.destination().equals(w.name())).toList();
+            return byDestination.getOrDefault(w.name(), List.of());
         }
         if (s instanceof Selection.Service svc) {
             if (GraphLayout.INGRESS.equals(svc.name())) {
                 return all.stream().filter(x -> x.source().equals(GraphLayout.INGRESS)).toList();
             }
-            Set<String> workloads = workloadsOf(svc.name());
-            String fqdnPrefix = svc.name() + ".";
-            return all.stream().filter(x -> workloads.contains(x.destination()) || x.destination().equals(svc.name())
-                    || x.destinationService().startsWith(fqdnPrefix)).toList();
+            java.util.Set<EdgeSnapshot> into = new java.util.LinkedHashSet<>();
+            for (String w : workloadsOf(svc.name())) {
+                into.addAll(byDestination.getOrDefault(w, List.of()));
+            }
+            into.addAll(byDestination.getOrDefault(svc.name(), List.of()));
+            into.addAll(byDestinationService.getOrDefault(svc.name(), List.of()));
+            return List.copyOf(into);
         }
         return List.of();
     }
 
+    /** Edges by destination workload and by the short name of their destination service, for the edges now. */
+    private Map<String, List<EdgeSnapshot>> byDestination = Map.of();
+    private Map<String, List<EdgeSnapshot>> byDestinationService = Map.of();
+    private List<EdgeSnapshot> indexed;
+
+    private void index(List<EdgeSnapshot> all) {
+        if (all == indexed) {
+            return;
+        }
+        indexed = all;
+        Map<String, List<EdgeSnapshot>> dest = new java.util.HashMap<>();
+        Map<String, List<EdgeSnapshot>> service = new java.util.HashMap<>();
+        for (EdgeSnapshot e : all) {
+            dest.computeIfAbsent(e.destination(), k -> new ArrayList<>()).add(e);
+            int dot = e.destinationService().indexOf('.');
+            if (dot > 0) {
+                service.computeIfAbsent(e.destinationService().substring(0, dot), k -> new ArrayList<>()).add(e);
+            }
+        }
+        byDestination = dest;
+        byDestinationService = service;
+    }
+
+    /** Stats per selection for the edges now: a repaint asks for every node and row, the inspector again. */
+    private final Map<Selection, TrafficStats> statsCache = new java.util.HashMap<>();
+    private List<EdgeSnapshot> statsFor = List.of();
+
     public TrafficStats statsOf(Selection s) {
+        if (statsFor != edges.get()) {
+            statsCache.clear();
+            statsFor = edges.get();
+        }
+        TrafficStats cached = statsCache.get(s);
+        if (cached == null) {
+            cached = computeStats(s);
+            statsCache.put(s, cached);
+        }
+        return cached;
+    }
+
+    private TrafficStats computeStats(Selection s) {
         List<EdgeSnapshot> of = edgesOf(s);
         if (s instanceof Selection.Edge && of.size() == 1) {
             return TrafficStats.of(of.get(0));
@@ -286,9 +331,23 @@ public final class GraphViewModel {
         if (spec == null) {
             return Set.of();
         }
-        return spec.services().stream().filter(s -> s.name().equals(service)).flatMap(s -> s.workloads().stream())
-                .map(w -> w.name()).collect(Collectors.toUnmodifiableSet());
+        if (workloadsFor != spec) {
+            Map<String, Set<String>> by = new java.util.HashMap<>();
+            for (ServiceSpec svc : spec.services()) {
+                by.merge(svc.name(), svc.workloads().stream().map(w -> w.name()).collect(Collectors.toUnmodifiableSet()), (a, b) -> {
+                    Set<String> both = new java.util.HashSet<>(a);
+                    both.addAll(b);
+                    return Set.copyOf(both);
+                });
+            }
+            workloadsByService = by;
+            workloadsFor = spec;
+        }
+        return workloadsByService.getOrDefault(service, Set.of());
     }
+
+    private MeshSpec workloadsFor;
+    private Map<String, Set<String>> workloadsByService = Map.of();
 
     public Optional<ServiceSpec> service(String name) {
         MeshSpec spec = mesh.get();

@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Which policies apply to which service, read from the resources' specs as written: a VirtualService
- * by its hosts (and, inside, faults, mirrors, retries, timeouts), a DestinationRule by its host
+ * by its hosts, or on the ingress when bound to gateways only (and, inside, faults, mirrors, retries, timeouts), a DestinationRule by its host
  * (connection limits, outlier detection), an AuthorizationPolicy or a rate limit by its selector's
  * {@code app} label (no selector: every service of its namespace). Pure.
  */
@@ -36,7 +36,17 @@ public final class PolicyBadges {
                     if (!r.group().equals("networking.istio.io")) {
                         continue;
                     }
-                    for (String service : services(mesh, hosts(r, "hosts"), r.namespace())) {
+                    // bound to gateways only, it routes at the ingress gateway (Istio VirtualService.gateways;
+                    // none or "mesh": the sidecars); the badges go where it acts
+                    List<String> gateways = hosts(r, "gateways");
+                    Set<String> where = new LinkedHashSet<>();
+                    if (gateways.isEmpty() || gateways.contains("mesh")) {
+                        where.addAll(services(mesh, hosts(r, "hosts"), r.namespace()));
+                    }
+                    if (gateways.stream().anyMatch(g -> !g.equals("mesh"))) {
+                        where.add(GraphLayout.INGRESS);
+                    }
+                    for (String service : where) {
                         List<Badge> b = out.computeIfAbsent(service, k -> new ArrayList<>());
                         b.add(new Badge(Badge.Kind.VIRTUAL_SERVICE, source, rules(r)));
                         httpBadges(r, source, b);

@@ -35,6 +35,9 @@ public final class InspectorView extends VBox {
     private final Label requests = value("requests");
     private final Label responses = new Label();
     private final Label pods = new Label();
+    private final Label faults = new Label();
+    private final javafx.scene.control.TextArea request = new javafx.scene.control.TextArea();
+    private RequestRecord shownLatest;
     private final ListView<RequestRecord> log = new ListView<>();
     private final Sparkline spark = new Sparkline();
     private final javafx.scene.control.TextArea config = new javafx.scene.control.TextArea();
@@ -72,6 +75,16 @@ public final class InspectorView extends VBox {
         responses.setWrapText(true);
         pods.getStyleClass().add("mono");
         pods.setWrapText(true);
+        faults.setId("inspector-faults");
+        faults.getStyleClass().addAll("inspector-faults", "failing");
+        faults.setWrapText(true);
+        faults.managedProperty().bind(faults.textProperty().isNotEmpty());
+        faults.visibleProperty().bind(faults.textProperty().isNotEmpty());
+        request.setId("inspector-request");
+        request.setEditable(false);
+        request.setWrapText(false);
+        request.getStyleClass().add("mono");
+        request.setPromptText("Pick a request above to read its access-log line and its proxy's decision trace.");
         log.setId("inspector-log");
         log.getStyleClass().add("access-log");
         log.setCellFactory(l -> new RecordCell());
@@ -97,7 +110,10 @@ public final class InspectorView extends VBox {
         fall.setFitToWidth(true);
         VBox.setVgrow(fall, Priority.ALWAYS);
         VBox traceBox = new VBox(4, refresh, traces, fall);
-        javafx.scene.control.Tab logTab = new javafx.scene.control.Tab("Requests", log);
+        javafx.scene.control.SplitPane logSplit = new javafx.scene.control.SplitPane(log, request);
+        logSplit.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        logSplit.setDividerPositions(0.55);
+        javafx.scene.control.Tab logTab = new javafx.scene.control.Tab("Requests", logSplit);
         javafx.scene.control.Tab configTab = new javafx.scene.control.Tab("Config", config);
         configTab.setId("tab-config");
         javafx.scene.control.Tab tracesTab = new javafx.scene.control.Tab("Traces", traceBox);
@@ -115,7 +131,7 @@ public final class InspectorView extends VBox {
             }
         });
         VBox.setVgrow(tabs, Priority.ALWAYS);
-        getChildren().addAll(title, subtitle, grid, spark, responses, pods, tabs);
+        getChildren().addAll(title, subtitle, grid, spark, responses, faults, pods, tabs);
     }
 
     private static void addMetric(GridPane grid, int col, int row, String name, Label value) {
@@ -132,11 +148,29 @@ public final class InspectorView extends VBox {
         vm.statsProperty().addListener((o, a, s) -> showStats(s));
         vm.selectedPodsProperty().addListener((o, a, p) -> showPods(p));
         vm.logProperty().addListener((o, a, records) -> {
+            RequestRecord picked = log.getSelectionModel().getSelectedItem();
             log.getItems().setAll(records);
-            if (!records.isEmpty()) {
+            if (picked != null && records.contains(picked)) {
+                log.getSelectionModel().select(picked);
+            } else if (!records.isEmpty()) {
                 log.scrollTo(records.size() - 1);
             }
+            // nothing picked: the latest request's trace, so an edge always shows a decision of its own
+            if (log.getSelectionModel().isEmpty()) {
+                RequestRecord latest = records.isEmpty() ? null : records.get(records.size() - 1);
+                if (latest != shownLatest) {
+                    shownLatest = latest;
+                    request.setText(latest == null ? "" : "LATEST REQUEST (pick one above to hold it)\n" + RequestDetail.of(latest));
+                }
+            }
         });
+        log.getSelectionModel().selectedItemProperty().addListener((o, a, r) -> {
+            if (r != null) {
+                request.setText(RequestDetail.of(r));
+            }
+        });
+        faults.textProperty().bind(vm.faultsProperty().map(f -> f.isEmpty() ? "" : "faults in force\n" + f.lines()
+                .map(l -> "  " + l).collect(Collectors.joining("\n"))));
         showStats(vm.statsProperty().get());
         vm.historyProperty().addListener((o, a, h) -> spark.show(h));
         vm.configProperty().addListener((o, a, c) -> config.setText(c));

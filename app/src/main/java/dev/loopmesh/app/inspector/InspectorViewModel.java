@@ -50,6 +50,7 @@ public final class InspectorViewModel {
             "Click a service, a version or an edge in the graph.");
     private final ReadOnlyObjectWrapper<List<PodInfo>> selectedPods = new ReadOnlyObjectWrapper<>(this, "selectedPods", List.of());
     private final ReadOnlyObjectWrapper<List<RequestRecord>> log = new ReadOnlyObjectWrapper<>(this, "log", List.of());
+    private final ReadOnlyStringWrapper faults = new ReadOnlyStringWrapper(this, "faults", "");
     private List<PodInfo> pods = List.of();
 
     public InspectorViewModel(GraphViewModel graph, EngineCalls calls) {
@@ -57,12 +58,16 @@ public final class InspectorViewModel {
         this.calls = calls;
         graph.selectionProperty().addListener((o, before, now) -> {
             describe(now);
+            faults.set(faultsOf(now, graph.decorations()));
             points.clear();
             history.set(List.of());
             refreshConfig();
         });
         graph.selectedStatsProperty().addListener((o, a, s) -> sample(s));
-        graph.decorationsProperty().addListener((o, a, d) -> refreshConfig());
+        graph.decorationsProperty().addListener((o, a, d) -> {
+            faults.set(faultsOf(graph.selection(), d));
+            refreshConfig();
+        });
     }
 
     public void attach(MeshHandle h) {
@@ -126,6 +131,16 @@ public final class InspectorViewModel {
         calls.call(() -> h.mesh().telemetry().tracer().store().trace(t.traceId()).orElse(List.of()), waterfall::set, why -> { });
     }
 
+    /** The policies on an edge's service that act on it: from the gateway, its own VirtualServices instead of the sidecars'. */
+    private List<Badge> policiesAt(Selection s, List<Badge> onService) {
+        if (!(s instanceof Selection.Edge e && GraphLayout.INGRESS.equals(e.source()))) {
+            return onService;
+        }
+        List<Badge> here = new java.util.ArrayList<>(graph.decorations().node(GraphLayout.INGRESS));
+        onService.stream().filter(b -> !b.source().startsWith("VirtualService ")).forEach(here::add);
+        return here;
+    }
+
     public void refreshConfig() {
         MeshHandle h = handle;
         if (h == null) {
@@ -135,7 +150,7 @@ public final class InspectorViewModel {
         List<String> proxies = proxiesOf(s);
         String service = s instanceof Selection.Service svc ? svc.name() : s instanceof Selection.Workload w ? graph.serviceOfWorkload(w.name())
                 : s instanceof Selection.Edge e ? graph.serviceOfWorkload(e.destination()) : null;
-        List<Badge> policies = service == null ? List.of() : graph.decorations().node(service);
+        List<Badge> policies = service == null ? List.of() : policiesAt(s, graph.decorations().node(service));
         List<Badge> edgeBadges = s instanceof Selection.Edge e ? graph.decorations().edge(e.source(), service) : List.of();
         String proxy = s instanceof Selection.Edge e ? (GraphLayout.INGRESS.equals(e.source()) ? GraphLayout.INGRESS : proxies.isEmpty() ? null : proxies.get(0))
                 : proxies.isEmpty() ? null : proxies.get(0);
@@ -182,6 +197,42 @@ public final class InspectorViewModel {
                     c.endpoints().forEach(e -> out.append("  endpoint ").append(e.pod()).append(" ").append(e.address()).append(':').append(e.port()).append('\n'));
                 });
         return out.toString();
+    }
+
+    /** The faults in force on the selection (on a service, its pods, or the calls into it), one per line; empty when none. */
+    public ReadOnlyStringProperty faultsProperty() {
+        return faults.getReadOnlyProperty();
+    }
+
+    String faultsOf(Selection s, GraphViewModel.Decorations d) {
+        List<Badge> found = new ArrayList<>();
+        String service = s instanceof Selection.Service svc ? svc.name() : s instanceof Selection.Workload w ? graph.serviceOfWorkload(w.name())
+                : s instanceof Selection.Edge e ? graph.serviceOfWorkload(e.destination()) : null;
+        if (service == null) {
+            return "";
+        }
+        if (s instanceof Selection.Edge e) {
+            found.addAll(d.edge(e.source(), service));
+            found.addAll(d.node(service));
+        } else if (s instanceof Selection.Service svc && GraphLayout.INGRESS.equals(svc.name())) {
+            d.edges().forEach((k, v) -> {
+                if (k.startsWith(GraphLayout.INGRESS + "→")) {
+                    found.addAll(v);
+                }
+            });
+        } else {
+            found.addAll(d.node(service));
+            d.edges().forEach((k, v) -> {
+                if (k.endsWith("→" + service)) {
+                    found.addAll(v);
+                }
+            });
+        }
+        // faults injected from the app, and else those a VirtualService declares (the app's own are also in a VirtualService)
+        List<Badge> injected = found.stream().filter(b -> b.kind().isFault() && !b.source().startsWith("VirtualService ")).toList();
+        List<Badge> shown = injected.isEmpty() ? found.stream().filter(b -> b.kind().isFault()).toList() : injected;
+        return shown.stream().map(b -> b.source().startsWith("VirtualService ") ? b.source() + ": " + b.detail() : b.detail()).distinct()
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     public ReadOnlyStringProperty titleProperty() {

@@ -86,8 +86,8 @@ public final class PerfReport {
 
     /**
      * The graph alone on the generated mesh's layout, fed with made-up edge statistics ten times a second
-     * (every declared call carrying traffic, a few failing): the rendering cost without an engine in the
-     * same process competing for the cores.
+     * (most declared calls carrying traffic, a few failing, the failing set changing every 2 s): the
+     * rendering cost without an engine in the same process competing for the cores.
      */
     static int synthetic(long warmup, long measure) {
         Topology topology = generated(8);
@@ -107,13 +107,22 @@ public final class PerfReport {
             stage.show();
             vm.showMesh(topology.mesh());
             java.util.Random random = new java.util.Random(7);
+            long[] tick = {0};
             javafx.animation.Timeline feed = new javafx.animation.Timeline(new javafx.animation.KeyFrame(Duration.millis(100), e -> {
+                // like a live mesh: a call in nine idle (drawn as a declared link), the services ending in -7
+                // failing a quarter of their calls, and every 2 s another handful turning red (a repaint)
+                long flap = tick[0]++ / 20;
                 List<dev.loopmesh.telemetry.EdgeSnapshot> edges = new ArrayList<>();
+                int index = 0;
                 for (dev.loopmesh.app.graph.GraphLayout.Link l : vm.layout().links()) {
+                    if (index++ % 9 == 4) {
+                        continue;
+                    }
                     String from = l.from().equals(dev.loopmesh.app.graph.GraphLayout.INGRESS) ? l.from() : l.from() + "-v1";
                     double rps = 2 + random.nextDouble() * 3;
                     long requests = Math.round(rps * 10);
-                    long failed = l.to().endsWith("-7") ? requests / 4 : 0;
+                    boolean failing = l.to().endsWith("-7") || Math.floorMod(l.hashCode(), 40) == flap % 40;
+                    long failed = failing ? requests / 4 : 0;
                     edges.add(new dev.loopmesh.telemetry.EdgeSnapshot(from, l.to() + "-v1", l.to() + ".default.svc.cluster.local", 10, requests,
                             rps, (double) (requests - failed) / requests, 3, 8, 12 + random.nextDouble(),
                             Map.of("200", requests - failed), failed == 0 ? Map.of() : Map.of("UO", failed), true));
@@ -123,18 +132,20 @@ public final class PerfReport {
             feed.setCycleCount(javafx.animation.Animation.INDEFINITE);
             feed.play();
             PauseTransition warm = new PauseTransition(Duration.millis(warmup));
+            RenderCpu cpu = new RenderCpu();
             warm.setOnFinished(x -> {
                 FrameStats stats = view.frameStats();
                 stats.reset();
+                cpu.reset();
                 PauseTransition run = new PauseTransition(Duration.millis(measure));
                 run.setOnFinished(y -> {
                     feed.stop();
                     report.complete(String.format(Locale.ROOT,
                             "loopmesh perf report (graph alone, synthetic statistics): %d services, %d edges, measured %d s, %d frames, %.1f fps%n"
-                                    + "  frame time p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms; window %.0fx%.0f, prism.order=%s%n",
+                                    + "  frame time p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms; window %.0fx%.0f, pipeline %s%n  %s%n",
                             topology.mesh().services().size(), vm.edges().size(), measure / 1000, stats.frames(), stats.meanFps(),
                             stats.percentileMillis(0.5), stats.percentileMillis(0.95), stats.percentileMillis(0.99), stats.percentileMillis(1.0),
-                            stage.getWidth(), stage.getHeight(), System.getProperty("prism.order", "default")));
+                            stage.getWidth(), stage.getHeight(), pipeline(), cpu.describe(stats, measure / 1000.0)));
                     stage.hide();
                 });
                 run.play();
@@ -209,20 +220,22 @@ public final class PerfReport {
                 } else if (s == MeshState.RUNNING) {
                     double startSeconds = (System.nanoTime() - t0) / 1e9;
                     PauseTransition warm = new PauseTransition(Duration.millis(w));
+                    RenderCpu cpu = new RenderCpu();
                     warm.setOnFinished(x -> {
                         FrameStats stats = view.graphView().frameStats();
                         stats.reset();
+                        cpu.reset();
                         PauseTransition run = new PauseTransition(Duration.millis(m));
                         run.setOnFinished(y -> {
                             String text = String.format(Locale.ROOT,
                                     "loopmesh perf report: %d services (%d workloads), %d edges with traffic, ingress %.0f rps%n"
                                             + "  mesh started in %.1f s; warm-up %d s; measured %d s, %d frames, %.1f fps%n"
                                             + "  frame time p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n"
-                                            + "  window %.0fx%.0f, prism.order=%s%n",
+                                            + "  window %.0fx%.0f, pipeline %s%n  %s%n",
                                     topology.mesh().services().size(), topology.mesh().workloads().size(), vm.graph().edges().size(), r,
                                     startSeconds, w / 1000, m / 1000, stats.frames(), stats.meanFps(),
                                     stats.percentileMillis(0.5), stats.percentileMillis(0.95), stats.percentileMillis(0.99),
-                                    stats.percentileMillis(1.0), stage.getWidth(), stage.getHeight(), System.getProperty("prism.order", "default"));
+                                    stats.percentileMillis(1.0), stage.getWidth(), stage.getHeight(), pipeline(), cpu.describe(stats, m / 1000.0));
                             if (shot != null) {
                                 try {
                                     Screenshots.writePng(Screenshots.toBufferedImage(stage.getScene().snapshot(null)), shot);
@@ -247,6 +260,17 @@ public final class PerfReport {
         Platform.exit();
         System.out.print(text);
         return text.startsWith("loopmesh perf report") ? 0 : 1;
+    }
+
+    /** The Prism pipeline in use ({@code sw}, {@code es2}, …), or what was asked for when it cannot be told. */
+    private static String pipeline() {
+        try {
+            Object p = Class.forName("com.sun.prism.GraphicsPipeline").getMethod("getPipeline").invoke(null);
+            String name = p == null ? "" : p.getClass().getSimpleName();
+            return name.isEmpty() ? System.getProperty("prism.order", "default") : name.replace("Pipeline", "").toLowerCase(Locale.ROOT);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return System.getProperty("prism.order", "default");
+        }
     }
 
     private static long seconds(String s) {

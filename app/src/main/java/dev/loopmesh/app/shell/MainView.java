@@ -5,6 +5,7 @@ import dev.loopmesh.app.faults.ActiveFault;
 import dev.loopmesh.app.faults.FaultMenu;
 import dev.loopmesh.app.graph.EdgeLabelMode;
 import dev.loopmesh.app.graph.GraphView;
+import dev.loopmesh.app.history.HistoryView;
 import dev.loopmesh.app.inspector.InspectorView;
 import dev.loopmesh.app.timeline.TimelineView;
 import dev.loopmesh.app.traffic.LoadView;
@@ -19,6 +20,8 @@ import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Separator;
@@ -41,7 +44,7 @@ import javafx.scene.layout.VBox;
 
 import java.util.Locale;
 
-/** The main window's content: toolbar, services, graph, the right-hand tabs (inspect, policy, load, faults), timeline. */
+/** The main window's content: toolbar, services, graph, the right-hand tabs (inspect, policy, load, faults, history), timeline. */
 public final class MainView extends BorderPane {
     private static final PseudoClass LIGHT = PseudoClass.getPseudoClass("light");
     private static final PseudoClass PRESENTATION = PseudoClass.getPseudoClass("presentation");
@@ -62,6 +65,10 @@ public final class MainView extends BorderPane {
     private final ChoiceBox<EdgeLabelMode> labels = new ChoiceBox<>();
     private final ToggleButton light = new ToggleButton("Light");
     private final ToggleButton presentation = new ToggleButton("Present");
+    private final MenuButton open = new MenuButton("Open");
+    private final ChoiceBox<Double> speed = new ChoiceBox<>();
+    private final Button undo = new Button("Undo");
+    private final Button redo = new Button("Redo");
     private final TabPane right = new TabPane();
     private GraphView graph;
     private ContextMenu openMenu;
@@ -75,12 +82,16 @@ public final class MainView extends BorderPane {
     private void build() {
         getStyleClass().add("main-view");
         setTop(toolbar());
-        SplitPane columns = new SplitPane(new ServicesView(vm), centre(), right());
+        SplitPane left = new SplitPane(new ServicesView(vm), new ResourcesView(vm.resources(), this::openResource));
+        left.setOrientation(Orientation.VERTICAL);
+        left.setDividerPositions(0.62);
+        SplitPane columns = new SplitPane(left, centre(), right());
         columns.setDividerPositions(0.14, 0.68);
         SplitPane rows = new SplitPane(columns, new TimelineView(vm.timeline()));
         rows.setOrientation(Orientation.VERTICAL);
         rows.setDividerPositions(0.74);
         setCenter(rows);
+        setBottom(statusBar());
     }
 
     private ToolBar toolbar() {
@@ -88,6 +99,30 @@ public final class MainView extends BorderPane {
         brand.getStyleClass().add("brand");
         meshName.setId("mesh-name");
         meshName.getStyleClass().add("mesh-name");
+        open.setId("open-topology");
+        open.setTooltip(new Tooltip("Run another topology: the mesh running now stops first"));
+        MenuItem file = new MenuItem("Topology file…");
+        file.setId("open-file");
+        file.setOnAction(e -> chooseTopology());
+        MenuItem bookinfo = new MenuItem("Built-in Bookinfo");
+        bookinfo.setId("open-bookinfo");
+        bookinfo.setOnAction(e -> vm.open(java.util.List.of()));
+        open.getItems().addAll(file, bookinfo);
+        speed.setId("time-scale");
+        speed.getItems().setAll(2.0, 1.0, 0.5, 0.2, 0.1);
+        speed.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Double d) {
+                return d == null ? "" : "speed " + MainViewModel.speed(d);
+            }
+
+            @Override
+            public Double fromString(String s) {
+                return null;
+            }
+        });
+        speed.setTooltip(new Tooltip("How fast the mesh's configured durations run: latencies, timeouts, fault delays, chaos schedules."
+                + "\nAt 10× a 7 s delay takes 0.7 s and is still reported as 7 s. Changing it restarts the mesh."));
         startStop.setId("start-stop");
         progress.setId("start-progress");
         progress.setPrefSize(18, 18);
@@ -119,11 +154,35 @@ public final class MainView extends BorderPane {
         light.setTooltip(new Tooltip("Light theme (Ctrl+T)"));
         presentation.setId("presentation-toggle");
         presentation.setTooltip(new Tooltip("Presentation mode: larger text for a projector (F11)"));
+        undo.setId("undo");
+        redo.setId("redo");
+        send.setText("Send");
+        path.setPrefColumnCount(8);
+        headers.setPrefColumnCount(8);
+        search.setPrefColumnCount(8);
+        // no button gives up its text to the others: the toolbar's overflow menu takes what does not fit
+        for (javafx.scene.control.Control c : new javafx.scene.control.Control[] {open, startStop, speed, send, labels, fit, undo, redo, light,
+            presentation}) {
+            c.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        brand.setMinWidth(Region.USE_PREF_SIZE);
+        meshName.setMinWidth(Region.USE_PREF_SIZE);
+        return new ToolBar(brand, meshName, open, startStop, progress, speed,
+                new Separator(Orientation.VERTICAL), path, headers, send,
+                new Separator(Orientation.VERTICAL), search, labels, fit, new Separator(Orientation.VERTICAL), undo, redo,
+                new Separator(Orientation.VERTICAL), light, presentation);
+    }
+
+    /** The bottom line: what the mesh is doing, and where its ingress listens. */
+    private HBox statusBar() {
+        Label at = new Label("ingress");
+        at.getStyleClass().add("dim");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        return new ToolBar(brand, meshName, new Separator(Orientation.VERTICAL), startStop, progress,
-                new Separator(Orientation.VERTICAL), new Label("ingress"), ingress, path, headers, send,
-                new Separator(Orientation.VERTICAL), search, labels, fit, spacer, message, light, presentation);
+        HBox bar = new HBox(8, message, spacer, at, ingress);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.getStyleClass().add("status-bar");
+        return bar;
     }
 
     private StackPane centre() {
@@ -158,7 +217,9 @@ public final class MainView extends BorderPane {
         load.setId("tab-load");
         Tab faults = new Tab("Faults", faultsPane());
         faults.setId("tab-faults");
-        right.getTabs().addAll(inspect, policy, load, faults);
+        Tab history = new Tab("History", new HistoryView(vm.history()));
+        history.setId("tab-history");
+        right.getTabs().addAll(inspect, policy, load, faults, history);
         right.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         right.getStyleClass().add("right-pane");
         right.setId("right-tabs");
@@ -170,7 +231,7 @@ public final class MainView extends BorderPane {
         heading.getStyleClass().add("pane-heading");
         ListView<ActiveFault> list = new ListView<>(vm.faults().active());
         list.setId("faults-list");
-        list.setPlaceholder(new Label("None. Right-click a service, a version or an edge in the graph to inject one."));
+        list.setPlaceholder(dev.loopmesh.app.common.Placeholder.of("None. Right-click a service, a version or an edge in the graph to inject one."));
         list.setCellFactory(l -> new ListCell<>() {
             private final Button remove = new Button("Remove");
 
@@ -202,6 +263,14 @@ public final class MainView extends BorderPane {
 
     private void wire() {
         meshName.textProperty().bind(vm.meshNameProperty());
+        meshName.tooltipProperty().bind(vm.topologyNameProperty().map(t -> new Tooltip("topology: " + t)));
+        speed.setValue(vm.timeScaleProperty().get());
+        speed.valueProperty().addListener((o, a, v) -> {
+            if (v != null) {
+                vm.setTimeScale(v);
+            }
+        });
+        vm.timeScaleProperty().addListener((o, a, v) -> speed.setValue(v.doubleValue()));
         ingress.textProperty().bind(vm.ingressProperty());
         message.textProperty().bind(vm.messageProperty());
         startStop.setOnAction(e -> {
@@ -212,6 +281,12 @@ public final class MainView extends BorderPane {
             }
         });
         send.setOnAction(e -> sendRequest());
+        undo.setOnAction(e -> vm.history().undo());
+        redo.setOnAction(e -> vm.history().redo());
+        undo.disableProperty().bind(vm.history().canUndoProperty().not());
+        redo.disableProperty().bind(vm.history().canRedoProperty().not());
+        undo.tooltipProperty().bind(vm.history().undoTextProperty().map(t -> new Tooltip(t + " (Ctrl+Alt+Z)")));
+        redo.tooltipProperty().bind(vm.history().redoTextProperty().map(t -> new Tooltip(t + " (Ctrl+Alt+Shift+Z)")));
         path.setOnAction(e -> sendRequest());
         headers.setOnAction(e -> sendRequest());
         vm.stateProperty().addListener((o, before, now) -> showState(before, now));
@@ -252,6 +327,27 @@ public final class MainView extends BorderPane {
         });
     }
 
+    /** A resource double-clicked in the left pane: its text in the policy editor. */
+    private void openResource(String key) {
+        vm.editor().open(key);
+        right.getSelectionModel().select(1);
+    }
+
+    private void chooseTopology() {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle("Open a topology");
+        chooser.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter("YAML", "*.yaml", "*.yml"),
+                new javafx.stage.FileChooser.ExtensionFilter("All files", "*"));
+        java.nio.file.Path examples = java.nio.file.Path.of("topologies");
+        if (java.nio.file.Files.isDirectory(examples)) {
+            chooser.setInitialDirectory(examples.toFile());
+        }
+        java.util.List<java.io.File> chosen = chooser.showOpenMultipleDialog(getScene() == null ? null : getScene().getWindow());
+        if (chosen != null && !chosen.isEmpty()) {
+            vm.open(chosen.stream().map(java.io.File::toPath).toList());
+        }
+    }
+
     private void sendRequest() {
         vm.sendOneRequest(path.getText(), headers.getText());
         right.getSelectionModel().select(2);
@@ -269,6 +365,10 @@ public final class MainView extends BorderPane {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.EQUALS, KeyCombination.SHORTCUT_DOWN), graph::zoomIn);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.MINUS, KeyCombination.SHORTCUT_DOWN), graph::zoomOut);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT0, KeyCombination.SHORTCUT_DOWN), graph::fitToWindow);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN), vm.history()::undo);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN,
+                KeyCombination.SHIFT_DOWN), vm.history()::redo);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.Y, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN), vm.history()::redo);
     }
 
     /** For the perf report and tests. */
@@ -289,6 +389,7 @@ public final class MainView extends BorderPane {
         centreMessage.setText(now == MeshState.STARTING ? "Starting the mesh…" : now == MeshState.FAILED ? vm.messageProperty().get() : "");
         startStop.setText(now.canStop() || now == MeshState.STOPPING ? "Stop" : "Start");
         startStop.setDisable(busy);
+        open.setDisable(now == MeshState.STOPPING);
         send.setDisable(now != MeshState.RUNNING);
     }
 

@@ -7,6 +7,7 @@ import dev.loopmesh.app.editor.PolicyService;
 import dev.loopmesh.app.faults.FaultsViewModel;
 import dev.loopmesh.app.faults.ChaosFaultInjector;
 import dev.loopmesh.app.faults.MeshFaultInjector;
+import dev.loopmesh.app.history.HistoryViewModel;
 import dev.loopmesh.app.timeline.TimelineEvent;
 import dev.loopmesh.app.traffic.LoadViewModel;
 import dev.loopmesh.telemetry.RequestRecord;
@@ -20,6 +21,8 @@ import dev.loopmesh.app.inspector.InspectorViewModel;
 import dev.loopmesh.app.timeline.TimelineViewModel;
 import dev.loopmesh.controlplane.PodInfo;
 import dev.loopmesh.topology.MeshSpec;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -46,7 +49,8 @@ public final class MainViewModel implements AutoCloseable {
     static final long POLL_MILLIS = 100;
 
     private final MeshSource source;
-    private final List<Path> files;
+    /** The topology files of the next start (empty: the built-in Bookinfo). */
+    private volatile List<Path> files;
     private final Executor fx;
     private final ExecutorService engine = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "loopmesh-ui-engine");
@@ -64,6 +68,8 @@ public final class MainViewModel implements AutoCloseable {
     private final EditorViewModel editor;
     private final FaultsViewModel faults;
     private final LoadViewModel load;
+    private final HistoryViewModel history;
+    private final ResourcesViewModel resources;
 
     private final ReadOnlyObjectWrapper<MeshState> state = new ReadOnlyObjectWrapper<>(this, "state", MeshState.STOPPED);
     private final ReadOnlyStringWrapper meshName = new ReadOnlyStringWrapper(this, "meshName", "loopmesh");
@@ -72,11 +78,18 @@ public final class MainViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<MeshSpec> spec = new ReadOnlyObjectWrapper<>(this, "spec");
     private final ReadOnlyObjectWrapper<List<PodInfo>> pods = new ReadOnlyObjectWrapper<>(this, "pods", List.of());
     private final ReadOnlyObjectWrapper<ProbeResult> probe = new ReadOnlyObjectWrapper<>(this, "probe");
+    private final ReadOnlyDoubleWrapper timeScale = new ReadOnlyDoubleWrapper(this, "timeScale", 1.0);
+    private final ReadOnlyStringWrapper topologyName = new ReadOnlyStringWrapper(this, "topologyName", "");
+    /** Start again once the running mesh has stopped (a new topology, a new time scale). */
+    private boolean restartWhenStopped;
+    /** A restart was asked for while the mesh was starting: stop it as soon as it runs. */
+    private boolean pendingStopAfterStart;
     private volatile MeshHandle handle;
 
     public MainViewModel(MeshSource source, List<Path> files, Executor fx) {
         this.source = source;
         this.files = List.copyOf(files);
+        topologyName.set(describe(this.files));
         this.fx = fx;
         this.poller = new MeshPoller(fx, this::apply);
         this.calls = new EngineCalls(engine, fx);
@@ -84,6 +97,10 @@ public final class MainViewModel implements AutoCloseable {
         this.editor = new EditorViewModel(calls);
         this.faults = new FaultsViewModel(calls);
         this.load = new LoadViewModel(calls, timeline);
+        this.history = new HistoryViewModel(calls, timeline);
+        this.resources = new ResourcesViewModel(calls);
+        editor.onChange(history::record);
+        faults.onChange(history::record);
         graph.selectionProperty().addListener((o, a, b) -> poller.setLogQuery(inspector.logQuery()));
         editor.onResult(r -> {
             if (r.local()) {
@@ -110,6 +127,14 @@ public final class MainViewModel implements AutoCloseable {
 
     public LoadViewModel load() {
         return load;
+    }
+
+    public HistoryViewModel history() {
+        return history;
+    }
+
+    public ResourcesViewModel resources() {
+        return resources;
     }
 
     public EngineCalls calls() {
@@ -160,6 +185,57 @@ public final class MainViewModel implements AutoCloseable {
         return state.get();
     }
 
+    /**
+     * Runs the mesh of other topology files (empty: the built-in Bookinfo): the one running now stops
+     * first. FX thread.
+     */
+    public void open(List<Path> topology) {
+        files = List.copyOf(topology);
+        topologyName.set(describe(files));
+        restartOrStart();
+    }
+
+    /**
+     * How fast configured durations run: every latency, timeout, fault delay and chaos schedule takes
+     * {@code factor} times as long (0.1: ten times faster). A running mesh restarts with it. FX thread.
+     */
+    public void setTimeScale(double factor) {
+        if (!(factor > 0) || factor == timeScale.get()) {
+            return;
+        }
+        timeScale.set(factor);
+        if (state.get() == MeshState.RUNNING || state.get() == MeshState.STARTING) {
+            restartOrStart();
+        }
+    }
+
+    public ReadOnlyDoubleProperty timeScaleProperty() {
+        return timeScale.getReadOnlyProperty();
+    }
+
+    /** Where the running topology comes from: its file names, or "built-in Bookinfo". */
+    public ReadOnlyStringProperty topologyNameProperty() {
+        return topologyName.getReadOnlyProperty();
+    }
+
+    private void restartOrStart() {
+        if (state.get().canStop()) {
+            restartWhenStopped = true;
+            stop();
+        } else if (state.get() == MeshState.STARTING || state.get() == MeshState.STOPPING) {
+            restartWhenStopped = true;
+            if (state.get() == MeshState.STARTING) {
+                pendingStopAfterStart = true;
+            }
+        } else {
+            start();
+        }
+    }
+
+    static String describe(List<Path> files) {
+        return files.isEmpty() ? "built-in Bookinfo" : files.stream().map(p -> String.valueOf(p.getFileName())).collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** Starts the mesh in the background; the state says when it runs or why it failed. */
     public void start() {
         if (!state.get().canStart()) {
@@ -167,19 +243,33 @@ public final class MainViewModel implements AutoCloseable {
         }
         state.set(MeshState.STARTING);
         message.set("Starting the mesh…");
+        List<Path> start = files;
+        double scale = timeScale.get();
         engine.execute(() -> {
             try {
-                MeshHandle h = source.start(files);
+                MeshHandle h = source.start(start, scale);
                 handle = h;
                 fx.execute(() -> started(h));
             } catch (RuntimeException e) {
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 fx.execute(() -> {
+                    pendingStopAfterStart = false;
                     state.set(MeshState.FAILED);
                     message.set("Could not start: " + why);
+                    if (restartWhenStopped) {
+                        restartWhenStopped = false;
+                        start();
+                    }
                 });
             }
         });
+    }
+
+    /** {@code 10×} for a time scale of 0.1, {@code 0.5×} for 2. */
+    public static String speed(double timeScale) {
+        double v = 1 / timeScale;
+        return (v == Math.rint(v) ? Long.toString((long) v) : new java.math.BigDecimal(v).round(new java.math.MathContext(2))
+                .stripTrailingZeros().toPlainString()) + "×";
     }
 
     private void started(MeshHandle h) {
@@ -193,6 +283,8 @@ public final class MainViewModel implements AutoCloseable {
         graph.select(new Selection.Service(GraphLayout.INGRESS));
         inspector.setPods(h.pods());
         timeline.reset();
+        history.clear();
+        resources.clear();
         PolicyService policies = new PolicyService(h.mesh());
         editor.attach(policies);
         MeshFaultInjector policyFaults = new MeshFaultInjector(policies);
@@ -203,7 +295,11 @@ public final class MainViewModel implements AutoCloseable {
         poller.setLogQuery(inspector.logQuery());
         poller.start(h, POLL_MILLIS);
         state.set(MeshState.RUNNING);
-        message.set("Running " + h.pods().size() + " pods");
+        message.set("Running " + h.pods().size() + " pods" + (timeScale.get() == 1.0 ? "" : " at " + speed(timeScale.get()) + " speed"));
+        if (pendingStopAfterStart) {
+            pendingStopAfterStart = false;
+            stop();
+        }
     }
 
     /** Stops the mesh in the background. */
@@ -216,6 +312,7 @@ public final class MainViewModel implements AutoCloseable {
         poller.stop();
         editor.detach();
         faults.detach();
+        history.clear();
         inspector.detach();
         load.detach();
         MeshHandle h = handle;
@@ -227,6 +324,11 @@ public final class MainViewModel implements AutoCloseable {
             fx.execute(() -> {
                 state.set(MeshState.STOPPED);
                 ingress.set("");
+                if (restartWhenStopped) {
+                    restartWhenStopped = false;
+                    start();
+                    return;
+                }
                 message.set("Stopped");
             });
         });
@@ -300,6 +402,8 @@ public final class MainViewModel implements AutoCloseable {
             return;
         }
         graph.showPolicies(frame.resources());
+        MeshHandle h = handle;
+        resources.update(h == null ? null : h.mesh(), frame.resources(), frame.events());
         load.update(frame.traffic());
         graph.updateEdges(frame.edges());
         inspector.updateLog(frame.accessLog());

@@ -49,7 +49,7 @@ final class TimelineChart extends Region {
         palette.setOpacity(0);
         palette.setMouseTransparent(true);
         for (String role : new String[] {"background", "grid", "text", "rps", "success", "p99", "config", "rejected", "fault", "load", "ejection", "info",
-            "selected"}) {
+            "history", "selected"}) {
             Label l = new Label();
             l.getStyleClass().add(role);
             swatches.put(role, l);

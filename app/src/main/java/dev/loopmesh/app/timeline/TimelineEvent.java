@@ -13,7 +13,9 @@ import static java.util.Objects.requireNonNull;
 public record TimelineEvent(String id, Kind kind, String title, String detail, Instant time, Instant end) {
     /** Each kind is a CSS style class of its marker and list line. */
     public enum Kind {
-        CONFIG("config"), REJECTED("rejected"), FAULT("fault"), LOAD("load"), EJECTION("ejection"), INFO("info");
+        CONFIG("config"), REJECTED("rejected"), FAULT("fault"), LOAD("load"), EJECTION("ejection"), INFO("info"),
+        /** An undo or redo of an earlier change. */
+        HISTORY("history");
 
         private final String styleClass;
 

@@ -34,7 +34,7 @@ public final class TimelineView extends HBox {
         events.setId("config-events");
         events.setItems(vm.events());
         events.setCellFactory(l -> new EventCell());
-        events.setPlaceholder(new Label("No config or faults since start"));
+        events.setPlaceholder(dev.loopmesh.app.common.Placeholder.of("No config or faults since start"));
         VBox.setVgrow(events, Priority.ALWAYS);
         VBox left = new VBox(2, heading, events);
         left.getStyleClass().add("events-box");
@@ -85,7 +85,7 @@ public final class TimelineView extends HBox {
         @Override
         protected void updateItem(TimelineEvent e, boolean empty) {
             super.updateItem(e, empty);
-            getStyleClass().removeAll("config", "rejected", "fault", "load", "ejection", "info");
+            getStyleClass().removeAll("config", "rejected", "fault", "load", "ejection", "info", "history");
             if (empty || e == null) {
                 setText(null);
                 return;

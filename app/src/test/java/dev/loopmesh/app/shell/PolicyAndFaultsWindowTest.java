@@ -10,6 +10,7 @@ import dev.loopmesh.app.faults.FaultTarget;
 import dev.loopmesh.app.graph.Badge;
 import dev.loopmesh.app.graph.GraphLayout;
 import dev.loopmesh.app.graph.Selection;
+import dev.loopmesh.app.history.HistoryViewModel;
 import dev.loopmesh.app.timeline.TimelineEvent;
 import dev.loopmesh.controlplane.Translator;
 import dev.loopmesh.controlplane.istio.IstioTranslator;
@@ -103,12 +104,72 @@ class PolicyAndFaultsWindowTest {
         assertThat(onFx(() -> vm.editor().diffProperty().get())).contains("+ kind: VirtualService");
         await().atMost(Duration.ofSeconds(5)).until(() -> hasVirtualService("reviews"));
         assertThat(onFx(() -> vm.timeline().events().stream().filter(e -> e.kind() == TimelineEvent.Kind.CONFIG).count())).isGreaterThanOrEqualTo(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> vm.resources().rows().stream()
+                .map(r -> r.label() + " " + r.state()).toList()).containsAll(List.of("DestinationRule default/reviews OK", "VirtualService default/reviews OK")));
 
-        robot.clickOn("#editor-undo");
+        robot.clickOn("#undo");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.graph().decorations().node("reviews").isEmpty()));
         assertThat(onFx(() -> vm.timeline().events().stream().anyMatch(e -> e.title().startsWith("deleted VirtualService default/reviews")))).isTrue();
-        assertThat(onFx(() -> vm.editor().canUndoProperty().get())).isFalse();
+        assertThat(onFx(() -> vm.history().canUndoProperty().get())).isFalse();
+        assertThat(onFx(() -> vm.history().canRedoProperty().get())).isTrue();
+    }
+
+    @Test
+    void undoAndRedoWalkBackAndForthThroughPoliciesAndFaultsThroughTheEngine(FxRobot robot) throws Exception {
+        awaitRunning();
+        onFx(() -> {
+            vm.editor().insertSnippet(Snippets.JASON);
+            return null;
+        });
+        onFx(() -> {
+            vm.editor().apply();
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.history().position()) == 1);
+        onFx(() -> {
+            vm.faults().inject(FaultRequest.abort(new FaultTarget.Service("ratings"), 503, 50));
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.history().position()) == 2);
+        onFx(() -> {
+            vm.faults().remove(vm.faults().active().get(0));
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.history().position()) == 3);
+        assertThat(onFx(() -> vm.faults().active())).isEmpty();
+        assertThat(onFx(() -> vm.history().undoTextProperty().get())).startsWith("Undo remove fault abort 503 on 50 % of ratings");
+
+        robot.clickOn("#undo");
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.faults().active().size()) == 1);
+        assertThat(onFx(() -> hasVirtualServiceIn("ratings"))).isTrue();
+
+        robot.clickOn("#undo");
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.faults().active().isEmpty() && vm.history().position() == 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> !hasVirtualServiceIn("ratings")));
+
+        robot.clickOn("#undo");
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.history().position()) == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> !hasVirtualServiceIn("reviews")));
+        assertThat(onFx(() -> vm.history().canUndoProperty().get())).isFalse();
+
+        robot.clickOn("#redo");
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> hasVirtualServiceIn("reviews")));
+        robot.clickOn("#redo");
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.faults().active().size()) == 1);
+        assertThat(onFx(() -> hasVirtualServiceIn("ratings"))).isTrue();
+
+        List<String> marks = onFx(() -> vm.timeline().events().stream().filter(e -> e.kind() == TimelineEvent.Kind.HISTORY)
+                .map(TimelineEvent::title).toList());
+        assertThat(marks).containsExactly("undo remove fault abort 503 on 50 % of ratings", "undo inject abort 503 on 50 % of ratings",
+                "undo apply DestinationRule default/reviews (new), VirtualService default/reviews (new)",
+                "redo apply DestinationRule default/reviews (new), VirtualService default/reviews (new)", "redo inject abort 503 on 50 % of ratings");
+        assertThat(onFx(() -> vm.history().entries().stream().map(HistoryViewModel.Entry::applied).toList())).containsExactly(true, true, false);
+    }
+
+    /** Whether the mesh's live resources hold a VirtualService for {@code host} (FX thread: reads the graph's decorations). */
+    private boolean hasVirtualServiceIn(String service) {
+        return vm.graph().decorations().node(service).stream().anyMatch(b -> b.kind() == Badge.Kind.VIRTUAL_SERVICE);
     }
 
     @Test
@@ -137,6 +198,33 @@ class PolicyAndFaultsWindowTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> vm.timeline().events().stream()
                 .anyMatch(e -> e.kind() == TimelineEvent.Kind.REJECTED)));
         assertThat(onFx(() -> vm.graph().decorations().node("reviews"))).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> vm.resources().rows().stream()
+                .anyMatch(r -> r.label().equals("VirtualService default/reviews") && r.state() == ResourcesViewModel.State.REJECTED
+                        && r.key() == null && r.detail().startsWith("rejected, not in force"))));
+    }
+
+    @Test
+    void aResourceWithFindingsShowsThemInTheResourcesPane() throws Exception {
+        awaitRunning();
+        onFx(() -> {
+            vm.editor().textProperty().set("""
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata: {name: ratings}
+                    spec:
+                      hosts: [ratings]
+                      http:
+                      - route: [{destination: {host: ratngs}}]
+                    """);
+            vm.editor().apply();
+            return null;
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.resources().rows().stream()
+                .anyMatch(r -> r.label().equals("VirtualService default/ratings") && r.state() != ResourcesViewModel.State.OK)));
+        ResourcesViewModel.Row row = onFx(() -> vm.resources().rows().stream().filter(r -> r.label().equals("VirtualService default/ratings"))
+                .findFirst().orElseThrow());
+        assertThat(row.detail()).contains("ratngs");
     }
 
     @Test
@@ -152,6 +240,11 @@ class PolicyAndFaultsWindowTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> vm.graph().decorations().node("ratings").stream()
                 .anyMatch(b -> b.kind() == Badge.Kind.FAULT && b.detail().contains("503"))));
         assertThat(onFx(() -> vm.timeline().events().stream().anyMatch(e -> e.kind() == TimelineEvent.Kind.FAULT && e.end() == null))).isTrue();
+        onFx(() -> {
+            vm.graph().select(new Selection.Service("ratings"));
+            return null;
+        });
+        assertThat(onFx(() -> vm.inspector().faultsProperty().get())).isEqualTo("abort 503 on 50 % of ratings");
 
         onFx(() -> {
             vm.faults().remove(vm.faults().active().get(0));
@@ -184,7 +277,7 @@ class PolicyAndFaultsWindowTest {
     }
 
     @Test
-    void selectingAnEdgeShowsItsNumbersAndItsPolicies() throws Exception {
+    void selectingAnEdgeShowsItsNumbersItsPoliciesAndTheDecisionTraceOfARecentRequest(FxRobot robot) throws Exception {
         awaitRunning();
         await().atMost(Duration.ofSeconds(30)).until(() -> onFx(() -> vm.graph().edges().stream()
                 .anyMatch(e -> e.source().equals(GraphLayout.INGRESS) && e.destination().equals("productpage-v1"))));
@@ -197,5 +290,9 @@ class PolicyAndFaultsWindowTest {
         assertThat(onFx(() -> vm.inspector().titleProperty().get())).isEqualTo("ingress → productpage-v1");
         await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> vm.inspector().configProperty().get()).contains("POLICIES ON productpage"));
         assertThat(onFx(() -> vm.inspector().configProperty().get())).contains("PROXY istio-ingressgateway");
+        await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> robot.lookup("#inspector-request")
+                .queryAs(javafx.scene.control.TextArea.class).getText()).contains("DECISION TRACE"));
+        assertThat(robot.lookup("#inspector-request").queryAs(javafx.scene.control.TextArea.class).getText())
+                .contains("LATEST REQUEST").contains("istio-ingressgateway");
     }
 }
