@@ -86,6 +86,7 @@ public final class MainViewModel implements AutoCloseable {
     /** A restart was asked for while the mesh was starting: stop it as soon as it runs. */
     private boolean pendingStopAfterStart;
     private volatile MeshHandle handle;
+    private ChaosFaultInjector chaosFaults;
 
     public MainViewModel(MeshSource source, List<Path> files, Executor fx) {
         this.source = source;
@@ -293,7 +294,8 @@ public final class MainViewModel implements AutoCloseable {
         PolicyService policies = new PolicyService(h.mesh());
         editor.attach(policies);
         MeshFaultInjector policyFaults = new MeshFaultInjector(policies);
-        faults.attach(h.mesh().chaos() != null ? new ChaosFaultInjector(h.mesh().chaos(), policyFaults) : policyFaults);
+        chaosFaults = h.mesh().chaos() != null ? new ChaosFaultInjector(h.mesh().chaos(), policyFaults) : null;
+        faults.attach(chaosFaults != null ? chaosFaults : policyFaults);
         graph.showFaults(List.of());
         inspector.attach(h);
         load.attach(h);
@@ -413,7 +415,8 @@ public final class MainViewModel implements AutoCloseable {
         graph.updateEdges(frame.edges());
         inspector.updateLog(frame.accessLog());
         timeline.update(frame.nanoTime(), frame.events(), frame.edges());
-        timeline.meshEvents(frame.meshEvents());
+        ChaosFaultInjector c = chaosFaults;
+        timeline.meshEvents(frame.meshEvents(), id -> c != null && c.started(id));
     }
 
     /** Stops polling and the mesh; blocks until the mesh is closed (call it when the window goes). */
