@@ -102,7 +102,7 @@ public final class MeshPoller implements AutoCloseable {
             }
             for (dev.loopmesh.telemetry.MeshEvent e : h.meshEvents(lastMeshSequence)) {
                 lastMeshSequence = e.sequence();
-                if ("outlier".equals(e.kind())) {
+                if ("outlier".equals(e.kind()) || "chaos".equals(e.kind())) {
                     meshEvents.add(e);
                 }
             }

@@ -27,6 +27,8 @@ public final class ChaosFaultInjector implements FaultInjector {
     /** Our fault id → the chaos engine's experiment id. */
     private final Map<String, ActiveFault> mine = new LinkedHashMap<>();
     private final Map<String, String> experiments = new LinkedHashMap<>();
+    /** The chaos engine's ids of the experiments started here: read from the FX thread, hence concurrent. */
+    private final Set<String> own = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int next;
 
     public ChaosFaultInjector(ChaosEngine chaos, MeshFaultInjector policies) {
@@ -45,6 +47,7 @@ public final class ChaosFaultInjector implements FaultInjector {
             return policies.inject(request);
         }
         String id = chaos.apply(ChaosSpec.now("", fault(request)));
+        own.add(id);
         ActiveFault f = new ActiveFault("chaos-fault-" + ++next, request, Instant.now());
         mine.put(f.id(), f);
         experiments.put(f.id(), id);
@@ -60,6 +63,11 @@ public final class ChaosFaultInjector implements FaultInjector {
         mine.remove(id);
         chaos.remove(experiment);
         return true;
+    }
+
+    /** Whether the chaos experiment with this engine id was started through this injector (any thread). */
+    public boolean started(String experimentId) {
+        return own.contains(experimentId);
     }
 
     @Override

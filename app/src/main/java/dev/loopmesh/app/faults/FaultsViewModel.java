@@ -60,6 +60,11 @@ public final class FaultsViewModel {
 
     public void attach(FaultInjector faults) {
         FxThread.check();
+        attachWithoutFxCheck(faults);
+    }
+
+    /** For tests that run the view model off the FX thread. */
+    void attachWithoutFxCheck(FaultInjector faults) {
         injector = faults;
         active.clear();
         handles.clear();

@@ -53,9 +53,11 @@ final class GraphPainter {
 
     private final GraphViewModel vm;
     private final CanvasPalette palette;
-    private final Font title = Font.font("System", FontWeight.BOLD, 13);
-    private final Font small = Font.font("System", 10.5);
-    private final Font tiny = Font.font("System", FontWeight.BOLD, 8.5);
+    private Font title;
+    private Font small;
+    private Font tiny;
+    /** Text and metric chips grow with it (presentation mode). */
+    private double textScale;
     final List<Chip> chips = new ArrayList<>();
     final List<Hit> hits = new ArrayList<>();
     private final Map<String, EdgeSnapshot> byKey = new HashMap<>();
@@ -67,6 +69,15 @@ final class GraphPainter {
     GraphPainter(GraphViewModel vm, CanvasPalette palette) {
         this.vm = vm;
         this.palette = palette;
+        setTextScale(1);
+    }
+
+    /** Larger text for a projector: 1 is normal. */
+    void setTextScale(double s) {
+        textScale = s;
+        title = Font.font("System", FontWeight.BOLD, 13 * s);
+        small = Font.font("System", 10.5 * s);
+        tiny = Font.font("System", FontWeight.BOLD, 8.5 * s);
     }
 
     void setMode(EdgeLabelMode m) {
@@ -174,16 +185,17 @@ final class GraphPainter {
                 for (GraphLayout.Row r : n.rows()) {
                     double right = ox + (r.x() + r.w() - 6) * scale;
                     double cy = oy + (r.y() + r.h() / 2) * scale;
-                    double cw = Math.min(ROW_CHIP_W, r.w() * scale * 0.42);
-                    chips.add(new Chip(right - cw, cy - 7, cw, 14, null, r.workload()));
+                    double cw = Math.min(ROW_CHIP_W * textScale, r.w() * scale * 0.5);
+                    double chH = 14 * textScale;
+                    chips.add(new Chip(right - cw, cy - chH / 2, cw, chH, null, r.workload()));
                 }
             }
         }
         if (scale < EDGE_CHIPS_MIN_SCALE || mode == null) {
             return;
         }
-        double cw = mode == EdgeLabelMode.ALL ? CHIP_W : 62;
-        double ch = mode == EdgeLabelMode.ALL ? CHIP_H : 18;
+        double cw = (mode == EdgeLabelMode.ALL ? CHIP_W : 62) * textScale;
+        double ch = (mode == EdgeLabelMode.ALL ? CHIP_H : 18) * textScale;
         List<Chip> wanted = new ArrayList<>();
         for (EdgeSnapshot e : edges) {
             Optional<EdgeGeometry> geo = EdgeGeometry.between(layout, e.source(), e.destination());
@@ -406,7 +418,7 @@ final class GraphPainter {
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.CENTER);
         g.fillText(n.label(), n.x() + 10, n.y() + GraphLayout.HEADER / 2 + 1, n.w() - 20);
-        List<Badge> badges = deco.node(n.id());
+        List<Badge> badges = GraphViewModel.mergeFaults(deco.node(n.id()));
         if (!badges.isEmpty()) {
             // badges sit on the box's top edge, from the right, so the name stays readable
             double width = badges.stream().mapToDouble(b -> 8 + b.kind().text().length() * 6.2 + 3).sum();
@@ -429,7 +441,7 @@ final class GraphPainter {
         g.fillRect(n.x() - 3, n.y() - 3, n.w() + 6, n.h() + 6);
         g.setFill(palette.color("node-fill"));
         g.fillRect(n.x() + 3, n.y() + 3, n.w() - 6, n.h() - 6);
-        List<Badge> badges = deco.node(n.id());
+        List<Badge> badges = GraphViewModel.mergeFaults(deco.node(n.id()));
         if (!badges.isEmpty()) {
             double width = badges.stream().mapToDouble(b -> 8 + b.kind().text().length() * 6.2 + 3).sum();
             pills(g, badges, n.x() + n.w() - width - 4, n.y() - 7);

@@ -232,6 +232,12 @@ public final class GraphView extends Region {
         });
     }
 
+    /** Presentation mode: the graph's text and metric chips {@code scale} times as large. */
+    public void setTextScale(double scale) {
+        painter.setTextScale(scale);
+        invalidate();
+    }
+
     public void setLabelMode(EdgeLabelMode mode) {
         painter.setMode(mode);
         invalidate();

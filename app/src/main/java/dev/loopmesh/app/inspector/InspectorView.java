@@ -75,6 +75,9 @@ public final class InspectorView extends VBox {
         responses.setWrapText(true);
         pods.getStyleClass().add("mono");
         pods.setWrapText(true);
+        for (Label l : new Label[] {responses, faults, pods}) {
+            l.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
         faults.setId("inspector-faults");
         faults.getStyleClass().addAll("inspector-faults", "failing");
         faults.setWrapText(true);

@@ -307,7 +307,10 @@ public final class MainView extends BorderPane {
             pseudoClassStateChanged(LIGHT, on);
             graph.restyle();
         });
-        presentation.selectedProperty().addListener((o, a, on) -> pseudoClassStateChanged(PRESENTATION, on));
+        presentation.selectedProperty().addListener((o, a, on) -> {
+            pseudoClassStateChanged(PRESENTATION, on);
+            graph.setTextScale(on ? 1.35 : 1);
+        });
         FaultMenu menus = new FaultMenu(vm.faults(), vm.graph());
         graph.setOnContextMenu((selection, at) -> {
             if (openMenu != null) {

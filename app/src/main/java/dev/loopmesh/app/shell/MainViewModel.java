@@ -13,6 +13,7 @@ import dev.loopmesh.app.traffic.LoadViewModel;
 import dev.loopmesh.telemetry.RequestRecord;
 import dev.loopmesh.app.common.MeshHandle;
 import dev.loopmesh.app.common.MeshPoller;
+import dev.loopmesh.app.common.MeshPriority;
 import dev.loopmesh.app.common.MeshSource;
 import dev.loopmesh.app.graph.GraphLayout;
 import dev.loopmesh.app.graph.GraphViewModel;
@@ -85,6 +86,7 @@ public final class MainViewModel implements AutoCloseable {
     /** A restart was asked for while the mesh was starting: stop it as soon as it runs. */
     private boolean pendingStopAfterStart;
     private volatile MeshHandle handle;
+    private ChaosFaultInjector chaosFaults;
 
     public MainViewModel(MeshSource source, List<Path> files, Executor fx) {
         this.source = source;
@@ -249,6 +251,10 @@ public final class MainViewModel implements AutoCloseable {
             try {
                 MeshHandle h = source.start(start, scale);
                 handle = h;
+                // the window's frames before the mesh's requests when the cores run short; again later for loops started lazily
+                MeshPriority.lowerEventLoops();
+                java.util.concurrent.CompletableFuture.delayedExecutor(5, java.util.concurrent.TimeUnit.SECONDS, engine)
+                        .execute(MeshPriority::lowerEventLoops);
                 fx.execute(() -> started(h));
             } catch (RuntimeException e) {
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -288,7 +294,8 @@ public final class MainViewModel implements AutoCloseable {
         PolicyService policies = new PolicyService(h.mesh());
         editor.attach(policies);
         MeshFaultInjector policyFaults = new MeshFaultInjector(policies);
-        faults.attach(h.mesh().chaos() != null ? new ChaosFaultInjector(h.mesh().chaos(), policyFaults) : policyFaults);
+        chaosFaults = h.mesh().chaos() != null ? new ChaosFaultInjector(h.mesh().chaos(), policyFaults) : null;
+        faults.attach(chaosFaults != null ? chaosFaults : policyFaults);
         graph.showFaults(List.of());
         inspector.attach(h);
         load.attach(h);
@@ -408,7 +415,8 @@ public final class MainViewModel implements AutoCloseable {
         graph.updateEdges(frame.edges());
         inspector.updateLog(frame.accessLog());
         timeline.update(frame.nanoTime(), frame.events(), frame.edges());
-        timeline.meshEvents(frame.meshEvents());
+        ChaosFaultInjector c = chaosFaults;
+        timeline.meshEvents(frame.meshEvents(), id -> c != null && c.started(id));
     }
 
     /** Stops polling and the mesh; blocks until the mesh is closed (call it when the window goes). */

@@ -96,14 +96,36 @@ public final class TimelineViewModel {
                 e.time(), null);
     }
 
-    /** Outlier ejections and returns from the mesh's event log, each once. */
+    /** Outlier ejections and returns, and chaos experiments, from the mesh's event log, each once. */
     public void meshEvents(List<dev.loopmesh.telemetry.MeshEvent> all) {
+        meshEvents(all, id -> false);
+    }
+
+    /**
+     * The same, leaving out the chaos experiments {@code ownSpan} says the app started itself (their
+     * spans come from the faults view model): those from the topology's {@code Chaos} documents or from
+     * {@code loopmesh chaos} against this mesh show as spans of their own.
+     */
+    public void meshEvents(List<dev.loopmesh.telemetry.MeshEvent> all, java.util.function.Predicate<String> ownSpan) {
         for (dev.loopmesh.telemetry.MeshEvent e : all) {
-            if (e.sequence() > lastMeshSequence) {
-                lastMeshSequence = e.sequence();
-                add(new TimelineEvent("mesh-" + e.sequence(), "EJECTED".equals(e.type()) ? TimelineEvent.Kind.EJECTION : TimelineEvent.Kind.INFO,
-                        e.kind() + " " + e.type().toLowerCase(java.util.Locale.ROOT) + " " + e.subject(), e.detail(), e.time(), null));
+            if (e.sequence() <= lastMeshSequence) {
+                continue;
             }
+            lastMeshSequence = e.sequence();
+            if ("chaos".equals(e.kind())) {
+                if (ownSpan.test(e.subject())) {
+                    continue;
+                }
+                switch (e.type()) {
+                    case "STARTED" -> startSpan("chaos:" + e.subject(), "chaos " + e.detail(), "chaos experiment " + e.subject(), e.time());
+                    case "ENDED" -> endSpan("chaos:" + e.subject(), e.time());
+                    default -> add(new TimelineEvent("mesh-" + e.sequence(), TimelineEvent.Kind.REJECTED, "chaos failed: " + e.detail(),
+                            "chaos experiment " + e.subject(), e.time(), null));
+                }
+                continue;
+            }
+            add(new TimelineEvent("mesh-" + e.sequence(), "EJECTED".equals(e.type()) ? TimelineEvent.Kind.EJECTION : TimelineEvent.Kind.INFO,
+                    e.kind() + " " + e.type().toLowerCase(java.util.Locale.ROOT) + " " + e.subject(), e.detail(), e.time(), null));
         }
     }
 
