@@ -26,6 +26,11 @@ public final class FaultMenu {
     public ContextMenu menuFor(Selection s, List<PodInfo> pods) {
         ContextMenu menu = new ContextMenu();
         menu.setId("fault-menu");
+        if (s instanceof Selection.Service svc && GraphLayout.INGRESS.equals(svc.name())
+                || s instanceof Selection.Workload w && GraphLayout.INGRESS.equals(w.name())) {
+            menu.getItems().add(header("The gateway's routes break on its edges: right-click the edge to a service"));
+            return menu;
+        }
         FaultTarget target = targetOf(s).orElse(null);
         if (target != null) {
             menu.getItems().add(header("Inject on " + target.describe()));

@@ -127,8 +127,8 @@ final class GraphPainter {
         for (GraphLayout.Node n : layout.nodes()) {
             drawNode(g, n, deco, matches.contains(n.id()));
         }
-        drawEdgeBadges(g, layout, edges, deco);
         placeChips(layout, edges, scale, ox, oy);
+        drawEdgeBadges(g, layout, edges, deco, scale, ox, oy);
         cursor = 0;
         refreshChips(chipG, chips.size());
     }
@@ -340,9 +340,16 @@ final class GraphPainter {
                 new double[] {geo.y1(), geo.y1() - 9 * Math.sin(angle - 0.4), geo.y1() - 9 * Math.sin(angle + 0.4)}, 3);
     }
 
-    private void drawEdgeBadges(GraphicsContext g, GraphLayout layout, List<EdgeSnapshot> edges, GraphViewModel.Decorations deco) {
+    private void drawEdgeBadges(GraphicsContext g, GraphLayout layout, List<EdgeSnapshot> edges, GraphViewModel.Decorations deco,
+                                double scale, double ox, double oy) {
         if (deco.edges().isEmpty()) {
             return;
+        }
+        Map<String, Chip> chipOf = new HashMap<>();
+        for (Chip c : chips) {
+            if (c.edgeKey() != null) {
+                chipOf.put(c.edgeKey(), c);
+            }
         }
         Set<String> done = new HashSet<>();
         for (EdgeSnapshot e : edges) {
@@ -351,9 +358,11 @@ final class GraphPainter {
             if (badges.isEmpty()) {
                 continue;
             }
+            Chip chip = chipOf.get(key(e));
             EdgeGeometry.between(layout, e.source(), e.destination()).ifPresent(geo -> {
-                double x = geo.x(0.3);
-                double y = geo.y(0.3) - 8;
+                // just above the edge's metric chip, which would hide them (the chip canvas is on top); else on the line
+                double x = chip == null ? geo.x(0.3) : (chip.x() - ox) / scale;
+                double y = chip == null ? geo.y(0.3) - 8 : (chip.y() - oy) / scale - 15;
                 if (done.add(Math.round(x) + ":" + Math.round(y))) {
                     pills(g, badges, x, y);
                 }

@@ -13,7 +13,6 @@ import dev.loopmesh.app.traffic.LoadViewModel;
 import dev.loopmesh.telemetry.RequestRecord;
 import dev.loopmesh.app.common.MeshHandle;
 import dev.loopmesh.app.common.MeshPoller;
-import dev.loopmesh.app.common.MeshPriority;
 import dev.loopmesh.app.common.MeshSource;
 import dev.loopmesh.app.graph.GraphLayout;
 import dev.loopmesh.app.graph.GraphViewModel;
@@ -251,10 +250,6 @@ public final class MainViewModel implements AutoCloseable {
             try {
                 MeshHandle h = source.start(start, scale);
                 handle = h;
-                // the window's frames before the mesh's requests when the cores run short; again later for loops started lazily
-                MeshPriority.lowerEventLoops();
-                java.util.concurrent.CompletableFuture.delayedExecutor(5, java.util.concurrent.TimeUnit.SECONDS, engine)
-                        .execute(MeshPriority::lowerEventLoops);
                 fx.execute(() -> started(h));
             } catch (RuntimeException e) {
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

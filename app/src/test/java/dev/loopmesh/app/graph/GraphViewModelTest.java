@@ -32,6 +32,17 @@ class GraphViewModelTest {
     }
 
     @Test
+    void aFaultOnTheIngressEdgeBadgesThatEdge() {
+        dev.loopmesh.app.faults.FaultTarget.Edge target = new dev.loopmesh.app.faults.FaultTarget.Edge(GraphLayout.INGRESS, GraphLayout.INGRESS, "",
+                "productpage-v1", "productpage");
+        vm.showFaults(List.of(new dev.loopmesh.app.faults.ActiveFault("fault-1",
+                dev.loopmesh.app.faults.FaultRequest.delay(target, 500, 100), java.time.Instant.EPOCH)));
+
+        assertThat(vm.decorations().edge(GraphLayout.INGRESS, vm.serviceOfWorkload("productpage-v1")))
+                .singleElement().satisfies(b -> assertThat(b.kind()).isEqualTo(Badge.Kind.FAULT));
+    }
+
+    @Test
     void selectingAServiceShowsTheTrafficIntoAllItsVersions() {
         vm.select(new Selection.Service("reviews"));
 
