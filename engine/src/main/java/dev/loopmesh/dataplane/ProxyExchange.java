@@ -20,12 +20,15 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -40,7 +43,7 @@ import java.util.function.Consumer;
  * One request through one proxy: route, fault, then attempts with retries and timers, then the
  * answer. Lives on the downstream channel's event loop; every callback comes back to it.
  */
-final class ProxyExchange implements UpstreamHandler.Listener {
+final class ProxyExchange implements UpstreamHandler.StreamListener {
 
     static final String FLAGS_HEADER = "x-loopmesh-response-flags";
     private static final long BACKOFF_BASE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
@@ -55,7 +58,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private final long startNanos;
     private final RequestTimeline timeline;
     private final EnumSet<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
-    private final boolean keepAlive;
+    private boolean keepAlive;
 
     private RoutingDecision decision;
     private dev.loopmesh.policy.routing.RequestView view;
@@ -98,6 +101,16 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private List<java.util.Map.Entry<String, String>> extAuthzResponseHeaders = List.of();
     /** The mTLS peer's SPIFFE id: the caller's inbound, the upstream's outbound; "" for plaintext. */
     private String peerId = "";
+    /** The response of this attempt being collected whole, because a chaos link delays, paces, stalls or slices it. */
+    private UpstreamHandler.Collecting collecting;
+    /** The upstream response streams to the client: its head is written, its body follows as it arrives. */
+    private boolean streaming;
+    private int streamStatus;
+    private HttpHeaders streamHeaders;
+    private long streamedBytes;
+    private boolean upstreamReusable;
+    /** Reading from upstream stopped because the client reads slower than the upstream sends. */
+    private boolean upstreamPaused;
 
     ProxyExchange(Proxy proxy, ListenerMode mode, ChannelHandlerContext down, FullHttpRequest request, Consumer<Boolean> onDone) {
         this.proxy = proxy;
@@ -540,8 +553,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         return uri;
     }
 
-    @Override
-    public void onResponse(FullHttpResponse response) {
+    /** A response collected whole (over a chaos link): delayed, paced or stalled as the link says, then answered. */
+    private void onWholeResponse(FullHttpResponse response) {
         if (!link.isNone() && !finished) {
             long delay = link.delayNanos(Direction.RESPONSE, proxy.random());
             var pacer = link.pacer(Direction.RESPONSE);
@@ -568,7 +581,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             if (delay > 0) {
                 // the response is held once; when it comes back it passes as on a healthy link
                 link = LinkFault.NONE;
-                down.executor().schedule(() -> onResponse(response), delay, TimeUnit.NANOSECONDS);
+                down.executor().schedule(() -> onWholeResponse(response), delay, TimeUnit.NANOSECONDS);
                 return;
             }
         }
@@ -597,7 +610,158 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     }
 
     @Override
+    public void onResponseHead(HttpResponse head) {
+        if (!link.isNone() && !finished) {
+            collecting = new UpstreamHandler.Collecting(new UpstreamHandler.Listener() {
+                @Override
+                public void onResponse(FullHttpResponse response) {
+                    collecting = null;
+                    onWholeResponse(response);
+                }
+
+                @Override
+                public void onReset(Throwable cause) {
+                    collecting = null;
+                    upstreamReset(cause);
+                }
+            }, UpstreamPool.MAX_RESPONSE_BYTES);
+            collecting.onResponseHead(head);
+            return;
+        }
+        Channel ch = upstream;
+        upstreamNanos = System.nanoTime() - upstreamStartNanos;
+        if (tryTimer != null) {
+            // Envoy ignores the per-try timeout once the upstream answered: the route timeout still runs
+            tryTimer.cancel(false);
+            tryTimer = null;
+        }
+        if (finished) {
+            dropUpstream(ch);
+            endAttempt();
+            return;
+        }
+        int status = head.status().code();
+        int n = attempts;
+        timeline.add(System.nanoTime(), () -> "attempt " + n + " answered " + status);
+        proxy.outlier(cluster, endpoint, status, false);
+        if (retriable(status, head.headers(), null)) {
+            endAttempt();
+            finishClientSpan(status, "");
+            if (canRetry()) {
+                // Envoy resets the upstream stream of a response it retries; on HTTP/1.1 that closes the connection
+                dropUpstream(ch);
+                scheduleRetry("status " + status);
+                return;
+            }
+        }
+        startStreaming(head, status);
+    }
+
+    @Override
+    public void onResponseContent(HttpContent content) {
+        if (collecting != null) {
+            collecting.onResponseContent(content);
+            return;
+        }
+        if (!streaming || finished) {
+            content.release();
+            return;
+        }
+        streamedBytes += content.content().readableBytes();
+        if (!(content instanceof LastHttpContent)) {
+            down.writeAndFlush(content);
+            if (!down.channel().isWritable() && upstream != null) {
+                // backpressure: the upstream waits while the client's socket buffer drains
+                upstreamPaused = true;
+                upstream.config().setAutoRead(false);
+            }
+            return;
+        }
+        Channel ch = upstream;
+        upstream = null;
+        if (upstreamPaused) {
+            upstreamPaused = false;
+            ch.config().setAutoRead(true);
+        }
+        endAttempt();
+        proxy.pool().release(ch, endpoint, cluster, upstreamReusable);
+        finishClientSpan(streamStatus, "");
+        LastHttpContent last = (LastHttpContent) content;
+        complete(streamStatus, streamHeaders, last.trailingHeaders(), streamedBytes);
+        if (!down.channel().isActive()) {
+            last.release();
+            onDone.accept(false);
+            return;
+        }
+        afterWrite(down.writeAndFlush(last));
+    }
+
+    /** The client's socket drained (or filled): the upstream of a streaming response reads again (or waits). */
+    void downstreamWritabilityChanged() {
+        Channel ch = upstream;
+        if (upstreamPaused && ch != null && down.channel().isWritable()) {
+            upstreamPaused = false;
+            ch.config().setAutoRead(true);
+        }
+    }
+
+    /** Writes the upstream's response head to the client; the body follows in {@link #onResponseContent}. */
+    private void startStreaming(HttpResponse head, int status) {
+        HttpHeaders h = head.headers();
+        upstreamReusable = HttpUtil.isKeepAlive(head);
+        boolean framed = HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head);
+        h.remove(HttpHeaderNames.CONNECTION);
+        h.remove("keep-alive");
+        if (mode != ListenerMode.INBOUND) {
+            h.set("x-envoy-upstream-service-time", TimeUnit.NANOSECONDS.toMillis(proxy.timeScale().toConfiguredNanos(upstreamNanos)));
+        }
+        applyOps(h, decision.responseHeaders());
+        boolean bodyless = request.method() == io.netty.handler.codec.http.HttpMethod.HEAD || status == 204 || status == 304
+                || status < 200;
+        if (bodyless) {
+            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        } else if (!framed) {
+            if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+                // an HTTP/1.0 client reads a body without length to the end of the connection
+                keepAlive = false;
+            } else {
+                // the body's length is not known (a close-delimited or HTTP/2 upstream): chunked to the client
+                HttpUtil.setTransferEncodingChunked(head, true);
+            }
+        }
+        decorate(h);
+        streaming = true;
+        streamStatus = status;
+        streamHeaders = h;
+        head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        down.write(head);
+    }
+
+    /** Gives up this attempt's upstream connection mid-response: nothing more is read from it. */
+    private void dropUpstream(Channel ch) {
+        if (ch == null) {
+            return;
+        }
+        if (upstream == ch) {
+            upstream = null;
+        }
+        UpstreamHandler u = ch.pipeline().get(UpstreamHandler.class);
+        if (u != null) {
+            u.detach();
+        }
+        ch.close();
+    }
+
+    @Override
     public void onReset(Throwable cause) {
+        if (collecting != null) {
+            collecting.onReset(cause);
+            return;
+        }
+        upstreamReset(cause);
+    }
+
+    private void upstreamReset(Throwable cause) {
         Channel ch = upstream;
         upstream = null;
         if (ch != null) {
@@ -605,6 +769,14 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         if (finished) {
             endAttempt();
+            return;
+        }
+        if (streaming) {
+            // the head went to the client already: nothing to retry or answer, the client's stream is reset too
+            endAttempt();
+            flags.add(ResponseFlag.UC);
+            timeline.add(System.nanoTime(), "upstream reset mid-response: " + UpstreamPool.describe(cause));
+            abortStreamedResponse();
             return;
         }
         attemptFailed(ResponseFlag.UC, "upstream reset: " + UpstreamPool.describe(cause), 0);
@@ -753,10 +925,16 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         abortUpstream();
         endAttempt();
-        finishClientSpan(0, ResponseFlag.UT.name());
+        finishClientSpan(streaming ? streamStatus : 0, ResponseFlag.UT.name());
         flags.add(ResponseFlag.UT);
         proxy.telemetry().metrics().proxyCounters().timeout(proxy.identity().proxy(), decision.cluster());
-        timeline.add(System.nanoTime(), "route timeout after " + (decision.timeout() == null ? "?" : decision.timeout().toMillis()) + "ms");
+        timeline.add(System.nanoTime(), "route timeout after " + (decision.timeout() == null ? "?" : decision.timeout().toMillis()) + "ms"
+                + (streaming ? ", while the response body streamed: the client's stream is reset" : ""));
+        if (streaming) {
+            // Envoy's route timeout spans the whole response: past the head, the only way left to end it is a reset
+            abortStreamedResponse();
+            return;
+        }
         respondLocal(504, "upstream request timeout", true);
     }
 
@@ -778,7 +956,20 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         flags.add(ResponseFlag.DC);
         abortUpstream();
         endAttempt();
+        if (streaming) {
+            finishClientSpan(streamStatus, ResponseFlag.DC.name());
+            complete(streamStatus, streamHeaders, null, streamedBytes);
+            onDone.accept(false);
+            return;
+        }
         finish(0, null, 0);
+    }
+
+    /** Ends a response whose head the client already has, without its end: the client sees a reset stream. */
+    private void abortStreamedResponse() {
+        complete(streamStatus, streamHeaders, null, streamedBytes);
+        down.close();
+        onDone.accept(false);
     }
 
     private void sendMirrors() {
@@ -861,6 +1052,21 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             globalTimer = null;
         }
         HttpHeaders h = res.headers();
+        if (res.trailingHeaders().isEmpty()) {
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+        } else {
+            // trailers (gRPC's grpc-status) need chunked encoding on HTTP/1.1; HTTP/2 sends them as a HEADERS frame
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            HttpUtil.setTransferEncodingChunked(res, true);
+        }
+        decorate(h);
+        int status = res.status().code();
+        long bytes = res.content().readableBytes();
+        finish(status, res, bytes);
+    }
+
+    /** What every answer to the client carries, local or from upstream, whole or streamed. */
+    private void decorate(HttpHeaders h) {
         h.set(HttpHeaderNames.SERVER, "istio-envoy");
         for (java.util.Map.Entry<String, String> e : extAuthzResponseHeaders) {
             h.set(e.getKey(), e.getValue());
@@ -873,21 +1079,11 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         } else {
             h.remove(FLAGS_HEADER);
         }
-        if (res.trailingHeaders().isEmpty()) {
-            HttpUtil.setContentLength(res, res.content().readableBytes());
-        } else {
-            // trailers (gRPC's grpc-status) need chunked encoding on HTTP/1.1; HTTP/2 sends them as a HEADERS frame
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
-            HttpUtil.setTransferEncodingChunked(res, true);
-        }
         if (!keepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        int status = res.status().code();
-        long bytes = res.content().readableBytes();
-        finish(status, res, bytes);
     }
 
     private void finishClientSpan(int status, String flag) {
@@ -903,10 +1099,34 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     }
 
     private void finish(int status, FullHttpResponse res, long responseBytes) {
+        complete(status, res == null ? null : res.headers(), res == null ? null : res.trailingHeaders(), responseBytes);
+        if (res == null || !down.channel().isActive()) {
+            if (res != null) {
+                res.release();
+            }
+            onDone.accept(false);
+            return;
+        }
+        res.setProtocolVersion(HttpVersion.HTTP_1_1);
+        afterWrite(writeSlicer == null ? down.writeAndFlush(res)
+                : SlicedWriter.write(down, down.executor(), res, writeSlicer, proxy.random()));
+    }
+
+    private void afterWrite(io.netty.channel.ChannelFuture written) {
+        if (keepAlive) {
+            written.addListener(f -> onDone.accept(f.isSuccess()));
+        } else {
+            written.addListener(ChannelFutureListener.CLOSE);
+            onDone.accept(false);
+        }
+    }
+
+    /** The exchange is over: timers, spans, telemetry; the request is released. The answer's end is the caller's to write. */
+    private void complete(int status, HttpHeaders headers, HttpHeaders trailers, long responseBytes) {
         finished = true;
         endRetry();
         if (grpc) {
-            grpcStatus = Grpc.status(res == null ? null : res.headers(), res == null ? null : res.trailingHeaders(), status);
+            grpcStatus = Grpc.status(headers, trailers, status);
         }
         try {
             if (globalTimer != null) {
@@ -924,22 +1144,6 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         } finally {
             request.release();
             proxy.finished(this);
-        }
-        if (res == null || !down.channel().isActive()) {
-            if (res != null) {
-                res.release();
-            }
-            onDone.accept(false);
-            return;
-        }
-        res.setProtocolVersion(HttpVersion.HTTP_1_1);
-        io.netty.channel.ChannelFuture written = writeSlicer == null ? down.writeAndFlush(res)
-                : SlicedWriter.write(down, down.executor(), res, writeSlicer, proxy.random());
-        if (keepAlive) {
-            written.addListener(f -> onDone.accept(f.isSuccess()));
-        } else {
-            written.addListener(ChannelFutureListener.CLOSE);
-            onDone.accept(false);
         }
     }
 
