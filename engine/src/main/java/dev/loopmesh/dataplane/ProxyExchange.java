@@ -12,18 +12,23 @@ import dev.loopmesh.chaos.LinkFault;
 import dev.loopmesh.telemetry.tracing.SpanRecord;
 import dev.loopmesh.telemetry.tracing.TraceContext;
 import dev.loopmesh.telemetry.tracing.Tracer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -46,13 +51,16 @@ import java.util.function.Consumer;
 final class ProxyExchange implements UpstreamHandler.StreamListener {
 
     static final String FLAGS_HEADER = "x-loopmesh-response-flags";
+    /** Envoy's per-connection buffer limit, which bounds the body kept for a retry or a mirror. */
+    static final int REPLAY_LIMIT = 1024 * 1024;
     private static final long BACKOFF_BASE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     private static final long BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final Proxy proxy;
     private final ListenerMode mode;
     private final ChannelHandlerContext down;
-    private final FullHttpRequest request;
+    /** The request; its content is the body kept (for a retry or mirror), empty once that outgrew {@link #REPLAY_LIMIT}. */
+    private FullHttpRequest request;
     private final Consumer<Boolean> onDone;
     private final ProxySnapshot snapshot;
     private final long startNanos;
@@ -111,12 +119,28 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
     private boolean upstreamReusable;
     /** Reading from upstream stopped because the client reads slower than the upstream sends. */
     private boolean upstreamPaused;
+    /** The whole request body is in ({@code request}'s content holds it while {@link #replayable}). */
+    private boolean requestComplete;
+    private long requestBytes;
+    /** The request body is all kept, so a retry or a mirror can send it again. */
+    private boolean replayable = true;
+    /** The upstream connection the current attempt streams the request body on. */
+    private Channel sendingOn;
+    private boolean timeoutPending;
+    private boolean mirrorsPending;
 
-    ProxyExchange(Proxy proxy, ListenerMode mode, ChannelHandlerContext down, FullHttpRequest request, Consumer<Boolean> onDone) {
+    /**
+     * @param request the request; with {@code whole} false its content is the body so far, and the rest
+     *                comes by {@link #requestContent}
+     */
+    ProxyExchange(Proxy proxy, ListenerMode mode, ChannelHandlerContext down, FullHttpRequest request, boolean whole,
+                  Consumer<Boolean> onDone) {
         this.proxy = proxy;
         this.mode = mode;
         this.down = down;
         this.request = request;
+        this.requestComplete = whole;
+        this.requestBytes = request.content().readableBytes();
         this.onDone = onDone;
         this.snapshot = proxy.snapshot();
         this.startNanos = System.nanoTime();
@@ -132,6 +156,7 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
         proxy.started(this);
         try {
             route();
+            demandBody();
         } catch (RuntimeException e) {
             // a bug must not leak the request or hang the client: answer as Envoy does for an internal error
             if (!finished) {
@@ -378,12 +403,22 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
     }
 
     private void beginUpstream() {
+        if (requestComplete) {
+            startRouteTimer();
+            sendMirrors();
+        } else {
+            // Envoy's route timeout starts once the whole request is in; a mirror needs the whole body
+            timeoutPending = true;
+            mirrorsPending = !decision.mirrors().isEmpty();
+        }
+        attempt();
+    }
+
+    private void startRouteTimer() {
         long timeoutNanos = routeTimeoutNanos();
         if (timeoutNanos > 0) {
             globalTimer = down.executor().schedule(this::globalTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
         }
-        sendMirrors();
-        attempt();
     }
 
     private long routeTimeoutNanos() {
@@ -503,9 +538,10 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
                 timeline.add(System.nanoTime(), tls);
             }
         }
-        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
-                decision.rewritePath() != null ? decision.rewritePath() : pathOnlyTarget(request.uri()),
-                request.content().retainedDuplicate());
+        String target = decision.rewritePath() != null ? decision.rewritePath() : pathOnlyTarget(request.uri());
+        HttpRequest out = requestComplete
+                ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, request.content().retainedDuplicate())
+                : new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target);
         out.headers().set(request.headers());
         HttpHeaders h = out.headers();
         h.remove(HttpHeaderNames.CONNECTION);
@@ -527,21 +563,147 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
             clientStartNanos = System.nanoTime();
             clientSpan.inject(h::set);
         }
-        HttpUtil.setContentLength(out, out.content().readableBytes());
         ch.pipeline().get(UpstreamHandler.class).await(this);
         boolean reset = !link.isNone() && link.resetNow(proxy.random());
+        if (!requestComplete) {
+            sendStreaming(ch, out, reset);
+            return;
+        }
+        FullHttpRequest whole = (FullHttpRequest) out;
+        // the whole body is here: its length frames it, however the client framed it
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        HttpUtil.setContentLength(whole, whole.content().readableBytes());
         LinkFault.Slicer slicer = link.isNone() ? null : link.slicer(Direction.REQUEST);
         if (slicer != null) {
             timeline.add(System.nanoTime(), "request body sent in " + SlicedWriter.describe(slicer) + " (chaos)");
         }
-        (slicer == null ? ch.writeAndFlush(out) : SlicedWriter.write(ch, ch.eventLoop(), out, slicer, proxy.random())).addListener(w -> {
-            if ((!w.isSuccess() || reset) && !finished && upstream == ch) {
-                if (reset) {
-                    timeline.add(System.nanoTime(), "connection reset by chaos after the request was sent");
-                }
-                ch.close();
+        (slicer == null ? ch.writeAndFlush(whole) : SlicedWriter.write(ch, ch.eventLoop(), whole, slicer, proxy.random()))
+                .addListener(w -> afterSent(ch, w.isSuccess(), reset));
+    }
+
+    private void afterSent(Channel ch, boolean success, boolean reset) {
+        if ((!success || reset) && !finished && upstream == ch) {
+            if (reset) {
+                timeline.add(System.nanoTime(), "connection reset by chaos after the request was sent");
             }
-        });
+            ch.close();
+        }
+    }
+
+    /**
+     * The head and the body so far go upstream now; the rest follows as the client sends it
+     * ({@link #requestContent}). The body is kept for a retry up to {@link #REPLAY_LIMIT} bytes, as
+     * Envoy's retry buffer; past that, this attempt is the only one.
+     */
+    private void sendStreaming(Channel ch, HttpRequest head, boolean reset) {
+        if (!HttpUtil.isContentLengthSet(request)) {
+            HttpUtil.setTransferEncodingChunked(head, true);
+        }
+        sendingOn = ch;
+        ch.write(head);
+        ch.writeAndFlush(new DefaultHttpContent(request.content().retainedDuplicate()))
+                .addListener(w -> afterSent(ch, w.isSuccess(), reset));
+        if (request.content().readableBytes() > REPLAY_LIMIT) {
+            stopReplay();
+        }
+        demandBody();
+    }
+
+    /** More of a streaming request's body, from the client. */
+    void requestContent(HttpContent c) {
+        if (finished) {
+            c.release();
+            return;
+        }
+        ByteBuf data = c.content();
+        int n = data.readableBytes();
+        requestBytes += n;
+        boolean last = c instanceof LastHttpContent;
+        Channel ch = upstream;
+        boolean sending = ch != null && ch == sendingOn;
+        if (replayable) {
+            CompositeByteBuf kept = (CompositeByteBuf) request.content();
+            if (sending && kept.readableBytes() + n > REPLAY_LIMIT) {
+                stopReplay();
+            } else {
+                kept.addComponent(true, data.retainedDuplicate());
+            }
+        }
+        if (last) {
+            requestComplete = true;
+            request.trailingHeaders().set(((LastHttpContent) c).trailingHeaders());
+        }
+        if (sending) {
+            ch.writeAndFlush(c).addListener(w -> afterSent(ch, w.isSuccess(), false));
+        } else {
+            c.release();
+        }
+        if (last) {
+            requestEnded();
+        } else {
+            demandBody();
+        }
+    }
+
+    /** The whole request is in: what waited for its end (the route timeout, mirrors) starts. */
+    private void requestEnded() {
+        if (timeoutPending) {
+            timeoutPending = false;
+            startRouteTimer();
+        }
+        if (mirrorsPending) {
+            mirrorsPending = false;
+            if (replayable) {
+                sendMirrors();
+            } else {
+                timeline.add(System.nanoTime(), "not mirrored: the request body outgrew the " + REPLAY_LIMIT + "-byte buffer");
+            }
+        }
+    }
+
+    /** Reads more of the body when it can go somewhere: upstream, while it takes it, or into the buffer before the first attempt. */
+    private void demandBody() {
+        if (requestComplete || finished) {
+            return;
+        }
+        Channel ch = upstream;
+        if (ch != null && ch == sendingOn) {
+            if (ch.isWritable()) {
+                down.read();
+            }
+        } else if (replayable && request.content().readableBytes() < REPLAY_LIMIT) {
+            down.read();
+        }
+    }
+
+    @Override
+    public void upstreamWritabilityChanged() {
+        demandBody();
+    }
+
+    private void stopReplay() {
+        replayable = false;
+        // the part being written upstream holds its own reference; the rest of the buffer goes
+        FullHttpRequest kept = request;
+        request = kept.replace(Unpooled.EMPTY_BUFFER);
+        kept.release();
+        timeline.add(System.nanoTime(), "request body over the " + REPLAY_LIMIT + "-byte retry buffer: no retry or mirror can replay it");
+    }
+
+    /** The client's body turned out malformed mid-stream (a bad chunk): Envoy's 400, or a reset once the answer began. */
+    void requestBodyFailed(String why) {
+        if (finished) {
+            return;
+        }
+        flags.add(ResponseFlag.DPE);
+        timeline.add(System.nanoTime(), why);
+        abortUpstream();
+        endAttempt();
+        if (streaming) {
+            abortStreamedResponse();
+        } else {
+            respondLocal(400, why, false);
+        }
     }
 
     /** The absolute-form target an app sends to its HTTP proxy becomes origin-form upstream. */
@@ -589,7 +751,7 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
         upstream = null;
         upstreamNanos = System.nanoTime() - upstreamStartNanos;
         endAttempt();
-        boolean reusable = HttpUtil.isKeepAlive(response);
+        boolean reusable = HttpUtil.isKeepAlive(response) && requestComplete;
         if (finished) {
             response.release();
             proxy.pool().release(ch, endpoint, cluster, reusable);
@@ -684,7 +846,7 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
             ch.config().setAutoRead(true);
         }
         endAttempt();
-        proxy.pool().release(ch, endpoint, cluster, upstreamReusable);
+        proxy.pool().release(ch, endpoint, cluster, upstreamReusable && requestComplete);
         finishClientSpan(streamStatus, "");
         LastHttpContent last = (LastHttpContent) content;
         complete(streamStatus, streamHeaders, last.trailingHeaders(), streamedBytes);
@@ -872,6 +1034,10 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
      * attempt ends.
      */
     private boolean canRetry() {
+        if (!replayable) {
+            timeline.add(System.nanoTime(), "not retried: the request body outgrew the " + REPLAY_LIMIT + "-byte retry buffer");
+            return false;
+        }
         if (attempts > retry.attempts()) {
             if (retry.attempts() > 0) {
                 flags.add(ResponseFlag.URX);
@@ -1052,6 +1218,10 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
             globalTimer = null;
         }
         HttpHeaders h = res.headers();
+        if (!requestComplete) {
+            // answered before the client finished sending: the rest of its body is not read, the connection ends
+            keepAlive = false;
+        }
         if (res.trailingHeaders().isEmpty()) {
             HttpUtil.setContentLength(res, res.content().readableBytes());
         } else {
@@ -1124,6 +1294,9 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
     /** The exchange is over: timers, spans, telemetry; the request is released. The answer's end is the caller's to write. */
     private void complete(int status, HttpHeaders headers, HttpHeaders trailers, long responseBytes) {
         finished = true;
+        if (!requestComplete) {
+            keepAlive = false;
+        }
         endRetry();
         if (grpc) {
             grpcStatus = Grpc.status(headers, trailers, status);
@@ -1206,6 +1379,10 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
 
     int attempts() {
         return attempts;
+    }
+
+    long requestBytes() {
+        return requestBytes;
     }
 
     long startNanos() {

@@ -31,6 +31,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         void onResponseContent(HttpContent content);
 
         void onReset(Throwable cause);
+
+        /** The connection's outbound buffer filled or drained (to pace a request body that streams). */
+        default void upstreamWritabilityChanged() {
+        }
     }
 
     /** Receives the whole response of the request in flight (side calls: mirrors, ext_authz). */
@@ -90,6 +94,15 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             listener = null;
         }
         l.onResponseContent((HttpContent) msg);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        StreamListener l = listener;
+        if (l != null) {
+            l.upstreamWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

@@ -55,6 +55,9 @@ class StreamingMeshTest {
     private final CompletableFuture<Void> releaseSecondPart = new CompletableFuture<>();
     /** Bytes of the big body the backend's socket accepted so far. */
     private final AtomicLong written = new AtomicLong();
+    /** What the backend read of the request bodies so far (small ones). */
+    private final StringBuffer bodySeen = new StringBuffer();
+    private final java.util.concurrent.atomic.AtomicInteger echoes = new java.util.concurrent.atomic.AtomicInteger();
     private Channel server;
     private MeshFixture f;
 
@@ -128,6 +131,71 @@ class StreamingMeshTest {
                 .extracting(RequestRecord::responseBytes).containsOnly(BIG));
     }
 
+    @Test
+    void theUpstreamGetsTheFirstPartOfARequestBodyWhileTheClientStillSendsTheRest() throws IOException {
+        try (Socket s = upload("/echo")) {
+            OutputStream out = s.getOutputStream();
+            out.write(chunk("first-part\n"));
+            out.flush();
+            // had a proxy waited for the whole body, the backend would see nothing before the client sent it all
+            await().atMost(Duration.ofSeconds(20)).until(() -> bodySeen.toString().contains("first-part"));
+            out.write(chunk("second-part\n"));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 200").endsWith("first-part\nsecond-part\n");
+        }
+    }
+
+    @Test
+    void aStreamedRequestBodyWithinTheRetryBufferIsSentAgainWhenTheAttemptIsRetried() throws IOException {
+        // the gateway's default retry policy retries a 503; Envoy keeps the body for it up to its buffer limit
+        try (Socket s = upload("/echo-503-first")) {
+            OutputStream out = s.getOutputStream();
+            out.write(chunk("first-part\n"));
+            out.flush();
+            await().atMost(Duration.ofSeconds(20)).until(() -> bodySeen.toString().contains("first-part"));
+            out.write(chunk("second-part\n"));
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 200").endsWith("first-part\nsecond-part\n");
+        }
+        assertThat(echoes.get()).isEqualTo(2);
+    }
+
+    @Test
+    void anUploadLargerThanAnyBufferStreamsThrough() throws IOException {
+        try (Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /upload HTTP/1.1\r\nHost: files\r\nConnection: close\r\nContent-Length: " + BIG + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] block = new byte[CHUNK];
+            for (long sent = 0; sent < BIG; sent += CHUNK) {
+                out.write(block);
+            }
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 200").endsWith("got " + BIG + " bytes");
+        }
+        await().untilAsserted(() -> assertThat(f.mesh.telemetry().accessLog().last("files-v1-0", 10))
+                .filteredOn(r -> r.path().equals("/upload"))
+                .extracting(RequestRecord::requestBytes).containsOnly(BIG));
+    }
+
+    private Socket upload(String path) throws IOException {
+        Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort());
+        s.setSoTimeout(20_000);
+        s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: files\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        return s;
+    }
+
+    private static byte[] chunk(String text) {
+        return (Integer.toHexString(text.length()) + "\r\n" + text + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     private Socket request(String path) throws IOException {
         Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort());
         s.setSoTimeout(20_000);
@@ -150,22 +218,54 @@ class StreamingMeshTest {
         return seen.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** Answers /trickle in two parts (the second when the test says), /big with {@link #BIG} bytes. */
+    /**
+     * Answers /trickle in two parts (the second when the test says), /big with {@link #BIG} bytes; reads
+     * /upload and /echo bodies as they come and answers at their end (/echo-503-first: 503 the first time).
+     */
     private final class Backend extends ChannelInboundHandlerAdapter {
+        private String path = "";
+        private long bodyBytes;
+        private final StringBuilder body = new StringBuilder();
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (msg instanceof HttpRequest) {
-                    String path = ((HttpRequest) msg).uri();
+                    path = ((HttpRequest) msg).uri();
+                    bodyBytes = 0;
+                    body.setLength(0);
                     if (path.equals("/trickle")) {
                         trickle(ctx);
-                    } else {
+                    } else if (path.equals("/big")) {
                         big(ctx);
+                    }
+                }
+                if (msg instanceof HttpContent && (path.equals("/upload") || path.startsWith("/echo"))) {
+                    ByteBuf data = ((HttpContent) msg).content();
+                    bodyBytes += data.readableBytes();
+                    if (path.startsWith("/echo")) {
+                        String text = data.toString(StandardCharsets.ISO_8859_1);
+                        body.append(text);
+                        bodySeen.append(text);
+                    }
+                    if (msg instanceof io.netty.handler.codec.http.LastHttpContent) {
+                        answer(ctx);
                     }
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
             }
+        }
+
+        private void answer(ChannelHandlerContext ctx) {
+            int n = path.startsWith("/echo") ? echoes.incrementAndGet() : 0;
+            boolean fail = path.equals("/echo-503-first") && n == 1;
+            String text = path.equals("/upload") ? "got " + bodyBytes + " bytes" : body.toString();
+            var res = new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    fail ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
+                    Unpooled.copiedBuffer(fail ? "" : text, StandardCharsets.ISO_8859_1));
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+            ctx.writeAndFlush(res);
         }
 
         private void trickle(ChannelHandlerContext ctx) {
