@@ -1,19 +1,26 @@
 package dev.loopmesh.dataplane;
 
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
@@ -22,11 +29,18 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One per downstream connection (or HTTP/2 stream): rejects malformed requests, then runs one
- * exchange at a time. Reading stops while a request is in flight, so pipelined HTTP/1.1 requests
- * are answered in order and a slow upstream pushes back on its client.
+ * exchange at a time. A request whose body arrived whole with its head (most do) starts whole; one
+ * whose body is still coming when the read ends, or outgrows {@link #STREAM_AFTER_BYTES}, starts with
+ * what is there and streams the rest ({@link ProxyExchange#requestContent}), reading on as the
+ * upstream takes it. Otherwise reading stops while a request is in flight, so pipelined HTTP/1.1
+ * requests are answered in order and a slow upstream pushes back on its client.
  */
 final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     static final int MAX_HEADERS = 100;
+    /** A body this large starts streaming even if more of it is already read. */
+    static final int STREAM_AFTER_BYTES = 64 * 1024;
+    /** How much of a pipelined request (behind one in flight) is held before the connection is refused. */
+    static final int MAX_PIPELINED_BYTES = 8 * 1024 * 1024;
 
     private final Proxy proxy;
     private final ListenerMode mode;
@@ -34,8 +48,15 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     private ProxyExchange inFlight;
     /** Requests decoded from the same read as the one in flight (HTTP/1.1 pipelining), answered in order. */
-    private final java.util.ArrayDeque<FullHttpRequest> pipelined = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Object> pipelined = new java.util.ArrayDeque<>();
     private ChannelHandlerContext context;
+    /** A request whose head arrived and whose body is being gathered, not started yet. */
+    private HttpRequest head;
+    private CompositeByteBuf body;
+    /** The exchange in flight while the rest of its request body streams to it. */
+    private ProxyExchange streamingTo;
+    /** The rest of what the connection sends is thrown away: it was refused and closes. */
+    private boolean refused;
 
     DownstreamHandler(Proxy proxy, ListenerMode mode) {
         this.proxy = proxy;
@@ -51,12 +72,112 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest)) {
+        context = ctx;
+        if (refused || !(msg instanceof HttpObject)) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        FullHttpRequest req = (FullHttpRequest) msg;
-        context = ctx;
+        if (msg instanceof HttpRequest) {
+            onHead(ctx, (HttpRequest) msg);
+        } else if (msg instanceof HttpContent) {
+            onContent(ctx, (HttpContent) msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHead(ChannelHandlerContext ctx, HttpRequest req) {
+        if (head != null || streamingTo != null) {
+            // the decoder ends a message before the next begins: this cannot be HTTP
+            ReferenceCountUtil.release(req);
+            refuse(ctx, 400, "a request began before the previous one ended");
+            return;
+        }
+        String invalid = validate(req);
+        if (invalid != null) {
+            int status = req.decoderResult().cause() instanceof TooLongHttpLineException ? 414
+                    : req.decoderResult().cause() instanceof TooLongHttpHeaderException || invalid.startsWith("too many headers") ? 431
+                    : invalid.startsWith("unsupported HTTP version") ? 505 : 400;
+            ReferenceCountUtil.release(req);
+            if (inFlight != null) {
+                // answered in its turn, after the requests before it; nothing after it is read
+                refused = true;
+                pipelined.addLast(new Rejection(status, invalid));
+                return;
+            }
+            refuse(ctx, status, invalid);
+            return;
+        }
+        if (req instanceof FullHttpRequest) {
+            // HTTP/2 headers that end the stream
+            complete(ctx, (FullHttpRequest) req);
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(req)) {
+            // Envoy answers 100 Continue itself and does not pass the expectation on
+            req.headers().remove(HttpHeaderNames.EXPECT);
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+        }
+        head = req;
+        body = ctx.alloc().compositeBuffer(64);
+    }
+
+    private void onContent(ChannelHandlerContext ctx, HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            String why = "malformed request body: " + c.decoderResult().cause().getMessage();
+            c.release();
+            ProxyExchange ex = streamingTo;
+            streamingTo = null;
+            if (ex != null) {
+                refused = true;
+                ex.requestBodyFailed(why);
+            } else {
+                dropAssembling();
+                refuse(ctx, 400, why);
+            }
+            return;
+        }
+        if (streamingTo != null) {
+            ProxyExchange ex = streamingTo;
+            if (c instanceof LastHttpContent) {
+                streamingTo = null;
+            }
+            ex.requestContent(c);
+            return;
+        }
+        if (head == null) {
+            c.release();
+            return;
+        }
+        body.addComponent(true, c.content().retain());
+        if (c instanceof LastHttpContent) {
+            FullHttpRequest full = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), body,
+                    head.headers(), ((LastHttpContent) c).trailingHeaders().copy());
+            c.release();
+            head = null;
+            body = null;
+            complete(ctx, full);
+            return;
+        }
+        c.release();
+        if (inFlight == null && body.readableBytes() >= STREAM_AFTER_BYTES) {
+            startStreaming(ctx);
+        } else if (inFlight != null && body.readableBytes() > MAX_PIPELINED_BYTES) {
+            dropAssembling();
+            refuse(ctx, 413, "a pipelined request body over " + MAX_PIPELINED_BYTES + " bytes");
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (head != null && inFlight == null && !refused) {
+            // nothing more of the body is here yet: the request goes on with what there is (gRPC streams need it)
+            startStreaming(ctx);
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    private void complete(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (inFlight != null) {
             if (pipelined.size() >= MAX_PIPELINED) {
                 req.release();
@@ -66,21 +187,37 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             pipelined.addLast(req);
             return;
         }
-        handle(ctx, req);
+        handle(ctx, req, true);
     }
 
-    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
-        String invalid = validate(req);
-        if (invalid != null) {
-            int status = req.decoderResult().cause() instanceof TooLongHttpLineException ? 414
-                    : req.decoderResult().cause() instanceof TooLongHttpHeaderException || invalid.startsWith("too many headers") ? 431
-                    : invalid.startsWith("unsupported HTTP version") ? 505 : 400;
-            req.release();
-            reject(ctx, status, invalid);
-            return;
+    private void startStreaming(ChannelHandlerContext ctx) {
+        FullHttpRequest partial = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), body,
+                head.headers(), new DefaultHttpHeaders());
+        head = null;
+        body = null;
+        handle(ctx, partial, false);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req, boolean whole) {
+        inFlight = new ProxyExchange(proxy, mode, ctx, req, whole, this::exchangeDone);
+        if (!whole) {
+            streamingTo = inFlight;
         }
-        inFlight = new ProxyExchange(proxy, mode, ctx, req, this::exchangeDone);
         inFlight.start();
+    }
+
+    private void dropAssembling() {
+        if (body != null) {
+            body.release();
+        }
+        head = null;
+        body = null;
+    }
+
+    private void refuse(ChannelHandlerContext ctx, int status, String why) {
+        refused = true;
+        releasePipelined();
+        reject(ctx, status, why);
     }
 
     private void exchangeDone(boolean keepAlive) {
@@ -93,22 +230,30 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             releasePipelined();
             return;
         }
-        FullHttpRequest next = pipelined.pollFirst();
-        if (next != null) {
-            handle(ctx, next);
+        Object next = pipelined.pollFirst();
+        if (next instanceof Rejection) {
+            refuse(ctx, ((Rejection) next).status(), ((Rejection) next).why());
+        } else if (next != null) {
+            handle(ctx, (FullHttpRequest) next, true);
+        } else if (head != null) {
+            startStreaming(ctx);
         } else {
             ctx.read();
         }
     }
 
     private void releasePipelined() {
-        FullHttpRequest r;
+        Object r;
         while ((r = pipelined.pollFirst()) != null) {
-            r.release();
+            ReferenceCountUtil.release(r);
         }
     }
 
-    private static String validate(FullHttpRequest req) {
+    /** A pipelined request found invalid while another was in flight: its answer waits for its turn. */
+    private record Rejection(int status, String why) {
+    }
+
+    private static String validate(HttpRequest req) {
         DecoderResult r = req.decoderResult();
         if (r.isFailure()) {
             Throwable c = r.cause();
@@ -148,6 +293,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePipelined();
+        dropAssembling();
         ProxyExchange ex = inFlight;
         if (ex != null) {
             ex.downstreamClosed();
@@ -156,11 +302,17 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ProxyExchange ex = inFlight;
+        if (ex != null) {
+            ex.downstreamWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();
     }
 
-    static boolean keepAlive(FullHttpRequest req) {
-        return HttpUtil.isKeepAlive(req);
-    }
 }

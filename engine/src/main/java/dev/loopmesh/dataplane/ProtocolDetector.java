@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -22,6 +21,7 @@ import java.util.List;
  * that protocol's pipeline and steps aside.
  */
 final class ProtocolDetector extends ByteToMessageDecoder {
+    /** The largest upgrade request (Upgrade: h2c) the upgrade handler gathers. */
     static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
     private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
 
@@ -56,8 +56,7 @@ final class ProtocolDetector extends ByteToMessageDecoder {
         ctx.pipeline().addAfter(ctx.name(), "decoder", new StrictRequestDecoder());
         ctx.pipeline().addAfter("decoder", "encoder", new HttpResponseEncoder());
         ctx.pipeline().addAfter("encoder", "h2c-upgrade", H2cUpgrade.handler(proxy, mode));
-        ctx.pipeline().addAfter("h2c-upgrade", "aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
-        ctx.pipeline().addAfter("aggregator", "downstream", new DownstreamHandler(proxy, mode));
+        ctx.pipeline().addAfter("h2c-upgrade", "downstream", new DownstreamHandler(proxy, mode));
         ctx.pipeline().remove(this);
     }
 
@@ -67,14 +66,13 @@ final class ProtocolDetector extends ByteToMessageDecoder {
         ctx.pipeline().remove(this);
     }
 
-    /** The pipeline of one HTTP/2 stream: to HTTP/1.1 objects, aggregated, then the proxy. */
+    /** The pipeline of one HTTP/2 stream: to HTTP/1.1 objects, then the proxy. */
     static ChannelInitializer<Channel> streamInitializer(Proxy proxy, ListenerMode mode) {
         return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline()
                         .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true))
-                        .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                         .addLast("downstream", new DownstreamHandler(proxy, mode));
             }
         };

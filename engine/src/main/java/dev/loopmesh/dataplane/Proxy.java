@@ -526,7 +526,7 @@ public final class Proxy implements AutoCloseable {
                 ex.authority(), status, ResponseFlag.format(ex.flags()), source, sourceNs, sourcePrincipal, destWorkload, destNs, destService,
                 destinationPrincipal, destVersion, d == null ? "" : d.routeName(), d == null ? "" : d.cluster(),
                 e == null ? "-" : e.hostPort(), ex.attempts(), durationNanos / 1000,
-                timeScale.toConfiguredNanos(ex.upstreamNanos()) / 1000, req.content().readableBytes(), responseBytes, !peer.isEmpty(),
+                timeScale.toConfiguredNanos(ex.upstreamNanos()) / 1000, ex.requestBytes(), responseBytes, !peer.isEmpty(),
                 req.headers().get("x-request-id", ""), req.headers().get(HttpHeaderNames.USER_AGENT, "-"),
                 sourceIp(ex.downstream().channel()), trace, ex.grpcStatus()));
     }

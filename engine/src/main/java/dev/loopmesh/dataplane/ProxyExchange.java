@@ -12,20 +12,28 @@ import dev.loopmesh.chaos.LinkFault;
 import dev.loopmesh.telemetry.tracing.SpanRecord;
 import dev.loopmesh.telemetry.tracing.TraceContext;
 import dev.loopmesh.telemetry.tracing.Tracer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -40,22 +48,25 @@ import java.util.function.Consumer;
  * One request through one proxy: route, fault, then attempts with retries and timers, then the
  * answer. Lives on the downstream channel's event loop; every callback comes back to it.
  */
-final class ProxyExchange implements UpstreamHandler.Listener {
+final class ProxyExchange implements UpstreamHandler.StreamListener {
 
     static final String FLAGS_HEADER = "x-loopmesh-response-flags";
+    /** Envoy's per-connection buffer limit, which bounds the body kept for a retry or a mirror. */
+    static final int REPLAY_LIMIT = 1024 * 1024;
     private static final long BACKOFF_BASE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     private static final long BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final Proxy proxy;
     private final ListenerMode mode;
     private final ChannelHandlerContext down;
-    private final FullHttpRequest request;
+    /** The request; its content is the body kept (for a retry or mirror), empty once that outgrew {@link #REPLAY_LIMIT}. */
+    private FullHttpRequest request;
     private final Consumer<Boolean> onDone;
     private final ProxySnapshot snapshot;
     private final long startNanos;
     private final RequestTimeline timeline;
     private final EnumSet<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
-    private final boolean keepAlive;
+    private boolean keepAlive;
 
     private RoutingDecision decision;
     private dev.loopmesh.policy.routing.RequestView view;
@@ -98,12 +109,38 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     private List<java.util.Map.Entry<String, String>> extAuthzResponseHeaders = List.of();
     /** The mTLS peer's SPIFFE id: the caller's inbound, the upstream's outbound; "" for plaintext. */
     private String peerId = "";
+    /** The response of this attempt being collected whole, because a chaos link delays, paces, stalls or slices it. */
+    private UpstreamHandler.Collecting collecting;
+    /** The upstream response streams to the client: its head is written, its body follows as it arrives. */
+    private boolean streaming;
+    private int streamStatus;
+    private HttpHeaders streamHeaders;
+    private long streamedBytes;
+    private boolean upstreamReusable;
+    /** Reading from upstream stopped because the client reads slower than the upstream sends. */
+    private boolean upstreamPaused;
+    /** The whole request body is in ({@code request}'s content holds it while {@link #replayable}). */
+    private boolean requestComplete;
+    private long requestBytes;
+    /** The request body is all kept, so a retry or a mirror can send it again. */
+    private boolean replayable = true;
+    /** The upstream connection the current attempt streams the request body on. */
+    private Channel sendingOn;
+    private boolean timeoutPending;
+    private boolean mirrorsPending;
 
-    ProxyExchange(Proxy proxy, ListenerMode mode, ChannelHandlerContext down, FullHttpRequest request, Consumer<Boolean> onDone) {
+    /**
+     * @param request the request; with {@code whole} false its content is the body so far, and the rest
+     *                comes by {@link #requestContent}
+     */
+    ProxyExchange(Proxy proxy, ListenerMode mode, ChannelHandlerContext down, FullHttpRequest request, boolean whole,
+                  Consumer<Boolean> onDone) {
         this.proxy = proxy;
         this.mode = mode;
         this.down = down;
         this.request = request;
+        this.requestComplete = whole;
+        this.requestBytes = request.content().readableBytes();
         this.onDone = onDone;
         this.snapshot = proxy.snapshot();
         this.startNanos = System.nanoTime();
@@ -119,6 +156,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         proxy.started(this);
         try {
             route();
+            demandBody();
         } catch (RuntimeException e) {
             // a bug must not leak the request or hang the client: answer as Envoy does for an internal error
             if (!finished) {
@@ -365,12 +403,22 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     }
 
     private void beginUpstream() {
+        if (requestComplete) {
+            startRouteTimer();
+            sendMirrors();
+        } else {
+            // Envoy's route timeout starts once the whole request is in; a mirror needs the whole body
+            timeoutPending = true;
+            mirrorsPending = !decision.mirrors().isEmpty();
+        }
+        attempt();
+    }
+
+    private void startRouteTimer() {
         long timeoutNanos = routeTimeoutNanos();
         if (timeoutNanos > 0) {
             globalTimer = down.executor().schedule(this::globalTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
         }
-        sendMirrors();
-        attempt();
     }
 
     private long routeTimeoutNanos() {
@@ -490,9 +538,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
                 timeline.add(System.nanoTime(), tls);
             }
         }
-        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
-                decision.rewritePath() != null ? decision.rewritePath() : pathOnlyTarget(request.uri()),
-                request.content().retainedDuplicate());
+        String target = decision.rewritePath() != null ? decision.rewritePath() : pathOnlyTarget(request.uri());
+        HttpRequest out = requestComplete
+                ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, request.content().retainedDuplicate())
+                : new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target);
         out.headers().set(request.headers());
         HttpHeaders h = out.headers();
         h.remove(HttpHeaderNames.CONNECTION);
@@ -514,21 +563,147 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             clientStartNanos = System.nanoTime();
             clientSpan.inject(h::set);
         }
-        HttpUtil.setContentLength(out, out.content().readableBytes());
         ch.pipeline().get(UpstreamHandler.class).await(this);
         boolean reset = !link.isNone() && link.resetNow(proxy.random());
+        if (!requestComplete) {
+            sendStreaming(ch, out, reset);
+            return;
+        }
+        FullHttpRequest whole = (FullHttpRequest) out;
+        // the whole body is here: its length frames it, however the client framed it
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        HttpUtil.setContentLength(whole, whole.content().readableBytes());
         LinkFault.Slicer slicer = link.isNone() ? null : link.slicer(Direction.REQUEST);
         if (slicer != null) {
             timeline.add(System.nanoTime(), "request body sent in " + SlicedWriter.describe(slicer) + " (chaos)");
         }
-        (slicer == null ? ch.writeAndFlush(out) : SlicedWriter.write(ch, ch.eventLoop(), out, slicer, proxy.random())).addListener(w -> {
-            if ((!w.isSuccess() || reset) && !finished && upstream == ch) {
-                if (reset) {
-                    timeline.add(System.nanoTime(), "connection reset by chaos after the request was sent");
-                }
-                ch.close();
+        (slicer == null ? ch.writeAndFlush(whole) : SlicedWriter.write(ch, ch.eventLoop(), whole, slicer, proxy.random()))
+                .addListener(w -> afterSent(ch, w.isSuccess(), reset));
+    }
+
+    private void afterSent(Channel ch, boolean success, boolean reset) {
+        if ((!success || reset) && !finished && upstream == ch) {
+            if (reset) {
+                timeline.add(System.nanoTime(), "connection reset by chaos after the request was sent");
             }
-        });
+            ch.close();
+        }
+    }
+
+    /**
+     * The head and the body so far go upstream now; the rest follows as the client sends it
+     * ({@link #requestContent}). The body is kept for a retry up to {@link #REPLAY_LIMIT} bytes, as
+     * Envoy's retry buffer; past that, this attempt is the only one.
+     */
+    private void sendStreaming(Channel ch, HttpRequest head, boolean reset) {
+        if (!HttpUtil.isContentLengthSet(request)) {
+            HttpUtil.setTransferEncodingChunked(head, true);
+        }
+        sendingOn = ch;
+        ch.write(head);
+        ch.writeAndFlush(new DefaultHttpContent(request.content().retainedDuplicate()))
+                .addListener(w -> afterSent(ch, w.isSuccess(), reset));
+        if (request.content().readableBytes() > REPLAY_LIMIT) {
+            stopReplay();
+        }
+        demandBody();
+    }
+
+    /** More of a streaming request's body, from the client. */
+    void requestContent(HttpContent c) {
+        if (finished) {
+            c.release();
+            return;
+        }
+        ByteBuf data = c.content();
+        int n = data.readableBytes();
+        requestBytes += n;
+        boolean last = c instanceof LastHttpContent;
+        Channel ch = upstream;
+        boolean sending = ch != null && ch == sendingOn;
+        if (replayable) {
+            CompositeByteBuf kept = (CompositeByteBuf) request.content();
+            if (sending && kept.readableBytes() + n > REPLAY_LIMIT) {
+                stopReplay();
+            } else {
+                kept.addComponent(true, data.retainedDuplicate());
+            }
+        }
+        if (last) {
+            requestComplete = true;
+            request.trailingHeaders().set(((LastHttpContent) c).trailingHeaders());
+        }
+        if (sending) {
+            ch.writeAndFlush(c).addListener(w -> afterSent(ch, w.isSuccess(), false));
+        } else {
+            c.release();
+        }
+        if (last) {
+            requestEnded();
+        } else {
+            demandBody();
+        }
+    }
+
+    /** The whole request is in: what waited for its end (the route timeout, mirrors) starts. */
+    private void requestEnded() {
+        if (timeoutPending) {
+            timeoutPending = false;
+            startRouteTimer();
+        }
+        if (mirrorsPending) {
+            mirrorsPending = false;
+            if (replayable) {
+                sendMirrors();
+            } else {
+                timeline.add(System.nanoTime(), "not mirrored: the request body outgrew the " + REPLAY_LIMIT + "-byte buffer");
+            }
+        }
+    }
+
+    /** Reads more of the body when it can go somewhere: upstream, while it takes it, or into the buffer before the first attempt. */
+    private void demandBody() {
+        if (requestComplete || finished) {
+            return;
+        }
+        Channel ch = upstream;
+        if (ch != null && ch == sendingOn) {
+            if (ch.isWritable()) {
+                down.read();
+            }
+        } else if (replayable && request.content().readableBytes() < REPLAY_LIMIT) {
+            down.read();
+        }
+    }
+
+    @Override
+    public void upstreamWritabilityChanged() {
+        demandBody();
+    }
+
+    private void stopReplay() {
+        replayable = false;
+        // the part being written upstream holds its own reference; the rest of the buffer goes
+        FullHttpRequest kept = request;
+        request = kept.replace(Unpooled.EMPTY_BUFFER);
+        kept.release();
+        timeline.add(System.nanoTime(), "request body over the " + REPLAY_LIMIT + "-byte retry buffer: no retry or mirror can replay it");
+    }
+
+    /** The client's body turned out malformed mid-stream (a bad chunk): Envoy's 400, or a reset once the answer began. */
+    void requestBodyFailed(String why) {
+        if (finished) {
+            return;
+        }
+        flags.add(ResponseFlag.DPE);
+        timeline.add(System.nanoTime(), why);
+        abortUpstream();
+        endAttempt();
+        if (streaming) {
+            abortStreamedResponse();
+        } else {
+            respondLocal(400, why, false);
+        }
     }
 
     /** The absolute-form target an app sends to its HTTP proxy becomes origin-form upstream. */
@@ -540,8 +715,8 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         return uri;
     }
 
-    @Override
-    public void onResponse(FullHttpResponse response) {
+    /** A response collected whole (over a chaos link): delayed, paced or stalled as the link says, then answered. */
+    private void onWholeResponse(FullHttpResponse response) {
         if (!link.isNone() && !finished) {
             long delay = link.delayNanos(Direction.RESPONSE, proxy.random());
             var pacer = link.pacer(Direction.RESPONSE);
@@ -568,7 +743,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             if (delay > 0) {
                 // the response is held once; when it comes back it passes as on a healthy link
                 link = LinkFault.NONE;
-                down.executor().schedule(() -> onResponse(response), delay, TimeUnit.NANOSECONDS);
+                down.executor().schedule(() -> onWholeResponse(response), delay, TimeUnit.NANOSECONDS);
                 return;
             }
         }
@@ -576,7 +751,7 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         upstream = null;
         upstreamNanos = System.nanoTime() - upstreamStartNanos;
         endAttempt();
-        boolean reusable = HttpUtil.isKeepAlive(response);
+        boolean reusable = HttpUtil.isKeepAlive(response) && requestComplete;
         if (finished) {
             response.release();
             proxy.pool().release(ch, endpoint, cluster, reusable);
@@ -597,7 +772,158 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     }
 
     @Override
+    public void onResponseHead(HttpResponse head) {
+        if (!link.isNone() && !finished) {
+            collecting = new UpstreamHandler.Collecting(new UpstreamHandler.Listener() {
+                @Override
+                public void onResponse(FullHttpResponse response) {
+                    collecting = null;
+                    onWholeResponse(response);
+                }
+
+                @Override
+                public void onReset(Throwable cause) {
+                    collecting = null;
+                    upstreamReset(cause);
+                }
+            }, UpstreamPool.MAX_RESPONSE_BYTES);
+            collecting.onResponseHead(head);
+            return;
+        }
+        Channel ch = upstream;
+        upstreamNanos = System.nanoTime() - upstreamStartNanos;
+        if (tryTimer != null) {
+            // Envoy ignores the per-try timeout once the upstream answered: the route timeout still runs
+            tryTimer.cancel(false);
+            tryTimer = null;
+        }
+        if (finished) {
+            dropUpstream(ch);
+            endAttempt();
+            return;
+        }
+        int status = head.status().code();
+        int n = attempts;
+        timeline.add(System.nanoTime(), () -> "attempt " + n + " answered " + status);
+        proxy.outlier(cluster, endpoint, status, false);
+        if (retriable(status, head.headers(), null)) {
+            endAttempt();
+            finishClientSpan(status, "");
+            if (canRetry()) {
+                // Envoy resets the upstream stream of a response it retries; on HTTP/1.1 that closes the connection
+                dropUpstream(ch);
+                scheduleRetry("status " + status);
+                return;
+            }
+        }
+        startStreaming(head, status);
+    }
+
+    @Override
+    public void onResponseContent(HttpContent content) {
+        if (collecting != null) {
+            collecting.onResponseContent(content);
+            return;
+        }
+        if (!streaming || finished) {
+            content.release();
+            return;
+        }
+        streamedBytes += content.content().readableBytes();
+        if (!(content instanceof LastHttpContent)) {
+            down.writeAndFlush(content);
+            if (!down.channel().isWritable() && upstream != null) {
+                // backpressure: the upstream waits while the client's socket buffer drains
+                upstreamPaused = true;
+                upstream.config().setAutoRead(false);
+            }
+            return;
+        }
+        Channel ch = upstream;
+        upstream = null;
+        if (upstreamPaused) {
+            upstreamPaused = false;
+            ch.config().setAutoRead(true);
+        }
+        endAttempt();
+        proxy.pool().release(ch, endpoint, cluster, upstreamReusable && requestComplete);
+        finishClientSpan(streamStatus, "");
+        LastHttpContent last = (LastHttpContent) content;
+        complete(streamStatus, streamHeaders, last.trailingHeaders(), streamedBytes);
+        if (!down.channel().isActive()) {
+            last.release();
+            onDone.accept(false);
+            return;
+        }
+        afterWrite(down.writeAndFlush(last));
+    }
+
+    /** The client's socket drained (or filled): the upstream of a streaming response reads again (or waits). */
+    void downstreamWritabilityChanged() {
+        Channel ch = upstream;
+        if (upstreamPaused && ch != null && down.channel().isWritable()) {
+            upstreamPaused = false;
+            ch.config().setAutoRead(true);
+        }
+    }
+
+    /** Writes the upstream's response head to the client; the body follows in {@link #onResponseContent}. */
+    private void startStreaming(HttpResponse head, int status) {
+        HttpHeaders h = head.headers();
+        upstreamReusable = HttpUtil.isKeepAlive(head);
+        boolean framed = HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head);
+        h.remove(HttpHeaderNames.CONNECTION);
+        h.remove("keep-alive");
+        if (mode != ListenerMode.INBOUND) {
+            h.set("x-envoy-upstream-service-time", TimeUnit.NANOSECONDS.toMillis(proxy.timeScale().toConfiguredNanos(upstreamNanos)));
+        }
+        applyOps(h, decision.responseHeaders());
+        boolean bodyless = request.method() == io.netty.handler.codec.http.HttpMethod.HEAD || status == 204 || status == 304
+                || status < 200;
+        if (bodyless) {
+            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        } else if (!framed) {
+            if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+                // an HTTP/1.0 client reads a body without length to the end of the connection
+                keepAlive = false;
+            } else {
+                // the body's length is not known (a close-delimited or HTTP/2 upstream): chunked to the client
+                HttpUtil.setTransferEncodingChunked(head, true);
+            }
+        }
+        decorate(h);
+        streaming = true;
+        streamStatus = status;
+        streamHeaders = h;
+        head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        down.write(head);
+    }
+
+    /** Gives up this attempt's upstream connection mid-response: nothing more is read from it. */
+    private void dropUpstream(Channel ch) {
+        if (ch == null) {
+            return;
+        }
+        if (upstream == ch) {
+            upstream = null;
+        }
+        UpstreamHandler u = ch.pipeline().get(UpstreamHandler.class);
+        if (u != null) {
+            u.detach();
+        }
+        ch.close();
+    }
+
+    @Override
     public void onReset(Throwable cause) {
+        if (collecting != null) {
+            collecting.onReset(cause);
+            return;
+        }
+        upstreamReset(cause);
+    }
+
+    private void upstreamReset(Throwable cause) {
         Channel ch = upstream;
         upstream = null;
         if (ch != null) {
@@ -605,6 +931,14 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         if (finished) {
             endAttempt();
+            return;
+        }
+        if (streaming) {
+            // the head went to the client already: nothing to retry or answer, the client's stream is reset too
+            endAttempt();
+            flags.add(ResponseFlag.UC);
+            timeline.add(System.nanoTime(), "upstream reset mid-response: " + UpstreamPool.describe(cause));
+            abortStreamedResponse();
             return;
         }
         attemptFailed(ResponseFlag.UC, "upstream reset: " + UpstreamPool.describe(cause), 0);
@@ -700,6 +1034,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
      * attempt ends.
      */
     private boolean canRetry() {
+        if (!replayable) {
+            timeline.add(System.nanoTime(), "not retried: the request body outgrew the " + REPLAY_LIMIT + "-byte retry buffer");
+            return false;
+        }
         if (attempts > retry.attempts()) {
             if (retry.attempts() > 0) {
                 flags.add(ResponseFlag.URX);
@@ -753,10 +1091,16 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         }
         abortUpstream();
         endAttempt();
-        finishClientSpan(0, ResponseFlag.UT.name());
+        finishClientSpan(streaming ? streamStatus : 0, ResponseFlag.UT.name());
         flags.add(ResponseFlag.UT);
         proxy.telemetry().metrics().proxyCounters().timeout(proxy.identity().proxy(), decision.cluster());
-        timeline.add(System.nanoTime(), "route timeout after " + (decision.timeout() == null ? "?" : decision.timeout().toMillis()) + "ms");
+        timeline.add(System.nanoTime(), "route timeout after " + (decision.timeout() == null ? "?" : decision.timeout().toMillis()) + "ms"
+                + (streaming ? ", while the response body streamed: the client's stream is reset" : ""));
+        if (streaming) {
+            // Envoy's route timeout spans the whole response: past the head, the only way left to end it is a reset
+            abortStreamedResponse();
+            return;
+        }
         respondLocal(504, "upstream request timeout", true);
     }
 
@@ -778,7 +1122,20 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         flags.add(ResponseFlag.DC);
         abortUpstream();
         endAttempt();
+        if (streaming) {
+            finishClientSpan(streamStatus, ResponseFlag.DC.name());
+            complete(streamStatus, streamHeaders, null, streamedBytes);
+            onDone.accept(false);
+            return;
+        }
         finish(0, null, 0);
+    }
+
+    /** Ends a response whose head the client already has, without its end: the client sees a reset stream. */
+    private void abortStreamedResponse() {
+        complete(streamStatus, streamHeaders, null, streamedBytes);
+        down.close();
+        onDone.accept(false);
     }
 
     private void sendMirrors() {
@@ -861,6 +1218,25 @@ final class ProxyExchange implements UpstreamHandler.Listener {
             globalTimer = null;
         }
         HttpHeaders h = res.headers();
+        if (!requestComplete) {
+            // answered before the client finished sending: the rest of its body is not read, the connection ends
+            keepAlive = false;
+        }
+        if (res.trailingHeaders().isEmpty()) {
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+        } else {
+            // trailers (gRPC's grpc-status) need chunked encoding on HTTP/1.1; HTTP/2 sends them as a HEADERS frame
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            HttpUtil.setTransferEncodingChunked(res, true);
+        }
+        decorate(h);
+        int status = res.status().code();
+        long bytes = res.content().readableBytes();
+        finish(status, res, bytes);
+    }
+
+    /** What every answer to the client carries, local or from upstream, whole or streamed. */
+    private void decorate(HttpHeaders h) {
         h.set(HttpHeaderNames.SERVER, "istio-envoy");
         for (java.util.Map.Entry<String, String> e : extAuthzResponseHeaders) {
             h.set(e.getKey(), e.getValue());
@@ -873,21 +1249,11 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         } else {
             h.remove(FLAGS_HEADER);
         }
-        if (res.trailingHeaders().isEmpty()) {
-            HttpUtil.setContentLength(res, res.content().readableBytes());
-        } else {
-            // trailers (gRPC's grpc-status) need chunked encoding on HTTP/1.1; HTTP/2 sends them as a HEADERS frame
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
-            HttpUtil.setTransferEncodingChunked(res, true);
-        }
         if (!keepAlive) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        int status = res.status().code();
-        long bytes = res.content().readableBytes();
-        finish(status, res, bytes);
     }
 
     private void finishClientSpan(int status, String flag) {
@@ -903,10 +1269,37 @@ final class ProxyExchange implements UpstreamHandler.Listener {
     }
 
     private void finish(int status, FullHttpResponse res, long responseBytes) {
+        complete(status, res == null ? null : res.headers(), res == null ? null : res.trailingHeaders(), responseBytes);
+        if (res == null || !down.channel().isActive()) {
+            if (res != null) {
+                res.release();
+            }
+            onDone.accept(false);
+            return;
+        }
+        res.setProtocolVersion(HttpVersion.HTTP_1_1);
+        afterWrite(writeSlicer == null ? down.writeAndFlush(res)
+                : SlicedWriter.write(down, down.executor(), res, writeSlicer, proxy.random()));
+    }
+
+    private void afterWrite(io.netty.channel.ChannelFuture written) {
+        if (keepAlive) {
+            written.addListener(f -> onDone.accept(f.isSuccess()));
+        } else {
+            written.addListener(ChannelFutureListener.CLOSE);
+            onDone.accept(false);
+        }
+    }
+
+    /** The exchange is over: timers, spans, telemetry; the request is released. The answer's end is the caller's to write. */
+    private void complete(int status, HttpHeaders headers, HttpHeaders trailers, long responseBytes) {
         finished = true;
+        if (!requestComplete) {
+            keepAlive = false;
+        }
         endRetry();
         if (grpc) {
-            grpcStatus = Grpc.status(res == null ? null : res.headers(), res == null ? null : res.trailingHeaders(), status);
+            grpcStatus = Grpc.status(headers, trailers, status);
         }
         try {
             if (globalTimer != null) {
@@ -924,22 +1317,6 @@ final class ProxyExchange implements UpstreamHandler.Listener {
         } finally {
             request.release();
             proxy.finished(this);
-        }
-        if (res == null || !down.channel().isActive()) {
-            if (res != null) {
-                res.release();
-            }
-            onDone.accept(false);
-            return;
-        }
-        res.setProtocolVersion(HttpVersion.HTTP_1_1);
-        io.netty.channel.ChannelFuture written = writeSlicer == null ? down.writeAndFlush(res)
-                : SlicedWriter.write(down, down.executor(), res, writeSlicer, proxy.random());
-        if (keepAlive) {
-            written.addListener(f -> onDone.accept(f.isSuccess()));
-        } else {
-            written.addListener(ChannelFutureListener.CLOSE);
-            onDone.accept(false);
         }
     }
 
@@ -1002,6 +1379,10 @@ final class ProxyExchange implements UpstreamHandler.Listener {
 
     int attempts() {
         return attempts;
+    }
+
+    long requestBytes() {
+        return requestBytes;
     }
 
     long startNanos() {

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -209,7 +208,6 @@ final class UpstreamPool {
                                         }
                                     })
                                     .addLast("codec", new HttpClientCodec())
-                                    .addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES))
                                     .addLast("upstream", new UpstreamHandler());
                         }
                     });
@@ -304,8 +302,7 @@ final class UpstreamPool {
                             protected void initChannel(Channel ch) {
                                 ch.pipeline()
                                         .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(false))
-                                        .addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES))
-                                        .addLast("upstream", new UpstreamHandler());
+                                            .addLast("upstream", new UpstreamHandler());
                             }
                         })
                         .open()

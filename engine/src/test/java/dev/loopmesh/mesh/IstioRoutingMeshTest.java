@@ -117,7 +117,7 @@ class IstioRoutingMeshTest {
         long before = completed();
         await().atMost(Duration.ofSeconds(30)).until(() -> completed() >= before + 50);
         ClientStats load = f.mesh.load().snapshot().client("browsers").orElseThrow();
-        assertThat(load.errors()).isZero();
+        assertThat(load.errors()).as("errors by reason: %s", load.errorReasons()).isZero();
         assertThat(load.statuses()).containsOnlyKeys(200);
     }
 

@@ -58,7 +58,9 @@ class ProtocolsMeshTest {
 
     @Test
     void grpcGoesUpstreamOverHttp2WithItsTrailersAndUnavailableIsRetried() throws Exception {
-        // Istio's default retry policy retries gRPC "unavailable" (status 14); grpc-status travels in trailers
+        // Istio's default retry policy retries gRPC "unavailable" (status 14). Envoy decides on the response headers,
+        // so only a trailers-only answer (how a gRPC server fails before its first message) is retried; a status in
+        // the trailers after a message is carried through as it is
         AtomicInteger calls = new AtomicInteger();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
@@ -75,10 +77,17 @@ class ProtocolsMeshTest {
                                                         @Override
                                                         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
                                                             int n = calls.incrementAndGet();
+                                                            if (n == 1) {
+                                                                var only = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                                                                        Unpooled.EMPTY_BUFFER);
+                                                                only.headers().set("content-type", "application/grpc").set("grpc-status", "14");
+                                                                ctx.writeAndFlush(only);
+                                                                return;
+                                                            }
                                                             var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                                                                     Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 2, 8, 42}));
                                                             res.headers().set("content-type", "application/grpc");
-                                                            res.trailingHeaders().set("grpc-status", n == 1 ? "14" : "0");
+                                                            res.trailingHeaders().set("grpc-status", n == 2 ? "0" : "14");
                                                             ctx.writeAndFlush(res);
                                                         }
                                                     });
@@ -107,13 +116,20 @@ class ProtocolsMeshTest {
                             .contains("grpc-status: 0");
                 }
                 assertThat(calls.get()).isEqualTo(2);
+                try (Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort())) {
+                    s.getOutputStream().write(("POST /inventory.Inventory/GetStock HTTP/1.1\r\nHost: inventory\r\ncontent-type: application/grpc\r\n"
+                            + "te: trailers\r\ncontent-length: 5\r\nconnection: close\r\n\r\n\0\0\0\0\0").getBytes(StandardCharsets.ISO_8859_1));
+                    String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertThat(answer).startsWith("HTTP/1.1 200").contains("grpc-status: 14");
+                }
+                assertThat(calls.get()).as("a status in the trailers, after a message, is not retried").isEqualTo(3);
                 // Istio's stats filter: request_protocol "grpc" and the grpc-status of the trailers, on both reporters
                 var registry = f.mesh.telemetry().metrics().registry();
                 org.awaitility.Awaitility.await().untilAsserted(() -> {
                     assertThat(registry.find("istio_requests").tags("reporter", "source", "request_protocol", "grpc",
                             "grpc_response_status", "0", "destination_workload", "inventory-v1").counter()).isNotNull();
                     assertThat(registry.find("istio_requests").tags("reporter", "destination", "request_protocol", "grpc",
-                            "grpc_response_status", "14").counter().count()).isEqualTo(1.0);
+                            "grpc_response_status", "14").counter().count()).isEqualTo(2.0);
                     assertThat(registry.find("istio_requests").tags("reporter", "destination", "grpc_response_status", "0")
                             .counter().count()).isEqualTo(1.0);
                 });
