@@ -141,6 +141,78 @@ class ProtocolsMeshTest {
     }
 
     @Test
+    void aServerStreamingGrpcCallReachesTheClientMessageByMessageWithItsTrailers() throws Exception {
+        // gRPC server streaming over an HTTP/2 upstream: each message passes when it is sent, the status at the end
+        java.util.concurrent.CompletableFuture<Void> release = new java.util.concurrent.CompletableFuture<>();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(
+                                    new ChannelInitializer<Channel>() {
+                                        @Override
+                                        protected void initChannel(Channel stream) {
+                                            stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                                                    new HttpObjectAggregator(1 << 20), new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                                        @Override
+                                                        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                                                            var head = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                                                                    HttpResponseStatus.OK);
+                                                            head.headers().set("content-type", "application/grpc");
+                                                            ctx.write(head);
+                                                            ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
+                                                                    Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 3, 'o', 'n', 'e'})));
+                                                            release.thenRun(() -> ctx.executor().execute(() -> {
+                                                                var last = new io.netty.handler.codec.http.DefaultLastHttpContent(
+                                                                        Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 3, 't', 'w', 'o'}));
+                                                                last.trailingHeaders().set("grpc-status", "0");
+                                                                ctx.writeAndFlush(last);
+                                                            }));
+                                                        }
+                                                    });
+                                        }
+                                    }));
+                        }
+                    }).bind("127.0.0.1", 0).sync().channel();
+            int port = ((InetSocketAddress) server.localAddress()).getPort();
+            try (MeshFixture f = MeshFixture.start("""
+                    apiVersion: loopmesh.dev/v1
+                    kind: Mesh
+                    metadata: {name: grpc}
+                    spec:
+                      services:
+                      - name: inventory
+                        port: 50051
+                        protocol: grpc
+                        workloads: [{version: v1, external: {host: 127.0.0.1, port: %d}}]
+                      ingress: {routes: [{prefix: /, service: inventory}]}
+                    """.formatted(port));
+                 Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort())) {
+                s.setSoTimeout(20_000);
+                s.getOutputStream().write(("POST /inventory.Inventory/Watch HTTP/1.1\r\nHost: inventory\r\ncontent-type: application/grpc\r\n"
+                        + "te: trailers\r\ncontent-length: 5\r\nconnection: close\r\n\r\n\0\0\0\0\0").getBytes(StandardCharsets.ISO_8859_1));
+                var in = s.getInputStream();
+                StringBuilder seen = new StringBuilder();
+                while (!seen.toString().endsWith("one")) {
+                    int b = in.read();
+                    assertThat(b).as("the first message before the stream ends; got %s", seen).isNotNegative();
+                    seen.append((char) b);
+                }
+                // the server sends its second message and status only now
+                release.complete(null);
+                String rest = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(seen.toString()).startsWith("HTTP/1.1 200").containsIgnoringCase("transfer-encoding: chunked");
+                assertThat(rest).contains("two").contains("grpc-status: 0");
+            }
+            server.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
     void aLocalReplyToAGrpcCallIsTrailersOnlyAndItsStatusIsCounted() throws Exception {
         // Envoy sendLocalReply: "Respond with a gRPC trailers-only response if the request is gRPC", status 200 and
         // grpc-status from httpToGrpcStatus (503 → 14 UNAVAILABLE); Istio labels the request with that grpc status
