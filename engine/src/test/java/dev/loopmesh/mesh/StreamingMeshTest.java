@@ -165,6 +165,31 @@ class StreamingMeshTest {
     }
 
     @Test
+    void overHttp2ARequestBodyStreamsToTheUpstreamToo() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + f.mesh.ingressAddress().getPort() + "/echo");
+        // the first request upgrades the connection (Upgrade: h2c); the next one is an HTTP/2 stream
+        var upgrade = client.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(upgrade.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+        try (var body = new java.util.concurrent.SubmissionPublisher<java.nio.ByteBuffer>()) {
+            var answer = client.sendAsync(java.net.http.HttpRequest.newBuilder(uri)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.fromPublisher(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(20)).until(() -> body.getNumberOfSubscribers() > 0);
+            body.submit(java.nio.ByteBuffer.wrap("first-part\n".getBytes(StandardCharsets.US_ASCII)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> bodySeen.toString().contains("first-part"));
+            body.submit(java.nio.ByteBuffer.wrap("second-part\n".getBytes(StandardCharsets.US_ASCII)));
+            body.close();
+            var res = answer.get(20, TimeUnit.SECONDS);
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+            assertThat(res.body()).isEqualTo("first-part\nsecond-part\n");
+        }
+    }
+
+    @Test
     void anUploadLargerThanAnyBufferStreamsThrough() throws IOException {
         try (Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort())) {
             s.setSoTimeout(20_000);
