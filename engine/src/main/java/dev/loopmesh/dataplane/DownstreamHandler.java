@@ -1,5 +1,6 @@
 package dev.loopmesh.dataplane;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -52,7 +53,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext context;
     /** A request whose head arrived and whose body is being gathered, not started yet. */
     private HttpRequest head;
-    private CompositeByteBuf body;
+    /** Its body so far: null while empty, the one buffer read, or a composite of several. */
+    private ByteBuf body;
     /** The exchange in flight while the rest of its request body streams to it. */
     private ProxyExchange streamingTo;
     /** The rest of what the connection sends is thrown away: it was refused and closes. */
@@ -119,7 +121,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
         }
         head = req;
-        body = ctx.alloc().compositeBuffer(64);
+        body = null;
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent c) {
@@ -149,9 +151,9 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             c.release();
             return;
         }
-        body.addComponent(true, c.content().retain());
+        gather(ctx, c.content());
         if (c instanceof LastHttpContent) {
-            FullHttpRequest full = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), body,
+            FullHttpRequest full = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), bodySoFar(),
                     head.headers(), ((LastHttpContent) c).trailingHeaders().copy());
             c.release();
             head = null;
@@ -160,9 +162,10 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         c.release();
-        if (inFlight == null && body.readableBytes() >= STREAM_AFTER_BYTES) {
+        int size = body == null ? 0 : body.readableBytes();
+        if (inFlight == null && size >= STREAM_AFTER_BYTES) {
             startStreaming(ctx);
-        } else if (inFlight != null && body.readableBytes() > MAX_PIPELINED_BYTES) {
+        } else if (inFlight != null && size > MAX_PIPELINED_BYTES) {
             dropAssembling();
             refuse(ctx, 413, "a pipelined request body over " + MAX_PIPELINED_BYTES + " bytes");
         }
@@ -191,7 +194,12 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void startStreaming(ChannelHandlerContext ctx) {
-        FullHttpRequest partial = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), body,
+        // the exchange adds the rest of the body to a composite (for a retry or a mirror)
+        CompositeByteBuf kept = ctx.alloc().compositeBuffer(64);
+        if (body != null) {
+            kept.addComponent(true, body);
+        }
+        FullHttpRequest partial = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), kept,
                 head.headers(), new DefaultHttpHeaders());
         head = null;
         body = null;
@@ -204,6 +212,30 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             streamingTo = inFlight;
         }
         inFlight.start();
+    }
+
+    /** Most bodies come in one buffer, kept as it is; a second makes a composite. */
+    private void gather(ChannelHandlerContext ctx, ByteBuf data) {
+        if (!data.isReadable()) {
+            return;
+        }
+        if (body == null) {
+            body = data.retain();
+            return;
+        }
+        CompositeByteBuf all;
+        if (body instanceof CompositeByteBuf) {
+            all = (CompositeByteBuf) body;
+        } else {
+            all = ctx.alloc().compositeBuffer(64);
+            all.addComponent(true, body);
+            body = all;
+        }
+        all.addComponent(true, data.retain());
+    }
+
+    private ByteBuf bodySoFar() {
+        return body == null ? Unpooled.EMPTY_BUFFER : body;
     }
 
     private void dropAssembling() {
