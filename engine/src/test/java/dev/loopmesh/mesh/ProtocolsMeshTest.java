@@ -64,50 +64,23 @@ class ProtocolsMeshTest {
         AtomicInteger calls = new AtomicInteger();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(
-                                    new ChannelInitializer<Channel>() {
-                                        @Override
-                                        protected void initChannel(Channel stream) {
-                                            stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                                                    new HttpObjectAggregator(1 << 20), new SimpleChannelInboundHandler<FullHttpRequest>() {
-                                                        @Override
-                                                        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                                                            int n = calls.incrementAndGet();
-                                                            if (n == 1) {
-                                                                var only = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                                                                        Unpooled.EMPTY_BUFFER);
-                                                                only.headers().set("content-type", "application/grpc").set("grpc-status", "14");
-                                                                ctx.writeAndFlush(only);
-                                                                return;
-                                                            }
-                                                            var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                                                                    Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 2, 8, 42}));
-                                                            res.headers().set("content-type", "application/grpc");
-                                                            res.trailingHeaders().set("grpc-status", n == 2 ? "0" : "14");
-                                                            ctx.writeAndFlush(res);
-                                                        }
-                                                    });
-                                        }
-                                    }));
-                        }
-                    }).bind("127.0.0.1", 0).sync().channel();
+            Channel server = grpcServer(group, (ctx, req) -> {
+                int n = calls.incrementAndGet();
+                if (n == 1) {
+                    var only = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                            Unpooled.EMPTY_BUFFER);
+                    only.headers().set("content-type", "application/grpc").set("grpc-status", "14");
+                    ctx.writeAndFlush(only);
+                    return;
+                }
+                var res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 2, 8, 42}));
+                res.headers().set("content-type", "application/grpc");
+                res.trailingHeaders().set("grpc-status", n == 2 ? "0" : "14");
+                ctx.writeAndFlush(res);
+            });
             int port = ((InetSocketAddress) server.localAddress()).getPort();
-            try (MeshFixture f = MeshFixture.start("""
-                    apiVersion: loopmesh.dev/v1
-                    kind: Mesh
-                    metadata: {name: grpc}
-                    spec:
-                      services:
-                      - name: inventory
-                        port: 50051
-                        protocol: grpc
-                        workloads: [{version: v1, external: {host: 127.0.0.1, port: %d}}]
-                      ingress: {routes: [{prefix: /, service: inventory}]}
-                    """.formatted(port))) {
+            try (MeshFixture f = grpcMesh(port)) {
                 try (Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort())) {
                     s.getOutputStream().write(("POST /inventory.Inventory/GetStock HTTP/1.1\r\nHost: inventory\r\ncontent-type: application/grpc\r\n"
                             + "te: trailers\r\ncontent-length: 5\r\nconnection: close\r\n\r\n\0\0\0\0\0").getBytes(StandardCharsets.ISO_8859_1));
@@ -146,49 +119,22 @@ class ProtocolsMeshTest {
         java.util.concurrent.CompletableFuture<Void> release = new java.util.concurrent.CompletableFuture<>();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(
-                                    new ChannelInitializer<Channel>() {
-                                        @Override
-                                        protected void initChannel(Channel stream) {
-                                            stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                                                    new HttpObjectAggregator(1 << 20), new SimpleChannelInboundHandler<FullHttpRequest>() {
-                                                        @Override
-                                                        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                                                            var head = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                                                                    HttpResponseStatus.OK);
-                                                            head.headers().set("content-type", "application/grpc");
-                                                            ctx.write(head);
-                                                            ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
-                                                                    Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 3, 'o', 'n', 'e'})));
-                                                            release.thenRun(() -> ctx.executor().execute(() -> {
-                                                                var last = new io.netty.handler.codec.http.DefaultLastHttpContent(
-                                                                        Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 3, 't', 'w', 'o'}));
-                                                                last.trailingHeaders().set("grpc-status", "0");
-                                                                ctx.writeAndFlush(last);
-                                                            }));
-                                                        }
-                                                    });
-                                        }
-                                    }));
-                        }
-                    }).bind("127.0.0.1", 0).sync().channel();
+            Channel server = grpcServer(group, (ctx, req) -> {
+                var head = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.OK);
+                head.headers().set("content-type", "application/grpc");
+                ctx.write(head);
+                ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
+                        Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 3, 'o', 'n', 'e'})));
+                release.thenRun(() -> ctx.executor().execute(() -> {
+                    var last = new io.netty.handler.codec.http.DefaultLastHttpContent(
+                            Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 3, 't', 'w', 'o'}));
+                    last.trailingHeaders().set("grpc-status", "0");
+                    ctx.writeAndFlush(last);
+                }));
+            });
             int port = ((InetSocketAddress) server.localAddress()).getPort();
-            try (MeshFixture f = MeshFixture.start("""
-                    apiVersion: loopmesh.dev/v1
-                    kind: Mesh
-                    metadata: {name: grpc}
-                    spec:
-                      services:
-                      - name: inventory
-                        port: 50051
-                        protocol: grpc
-                        workloads: [{version: v1, external: {host: 127.0.0.1, port: %d}}]
-                      ingress: {routes: [{prefix: /, service: inventory}]}
-                    """.formatted(port));
+            try (MeshFixture f = grpcMesh(port);
                  Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort())) {
                 s.setSoTimeout(20_000);
                 s.getOutputStream().write(("POST /inventory.Inventory/Watch HTTP/1.1\r\nHost: inventory\r\ncontent-type: application/grpc\r\n"
@@ -212,6 +158,46 @@ class ProtocolsMeshTest {
         }
     }
 
+    /** A mesh whose grpc service inventory is the server on {@code port}, behind the ingress. */
+    private static MeshFixture grpcMesh(int port) {
+        return MeshFixture.start("""
+                apiVersion: loopmesh.dev/v1
+                kind: Mesh
+                metadata: {name: grpc}
+                spec:
+                  services:
+                  - name: inventory
+                    port: 50051
+                    protocol: grpc
+                    workloads: [{version: v1, external: {host: 127.0.0.1, port: %d}}]
+                  ingress: {routes: [{prefix: /, service: inventory}]}
+                """.formatted(port));
+    }
+
+    /** An HTTP/2 (prior knowledge) server on loopback that hands each whole request to {@code answer}. */
+    private static Channel grpcServer(EventLoopGroup group,
+                                      java.util.function.BiConsumer<ChannelHandlerContext, FullHttpRequest> answer) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(
+                                new ChannelInitializer<Channel>() {
+                                    @Override
+                                    protected void initChannel(Channel stream) {
+                                        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                                                new HttpObjectAggregator(1 << 20), new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                                    @Override
+                                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                                                        answer.accept(ctx, req);
+                                                    }
+                                                });
+                                    }
+                                }));
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+    }
+
     @Test
     void aLocalReplyToAGrpcCallIsTrailersOnlyAndItsStatusIsCounted() throws Exception {
         // Envoy sendLocalReply: "Respond with a gRPC trailers-only response if the request is gRPC", status 200 and
@@ -220,18 +206,7 @@ class ProtocolsMeshTest {
         try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             closed = ss.getLocalPort();
         }
-        try (MeshFixture f = MeshFixture.start("""
-                apiVersion: loopmesh.dev/v1
-                kind: Mesh
-                metadata: {name: grpc-down}
-                spec:
-                  services:
-                  - name: inventory
-                    port: 50051
-                    protocol: grpc
-                    workloads: [{version: v1, external: {host: 127.0.0.1, port: %d}}]
-                  ingress: {routes: [{prefix: /, service: inventory}]}
-                """.formatted(closed))) {
+        try (MeshFixture f = grpcMesh(closed)) {
             try (Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort())) {
                 s.getOutputStream().write(("POST /inventory.Inventory/GetStock HTTP/1.1\r\nHost: inventory\r\ncontent-type: application/grpc\r\n"
                         + "te: trailers\r\ncontent-length: 5\r\nconnection: close\r\n\r\n\0\0\0\0\0").getBytes(StandardCharsets.ISO_8859_1));

@@ -133,35 +133,34 @@ class StreamingMeshTest {
 
     @Test
     void theUpstreamGetsTheFirstPartOfARequestBodyWhileTheClientStillSendsTheRest() throws IOException {
-        try (Socket s = upload("/echo")) {
-            OutputStream out = s.getOutputStream();
-            out.write(chunk("first-part\n"));
-            out.flush();
-            // had a proxy waited for the whole body, the backend would see nothing before the client sent it all
-            await().atMost(Duration.ofSeconds(20)).until(() -> bodySeen.toString().contains("first-part"));
-            out.write(chunk("second-part\n"));
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(answer).startsWith("HTTP/1.1 200").endsWith("first-part\nsecond-part\n");
-        }
+        assertThat(uploadInTwoParts("/echo")).startsWith("HTTP/1.1 200").endsWith("first-part\nsecond-part\n");
     }
 
     @Test
     void aStreamedRequestBodyWithinTheRetryBufferIsSentAgainWhenTheAttemptIsRetried() throws IOException {
         // the gateway's default retry policy retries a 503; Envoy keeps the body for it up to its buffer limit
-        try (Socket s = upload("/echo-503-first")) {
+        assertThat(uploadInTwoParts("/echo-503-first")).startsWith("HTTP/1.1 200").endsWith("first-part\nsecond-part\n");
+        assertThat(echoes.get()).isEqualTo(2);
+    }
+
+    /**
+     * Sends a chunked body in two parts, the second only once the backend has read the first (had a proxy
+     * waited for the whole body, the backend would see nothing before it all came); returns the answer.
+     */
+    private String uploadInTwoParts(String path) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort())) {
+            s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: files\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.write(chunk("first-part\n"));
             out.flush();
             await().atMost(Duration.ofSeconds(20)).until(() -> bodySeen.toString().contains("first-part"));
             out.write(chunk("second-part\n"));
             out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(answer).startsWith("HTTP/1.1 200").endsWith("first-part\nsecond-part\n");
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
-        assertThat(echoes.get()).isEqualTo(2);
     }
 
     @Test
@@ -207,14 +206,6 @@ class StreamingMeshTest {
         await().untilAsserted(() -> assertThat(f.mesh.telemetry().accessLog().last("files-v1-0", 10))
                 .filteredOn(r -> r.path().equals("/upload"))
                 .extracting(RequestRecord::requestBytes).containsOnly(BIG));
-    }
-
-    private Socket upload(String path) throws IOException {
-        Socket s = new Socket("127.0.0.1", f.mesh.ingressAddress().getPort());
-        s.setSoTimeout(20_000);
-        s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: files\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        return s;
     }
 
     private static byte[] chunk(String text) {
