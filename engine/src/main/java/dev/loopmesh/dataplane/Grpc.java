@@ -16,6 +16,18 @@ final class Grpc {
     private Grpc() {
     }
 
+    private static final java.util.List<String> CODES = java.util.List.of("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
+            "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+            "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+            "UNAUTHENTICATED");
+
+    /** Istio writes grpcStatus as a name (UNAVAILABLE) or a number; the wire carries the number. */
+    static String code(String status) {
+        String s = status.trim().toUpperCase(java.util.Locale.ROOT);
+        int i = CODES.indexOf(s);
+        return i >= 0 ? Integer.toString(i) : s.matches("\\d+") ? s : "2";
+    }
+
     /** Envoy's Grpc::Common::isGrpcRequestHeaders: content-type application/grpc or application/grpc+… */
     static boolean isGrpcRequest(HttpHeaders h) {
         String ct = h.get(HttpHeaderNames.CONTENT_TYPE);

@@ -375,27 +375,11 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
                 respondLocal(fault.abortStatus(), "fault filter abort", false);
             } else {
                 // Envoy's fault filter answers a gRPC abort trailers-only: HTTP 200 with grpc-status
-                FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-                res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/grpc")
-                        .set("grpc-status", grpcCode(fault.abortGrpcStatus()))
-                        .set("grpc-message", "fault filter abort");
-                write(res);
+                write(LocalReply.grpc(Grpc.code(fault.abortGrpcStatus()), "fault filter abort"));
             }
             return;
         }
         beginUpstream();
-    }
-
-    private static final List<String> GRPC_CODES = List.of("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-            "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-            "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-            "UNAUTHENTICATED");
-
-    /** Istio writes grpcStatus as a name (UNAVAILABLE) or a number; the wire carries the number. */
-    static String grpcCode(String status) {
-        String s = status.trim().toUpperCase(java.util.Locale.ROOT);
-        int i = GRPC_CODES.indexOf(s);
-        return i >= 0 ? Integer.toString(i) : s.matches("\\d+") ? s : "2";
     }
 
     private boolean roll(double percent) {
@@ -763,7 +747,7 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
         int n = attempts;
         timeline.add(System.nanoTime(), () -> "attempt " + n + " answered " + status);
         proxy.outlier(cluster, endpoint, status, false);
-        if (retriable(status, response.headers(), response.trailingHeaders()) && canRetry()) {
+        if (RetryConditions.retriable(retry, request.headers(), status, response.headers()) && canRetry()) {
             response.release();
             scheduleRetry("status " + status);
             return;
@@ -806,7 +790,7 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
         int n = attempts;
         timeline.add(System.nanoTime(), () -> "attempt " + n + " answered " + status);
         proxy.outlier(cluster, endpoint, status, false);
-        if (retriable(status, head.headers(), null)) {
+        if (RetryConditions.retriable(retry, request.headers(), status, head.headers())) {
             endAttempt();
             finishClientSpan(status, "");
             if (canRetry()) {
@@ -968,11 +952,7 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
             // Envoy maps a local-origin timeout to 504 and a connect failure or reset to 503
             proxy.outlier(cluster, endpoint, flag == ResponseFlag.UT ? 504 : 503, true);
         }
-        boolean retriable = flag == ResponseFlag.UF ? retryOn("connect-failure") || retryOn("5xx") || retryOn("gateway-error") || retryOn("reset")
-                : flag == ResponseFlag.UC ? retryOn("reset") || retryOn("5xx")
-                : flag == ResponseFlag.UT ? retryOn("5xx") || retryOn("gateway-error") || retryOn("reset")
-                : false;
-        if (retriable && canRetry()) {
+        if (RetryConditions.retriable(retry, flag) && canRetry()) {
             flags.remove(ResponseFlag.UT);
             scheduleRetry(why);
             return;
@@ -985,46 +965,6 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
         } else {
             respondLocal(503, flag == ResponseFlag.UF ? why : "upstream connect error or disconnect/reset before headers. reset reason: connection termination", true);
         }
-    }
-
-    private boolean retryOn(String condition) {
-        return retry.retryOn().contains(condition);
-    }
-
-    private boolean retriable(int status, HttpHeaders headers, HttpHeaders trailers) {
-        if (retry.attempts() == 0) {
-            return false;
-        }
-        if (status >= 500 && retryOn("5xx")) {
-            return true;
-        }
-        if ((status == 502 || status == 503 || status == 504) && retryOn("gateway-error")) {
-            return true;
-        }
-        if (status == 409 && retryOn("retriable-4xx")) {
-            return true;
-        }
-        if (retryOn("retriable-status-codes") && retryOn(Integer.toString(status))) {
-            return true;
-        }
-        if (RetryConditions.retriable(retry, request.headers(), status, headers)) {
-            return true;
-        }
-        String grpc = headers.get("grpc-status");
-        if (grpc == null && trailers != null) {
-            grpc = trailers.get("grpc-status");
-        }
-        if (grpc != null) {
-            switch (grpc.trim()) {
-                case "1": return retryOn("cancelled");
-                case "4": return retryOn("deadline-exceeded");
-                case "8": return retryOn("resource-exhausted");
-                case "13": return retryOn("internal");
-                case "14": return retryOn("unavailable");
-                default: return false;
-            }
-        }
-        return false;
     }
 
     /**
@@ -1147,9 +1087,7 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
     }
 
     private void respondRedirect() {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(decision.status()));
-        res.headers().set(HttpHeaderNames.LOCATION, decision.body()).set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        write(res);
+        write(LocalReply.redirect(decision.status(), decision.body()));
     }
 
     private void respondLocal(int status, String body, boolean upstreamFailure) {
@@ -1158,23 +1096,7 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
 
     /** A local reply; {@code headers} (a filter's own, like jwt_authn's www-authenticate) are set last. */
     private void respondLocal(int status, String body, boolean upstreamFailure, List<java.util.Map.Entry<String, String>> headers) {
-        FullHttpResponse res;
-        if (grpc) {
-            // Envoy's local reply to a gRPC request is trailers-only: HTTP 200, grpc-status mapped from the status
-            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, Grpc.CONTENT_TYPE).set(Grpc.STATUS, Grpc.fromHttp(status))
-                    .set(HttpHeaderNames.CONTENT_LENGTH, 0);
-            if (!body.isEmpty()) {
-                res.headers().set(Grpc.MESSAGE, Grpc.percentEncode(body));
-            }
-        } else {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(bytes));
-            res.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-            if (bytes.length > 0) {
-                res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
-            }
-        }
+        FullHttpResponse res = grpc ? LocalReply.grpc(Grpc.fromHttp(status), body) : LocalReply.http(status, body);
         if (overloaded) {
             // Envoy adds it when the connection pool dropped the request, not when a retry overflowed
             res.headers().set("x-envoy-overloaded", "true");

@@ -8,10 +8,10 @@ class GrpcAbortTest {
     // Istio HTTPFaultInjection.Abort.grpcStatus: "GRPC status code to use to abort the request", a name or a number
     @Test
     void grpcStatusNamesAndNumbersBecomeTheWireCode() {
-        assertThat(ProxyExchange.grpcCode("UNAVAILABLE")).isEqualTo("14");
-        assertThat(ProxyExchange.grpcCode("unavailable")).isEqualTo("14");
-        assertThat(ProxyExchange.grpcCode("DEADLINE_EXCEEDED")).isEqualTo("4");
-        assertThat(ProxyExchange.grpcCode("8")).isEqualTo("8");
-        assertThat(ProxyExchange.grpcCode("NO_SUCH_STATUS")).isEqualTo("2");
+        assertThat(Grpc.code("UNAVAILABLE")).isEqualTo("14");
+        assertThat(Grpc.code("unavailable")).isEqualTo("14");
+        assertThat(Grpc.code("DEADLINE_EXCEEDED")).isEqualTo("4");
+        assertThat(Grpc.code("8")).isEqualTo("8");
+        assertThat(Grpc.code("NO_SUCH_STATUS")).isEqualTo("2");
     }
 }
