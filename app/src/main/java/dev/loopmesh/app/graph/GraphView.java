@@ -358,6 +358,9 @@ public final class GraphView extends Region {
         if (getWidth() != viewWidth || getHeight() != viewHeight) {
             viewWidth = getWidth();
             viewHeight = getHeight();
+            if (viewWidth > 0 && viewHeight > 0) {
+                vm.setViewAspect(viewWidth / viewHeight);
+            }
             invalidate();
         }
     }

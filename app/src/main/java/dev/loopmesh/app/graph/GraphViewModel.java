@@ -26,6 +26,7 @@ public final class GraphViewModel {
     private static final double EDGE_PICK_DISTANCE = 7;
 
     private final ReadOnlyObjectWrapper<MeshSpec> mesh = new ReadOnlyObjectWrapper<>(this, "mesh");
+    private double viewAspect = GraphLayout.DEFAULT_ASPECT;
     private final ReadOnlyObjectWrapper<GraphLayout> layout = new ReadOnlyObjectWrapper<>(this, "layout",
             new GraphLayout(List.of(), List.of(), 0, 0));
     private final ReadOnlyObjectWrapper<List<EdgeSnapshot>> edges = new ReadOnlyObjectWrapper<>(this, "edges", List.of());
@@ -208,11 +209,34 @@ public final class GraphViewModel {
         return selection.get();
     }
 
+    /**
+     * The graph pane's shape (width / height): a tall layer wraps to fit it. The layout changes only when
+     * the boxes would move, so resizing the window a little keeps every position. FX thread.
+     */
+    public void setViewAspect(double aspect) {
+        if (!(aspect > 0) || !Double.isFinite(aspect)) {
+            return;
+        }
+        // in steps of about 10 %, so dragging the window's edge does not re-layout on every pixel
+        double stepped = Math.exp(Math.round(Math.log(aspect) / 0.1) * 0.1);
+        if (stepped == viewAspect) {
+            return;
+        }
+        viewAspect = stepped;
+        MeshSpec spec = mesh.get();
+        if (spec != null) {
+            GraphLayout next = GraphLayout.of(spec, viewAspect);
+            if (!next.nodes().equals(layout.get().nodes())) {
+                layout.set(next);
+            }
+        }
+    }
+
     /** A new mesh (or none): a new layout, no traffic, no selection. */
     public void showMesh(MeshSpec spec) {
         statsCache.clear();
         mesh.set(spec);
-        layout.set(spec == null ? new GraphLayout(List.of(), List.of(), 0, 0) : GraphLayout.of(spec));
+        layout.set(spec == null ? new GraphLayout(List.of(), List.of(), 0, 0) : GraphLayout.of(spec, viewAspect));
         edges.set(List.of());
         resources = List.of();
         faults = List.of();
