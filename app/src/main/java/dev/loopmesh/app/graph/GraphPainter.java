@@ -185,7 +185,12 @@ final class GraphPainter {
                 for (GraphLayout.Row r : n.rows()) {
                     double right = ox + (r.x() + r.w() - 6) * scale;
                     double cy = oy + (r.y() + r.h() / 2) * scale;
-                    double cw = Math.min(ROW_CHIP_W * textScale, r.w() * scale * 0.5);
+                    // the chip starts after the version's name ("gateway" is longer than "v1"), never over it
+                    double free = (r.w() - 6 - 22 - textWidth(r.version()) - 4) * scale;
+                    double cw = Math.max(0, Math.min(ROW_CHIP_W * textScale, free));
+                    if (cw < 24 * textScale) {
+                        continue;
+                    }
                     double chH = 14 * textScale;
                     chips.add(new Chip(right - cw, cy - chH / 2, cw, chH, null, r.workload()));
                 }
@@ -503,6 +508,22 @@ final class GraphPainter {
             hits.add(new Hit(r.x(), r.y(), r.w(), r.h(), r.workload() + ": " + down.describe()
                     + "\nKilled: connections refused (UF, URX). Paused: accepted but never answered (UT)."));
         }
+    }
+
+    private final Map<String, Double> textWidths = new HashMap<>();
+    private Font measuredFont;
+
+    /** The width of a row's text in layout units, in the row font (measured once per text and font). */
+    private double textWidth(String text) {
+        if (measuredFont != small) {
+            textWidths.clear();
+            measuredFont = small;
+        }
+        return textWidths.computeIfAbsent(text, t -> {
+            javafx.scene.text.Text probe = new javafx.scene.text.Text(t);
+            probe.setFont(small);
+            return probe.getLayoutBounds().getWidth();
+        });
     }
 
     private static void curve(GraphicsContext g, EdgeGeometry geo) {

@@ -86,7 +86,7 @@ public final class MainView extends BorderPane {
         left.setOrientation(Orientation.VERTICAL);
         left.setDividerPositions(0.62);
         SplitPane columns = new SplitPane(left, centre(), right());
-        columns.setDividerPositions(0.14, 0.68);
+        columns.setDividerPositions(0.16, 0.68);
         SplitPane rows = new SplitPane(columns, new TimelineView(vm.timeline()));
         rows.setOrientation(Orientation.VERTICAL);
         rows.setDividerPositions(0.74);
