@@ -143,30 +143,6 @@ public final class GraphViewModel {
         decorations.set(new Decorations(nodes, edgeBadges, workloads));
     }
 
-    /**
-     * One FI badge for a node's faults, telling them all: a fault injected from the app lives in a
-     * VirtualService too, which would otherwise put a second FI beside it.
-     */
-    static List<Badge> mergeFaults(List<Badge> badges) {
-        List<Badge> faults = badges.stream().filter(b -> b.kind() == Badge.Kind.FAULT)
-                .sorted(java.util.Comparator.comparing((Badge b) -> b.source().startsWith("VirtualService "))).toList();
-        if (faults.size() < 2) {
-            return badges;
-        }
-        List<Badge> out = new ArrayList<>();
-        boolean placed = false;
-        for (Badge b : badges) {
-            if (b.kind() != Badge.Kind.FAULT) {
-                out.add(b);
-            } else if (!placed) {
-                out.add(new Badge(Badge.Kind.FAULT, faults.stream().map(Badge::source).distinct().collect(Collectors.joining(", ")),
-                        faults.stream().map(Badge::detail).distinct().collect(Collectors.joining("; "))));
-                placed = true;
-            }
-        }
-        return out;
-    }
-
     private int podCount(String workload) {
         MeshSpec spec = mesh.get();
         if (spec == null) {

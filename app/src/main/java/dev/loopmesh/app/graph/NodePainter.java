@@ -74,7 +74,7 @@ final class NodePainter {
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.CENTER);
         g.fillText(n.label(), n.x() + 10, n.y() + GraphLayout.HEADER / 2 + 1, n.w() - 20);
-        List<Badge> badges = GraphViewModel.mergeFaults(deco.node(n.id()));
+        List<Badge> badges = Badge.mergeFaults(deco.node(n.id()));
         if (!badges.isEmpty()) {
             // badges sit on the box's top edge, from the right, so the name stays readable
             double width = badges.stream().mapToDouble(b -> 8 + b.kind().text().length() * 6.2 + 3).sum();
@@ -97,7 +97,7 @@ final class NodePainter {
         g.fillRect(n.x() - 3, n.y() - 3, n.w() + 6, n.h() + 6);
         g.setFill(palette.color("node-fill"));
         g.fillRect(n.x() + 3, n.y() + 3, n.w() - 6, n.h() - 6);
-        List<Badge> badges = GraphViewModel.mergeFaults(deco.node(n.id()));
+        List<Badge> badges = Badge.mergeFaults(deco.node(n.id()));
         if (!badges.isEmpty()) {
             double width = badges.stream().mapToDouble(b -> 8 + b.kind().text().length() * 6.2 + 3).sum();
             pills(g, badges, n.x() + n.w() - width - 4, n.y() - 7);
