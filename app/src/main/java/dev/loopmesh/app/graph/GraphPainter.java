@@ -62,6 +62,11 @@ final class GraphPainter {
         chips.setMode(m);
     }
 
+    /** Whether the last repaint drew on the canvas (zoomed far out it draws into the dot layer's pixels only). */
+    boolean drewOnCanvas() {
+        return detailed || vm.layout().nodes().isEmpty();
+    }
+
     /** The metric chips of the last repaint, refreshed a slice at a time between repaints. */
     MetricChips chips() {
         return chips;
@@ -96,20 +101,32 @@ final class GraphPainter {
         detailed = scale >= DETAIL_MIN_SCALE;
         nodes.setDetailed(detailed);
         List<EdgeSnapshot> edges = vm.edges();
+        GraphViewModel.Decorations deco = vm.decorations();
+        Set<String> matches = vm.matchesProperty().get();
         if (detailed) {
             under.paintBackground(null);
             drawDeclaredLinks(g, layout, edges);
             drawEdges(g, layout, edges);
+            for (GraphLayout.Node n : layout.nodes()) {
+                nodes.drawNode(g, n, deco, matches.contains(n.id()));
+            }
+            chips.place(layout, edges, scale, ox, oy);
+            drawEdgeBadges(g, layout, edges, deco, scale, ox, oy);
         } else {
-            under.paintBackground(lines -> pixelEdges(lines, layout, edges, scale, ox, oy));
+            // zoomed far out everything is plain rectangles and one-pixel lines: all of it goes into the dot
+            // layer's pixels (boxes, the edges over them, badges), and this canvas stays empty and hidden, so
+            // each dot frame composites one layer over the graph's area instead of two
+            under.paintBackground(lines -> {
+                nodes.drawInto(lines, scale, ox, oy);
+                for (GraphLayout.Node n : layout.nodes()) {
+                    nodes.drawNode(g, n, deco, matches.contains(n.id()));
+                }
+                pixelEdges(lines, layout, edges, scale, ox, oy);
+                chips.place(layout, edges, scale, ox, oy);
+                drawEdgeBadges(g, layout, edges, deco, scale, ox, oy);
+                nodes.drawInto(null, 1, 0, 0);
+            });
         }
-        GraphViewModel.Decorations deco = vm.decorations();
-        Set<String> matches = vm.matchesProperty().get();
-        for (GraphLayout.Node n : layout.nodes()) {
-            nodes.drawNode(g, n, deco, matches.contains(n.id()));
-        }
-        chips.place(layout, edges, scale, ox, oy);
-        drawEdgeBadges(g, layout, edges, deco, scale, ox, oy);
         chips.refresh(chipG, chips.size());
     }
 

@@ -340,6 +340,7 @@ public final class GraphView extends Region {
         painter.paintStatic(g, chips, dots, base.getWidth(), base.getHeight(), view.scale(), view.offsetX() - base.getLayoutX(),
                 view.offsetY() - base.getLayoutY());
         chipCanvas.setVisible(!painter.chips().isEmpty());
+        base.setVisible(painter.drewOnCanvas());
         updateLanes(vm.edges());
     }
 

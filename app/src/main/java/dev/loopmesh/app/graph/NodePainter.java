@@ -17,12 +17,55 @@ final class NodePainter {
     private final GraphFonts fonts;
     private final List<GraphPainter.Hit> hits;
     private boolean detailed = true;
+    /** Zoomed far out, the plain boxes go into these pixels (the dot layer's background) instead of a canvas. */
+    private PixelLines pixels;
+    private double pixelScale;
+    private double pixelX;
+    private double pixelY;
 
     NodePainter(GraphViewModel vm, CanvasPalette palette, GraphFonts fonts, List<GraphPainter.Hit> hits) {
         this.vm = vm;
         this.palette = palette;
         this.fonts = fonts;
         this.hits = hits;
+    }
+
+    /**
+     * Plain boxes and badges drawn from now on go into {@code target} at {@code scale} and offset (null:
+     * onto the canvas again): one layer fewer for the renderer to composite on every dot frame.
+     */
+    void drawInto(PixelLines target, double scale, double ox, double oy) {
+        pixels = target;
+        pixelScale = scale;
+        pixelX = ox;
+        pixelY = oy;
+    }
+
+    private void rect(GraphicsContext g, double x, double y, double w, double h, javafx.scene.paint.Color c) {
+        if (pixels != null) {
+            pixels.fillRect(pixelX + x * pixelScale, pixelY + y * pixelScale, w * pixelScale, h * pixelScale, Particles.argb(c));
+        } else {
+            g.setFill(c);
+            g.fillRect(x, y, w, h);
+        }
+    }
+
+    private void cross(GraphicsContext g, GraphLayout.Row r, javafx.scene.paint.Color c) {
+        if (pixels != null) {
+            int argb = Particles.argb(c);
+            int thick = (int) Math.max(1, Math.round(8 * pixelScale));
+            int x0 = (int) Math.round(pixelX + (r.x() + 4) * pixelScale);
+            int x1 = (int) Math.round(pixelX + (r.x() + r.w() - 4) * pixelScale);
+            int y0 = (int) Math.round(pixelY + (r.y() + 3) * pixelScale);
+            int y1 = (int) Math.round(pixelY + (r.y() + r.h() - 3) * pixelScale);
+            pixels.line(x0, y0, x1, y1, argb, thick, -1);
+            pixels.line(x0, y1, x1, y0, argb, thick, -1);
+            return;
+        }
+        g.setStroke(c);
+        g.setLineWidth(8);
+        g.strokeLine(r.x() + 4, r.y() + 3, r.x() + r.w() - 4, r.y() + r.h() - 3);
+        g.strokeLine(r.x() + 4, r.y() + r.h() - 3, r.x() + r.w() - 4, r.y() + 3);
     }
 
     /** Whether boxes carry text, arrow heads and rounded corners at this repaint's scale. */
@@ -43,7 +86,7 @@ final class NodePainter {
                 g.setFill(palette.color("badge-text"));
                 g.fillText(b.kind().text(), x + w / 2, y + 6.5);
             } else {
-                g.fillRect(x, y, w, 13);
+                rect(g, x, y, w, 13, b.kind().isFault() ? palette.color("failing") : palette.color("badge"));
             }
             hits.add(new GraphPainter.Hit(x, y, w, 13, b.tooltip()));
             x += w + 3;
@@ -90,13 +133,11 @@ final class NodePainter {
                                EdgeHealth health) {
         Selection sel = vm.selection();
         if (match) {
-            g.setFill(palette.color("match"));
-            g.fillRect(n.x() - 8, n.y() - 8, n.w() + 16, n.h() + 16);
+            rect(g, n.x() - 8, n.y() - 8, n.w() + 16, n.h() + 16, palette.color("match"));
         }
-        g.setFill(selected ? palette.color("selection") : health == EdgeHealth.IDLE ? palette.color("node-border") : palette.health(health));
-        g.fillRect(n.x() - 3, n.y() - 3, n.w() + 6, n.h() + 6);
-        g.setFill(palette.color("node-fill"));
-        g.fillRect(n.x() + 3, n.y() + 3, n.w() - 6, n.h() - 6);
+        rect(g, n.x() - 3, n.y() - 3, n.w() + 6, n.h() + 6,
+                selected ? palette.color("selection") : health == EdgeHealth.IDLE ? palette.color("node-border") : palette.health(health));
+        rect(g, n.x() + 3, n.y() + 3, n.w() - 6, n.h() - 6, palette.color("node-fill"));
         List<Badge> badges = Badge.mergeFaults(deco.node(n.id()));
         if (!badges.isEmpty()) {
             double width = badges.stream().mapToDouble(b -> 8 + b.kind().text().length() * 6.2 + 3).sum();
@@ -104,17 +145,12 @@ final class NodePainter {
         }
         for (GraphLayout.Row r : n.rows()) {
             boolean rowSelected = sel instanceof Selection.Workload w && w.name().equals(r.workload());
-            g.setFill(rowSelected ? palette.color("selection") : palette.color("row-fill"));
-            g.fillRect(r.x(), r.y(), r.w(), r.h());
+            rect(g, r.x(), r.y(), r.w(), r.h(), rowSelected ? palette.color("selection") : palette.color("row-fill"));
             TrafficStats in = n.isIngress() ? vm.statsOf(new Selection.Service(n.id())) : vm.statsOf(new Selection.Workload(r.workload()));
-            g.setFill(in.requests() > 0 ? palette.health(in.health()) : palette.color("idle"));
-            g.fillRect(r.x() + 6, r.y() + r.h() / 2 - 8, 16, 16);
+            rect(g, r.x() + 6, r.y() + r.h() / 2 - 8, 16, 16, in.requests() > 0 ? palette.health(in.health()) : palette.color("idle"));
             GraphViewModel.PodState down = deco.workloads().get(r.workload());
             if (down != null) {
-                g.setStroke(palette.color("failing"));
-                g.setLineWidth(8);
-                g.strokeLine(r.x() + 4, r.y() + 3, r.x() + r.w() - 4, r.y() + r.h() - 3);
-                g.strokeLine(r.x() + 4, r.y() + r.h() - 3, r.x() + r.w() - 4, r.y() + 3);
+                cross(g, r, palette.color("failing"));
                 hits.add(new GraphPainter.Hit(r.x(), r.y(), r.w(), r.h(), r.workload() + ": " + down.describe()));
             }
         }
