@@ -296,8 +296,8 @@ public final class GraphView extends Region {
     /**
      * Puts the three layers over the graph's boxes as they show now, cut to the view. A layer that
      * changes is composited whole, and the layers under it within its bounds with it; so no layer covers
-     * more than the graph: a 200-service mesh fitted to the window is a narrow column, and the renderer
-     * then composites a fifth of the window on each dot frame instead of all of it.
+     * more than the graph (a small mesh fitted to the pane, or one zoomed into, leaves most of it out), and
+     * zoomed far out the picture is in the dot layer alone (see {@link GraphPainter#drewOnCanvas()}).
      */
     private void placeLayers() {
         GraphLayout layout = vm.layout();
