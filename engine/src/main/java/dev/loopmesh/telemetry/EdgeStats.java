@@ -29,6 +29,10 @@ public final class EdgeStats implements RequestSink {
     private final String reporter;
     private final boolean perDestination;
     private long ticks;
+    private long cachedTick = -1;
+    private int cachedEdges = -1;
+    private List<EdgeSnapshot> cachedShort;
+    private List<EdgeSnapshot> cachedLong;
 
     /** Edges as the source reporters (callers' sidecars and the gateway) saw them. */
     public EdgeStats() {
@@ -115,6 +119,18 @@ public final class EdgeStats implements RequestSink {
     /** The last {@code seconds} (10 or 60; other values round to those) of every edge with traffic in it. */
     public synchronized List<EdgeSnapshot> snapshot(int seconds) {
         boolean shortWindow = seconds <= SHORT;
+        // the windows hold whole seconds only, so they change on a tick: between ticks a reader polling ten
+        // times a second (the desktop app) gets the same list instead of merging every edge's histograms again
+        List<EdgeSnapshot> cached = shortWindow ? cachedShort : cachedLong;
+        if (cached != null && cachedTick == ticks && cachedEdges == edges.size()) {
+            return cached;
+        }
+        if (cachedTick != ticks || cachedEdges != edges.size()) {
+            cachedShort = null;
+            cachedLong = null;
+            cachedTick = ticks;
+            cachedEdges = edges.size();
+        }
         List<EdgeSnapshot> out = new ArrayList<>();
         edges.forEach((k, e) -> {
             EdgeSnapshot s = e.window(k, shortWindow, ticks);
@@ -123,7 +139,13 @@ public final class EdgeStats implements RequestSink {
             }
         });
         out.sort(Comparator.comparing(EdgeSnapshot::source).thenComparing(EdgeSnapshot::destination));
-        return out;
+        List<EdgeSnapshot> result = List.copyOf(out);
+        if (shortWindow) {
+            cachedShort = result;
+        } else {
+            cachedLong = result;
+        }
+        return result;
     }
 
     /** Totals since the start, including what was recorded since the last tick. */
@@ -134,6 +156,8 @@ public final class EdgeStats implements RequestSink {
         out.sort(Comparator.comparing(EdgeSnapshot::source).thenComparing(EdgeSnapshot::destination));
         return out;
     }
+
+    private static final AbstractHistogram EMPTY = new IntCountsHistogram(1, MAX_MICROS, 2);
 
     private static final class Bucket {
         final AbstractHistogram histogram = new IntCountsHistogram(1, MAX_MICROS, 2);
@@ -225,6 +249,9 @@ public final class EdgeStats implements RequestSink {
         }
 
         EdgeSnapshot window(Key k, boolean shortWindow, long tick) {
+            if (idle(shortWindow)) {
+                return summarize(k, EMPTY, Map.of(), 1);
+            }
             Bucket sum = new Bucket();
             if (shortWindow) {
                 for (Bucket b : seconds) {
@@ -238,6 +265,16 @@ public final class EdgeStats implements RequestSink {
             }
             return summarize(k, sum.histogram, sum.counts, shortWindow ? Math.min(SHORT, tick - firstTick + 1)
                     : Math.min(SHORT * LONG + (tick % SHORT), tick - firstTick + 1));
+        }
+
+        /** No request in the window: its histograms need no merging (most edges of a big mesh, most of the time). */
+        private boolean idle(boolean shortWindow) {
+            for (Bucket b : shortWindow ? seconds : tens) {
+                if (!b.counts.isEmpty()) {
+                    return false;
+                }
+            }
+            return shortWindow || current10.counts.isEmpty();
         }
 
         EdgeSnapshot summarize(Key k, AbstractHistogram h, Map<String, Long> counts, long windowSeconds) {

@@ -43,6 +43,7 @@ public final class EditorView extends VBox {
     private static final PseudoClass WARNING = PseudoClass.getPseudoClass("warning");
     private static final PseudoClass APPLIED = PseudoClass.getPseudoClass("applied");
     private static final PseudoClass REJECTED = PseudoClass.getPseudoClass("rejected");
+    private static final PseudoClass WARNED = PseudoClass.getPseudoClass("warned");
 
     private final EditorViewModel vm;
     private final CodeArea code = new CodeArea();
@@ -136,6 +137,7 @@ public final class EditorView extends VBox {
         vm.outcomeProperty().addListener((o, a, out) -> {
             status.pseudoClassStateChanged(APPLIED, out == EditorViewModel.Outcome.APPLIED);
             status.pseudoClassStateChanged(REJECTED, out == EditorViewModel.Outcome.REJECTED);
+            status.pseudoClassStateChanged(WARNED, out == EditorViewModel.Outcome.WARNED);
             if (out == EditorViewModel.Outcome.REJECTED) {
                 bottom.getSelectionModel().select(0);
             }

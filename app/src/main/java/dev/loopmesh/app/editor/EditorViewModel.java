@@ -31,7 +31,7 @@ public final class EditorViewModel implements AutoCloseable {
     static final long CHECK_DELAY_MILLIS = 350;
 
     /** How the last action ended, for the status line's colour. */
-    public enum Outcome { NONE, APPLIED, REJECTED, INFO }
+    public enum Outcome { NONE, APPLIED, WARNED, REJECTED, INFO }
 
     private final EngineCalls calls;
     private final ScheduledExecutorService debounce = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -166,8 +166,9 @@ public final class EditorViewModel implements AutoCloseable {
     private void done(PolicyService.Result r) {
         busy.set(false);
         status.set(r.summary());
-        outcome.set(r.rejected() ? Outcome.REJECTED : r.applied() ? Outcome.APPLIED : Outcome.INFO);
-        if (r.rejected()) {
+        boolean warned = r.problems().stream().anyMatch(x -> x.severity() == Severity.WARNING);
+        outcome.set(r.rejected() ? Outcome.REJECTED : r.applied() ? warned ? Outcome.WARNED : Outcome.APPLIED : Outcome.INFO);
+        if (r.rejected() || warned) {
             problems.set(r.problems().isEmpty() ? problems.get() : r.problems());
         }
         if (r.change() != null) {

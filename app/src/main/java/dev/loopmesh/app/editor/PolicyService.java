@@ -2,6 +2,7 @@ package dev.loopmesh.app.editor;
 
 import dev.loopmesh.Mesh;
 import dev.loopmesh.controlplane.ApplyResult;
+import dev.loopmesh.controlplane.istio.IstioCodes;
 import dev.loopmesh.controlplane.istio.IstioTranslator;
 import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.Problem;
@@ -117,11 +118,25 @@ public final class PolicyService {
             Map<String, MeshResource> merged = new LinkedHashMap<>();
             mesh.controlPlane().resources().forEach(r -> merged.put(r.key(), r));
             parsed.forEach(r -> merged.put(r.key(), r));
-            istio.analyze(mesh.registry(), List.copyOf(merged.values())).stream().filter(PolicyService::inText).forEach(problems::add);
+            istio.analyze(mesh.registry(), List.copyOf(merged.values())).stream().filter(PolicyService::inText)
+                    .map(PolicyService::asAdmitted).forEach(problems::add);
         }
         List<Problem> sorted = new ArrayList<>(problems);
         sorted.sort(java.util.Comparator.comparingInt((Problem p) -> p.position().line()).thenComparingInt(p -> p.position().column()));
         return new Check(sorted, parsed);
+    }
+
+    /**
+     * Two VirtualServices for one host (IST0109) is an error to istioctl analyze and to {@code loopmesh
+     * validate}, but the API server takes the second one all the same ({@code kubectl apply} does), and
+     * trainers reproduce exactly that: the editor applies it and warns.
+     */
+    public static Problem asAdmitted(Problem p) {
+        if (p.severity() != Severity.ERROR || !IstioCodes.HOST_CONFLICT.equals(p.code())) {
+            return p;
+        }
+        return Problem.warning(p.code(), p.position(), p.path(), p.message()
+                + "; applied all the same, as the API server (kubectl apply) accepts it, while istioctl analyze and loopmesh validate report it");
     }
 
     private static boolean inText(Problem p) {
@@ -170,10 +185,14 @@ public final class PolicyService {
             }
         }
         Change change = steps.isEmpty() ? null : new Change(origin, Instant.now(), steps);
-        List<Problem> problems = result.outcomes().stream().flatMap(o -> o.problems().stream()).toList();
+        List<Problem> problems = new ArrayList<>(result.outcomes().stream().flatMap(o -> o.problems().stream()).toList());
+        List<Problem> warnings = c.problems().stream().filter(p -> p.severity() == Severity.WARNING && !problems.contains(p)).toList();
+        problems.addAll(warnings);
         boolean rejected = !result.allAccepted();
         return new Result(change != null, rejected, (rejected ? "partly rejected: " : "applied: ") + String.join(", ", said)
-                + (proxies > 0 ? " → pushed to " + proxies + (proxies == 1 ? " proxy" : " proxies") : ""), problems, change);
+                + (proxies > 0 ? " → pushed to " + proxies + (proxies == 1 ? " proxy" : " proxies") : "")
+                + (warnings.isEmpty() ? "" : " — warning: " + warnings.get(0).message()
+                        + (warnings.size() > 1 ? " (and " + (warnings.size() - 1) + " more)" : "")), problems, change);
     }
 
     /** Deletes the live resource with {@code key}. */

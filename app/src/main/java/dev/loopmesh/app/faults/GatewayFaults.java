@@ -30,14 +30,15 @@ import static java.util.Objects.requireNonNull;
  * those routes, in the same order, with the fault on the routes to the service.</li>
  * </ul>
  * When the last gateway fault goes, the bound VirtualServices are put back as they were and the two
- * resources of our own are deleted. A service the gateway has no route to is refused with a message.
+ * resources of our own are deleted; one edited while the faults were in force keeps the edit, less our
+ * faults. A service the gateway has no route to is refused with a message.
  */
 final class GatewayFaults {
     static final String NAME = "loopmesh-ingress-faults";
     private static final String GROUP = "networking.istio.io";
 
-    /** A VirtualService bound to the ingress gateway, as it was before the first fault. */
-    private record Bound(String name, String namespace, String text, Map<String, Object> spec) {
+    /** A VirtualService bound to the ingress gateway, as it was without our faults. */
+    private record Bound(String key, String name, String namespace, String text, Map<String, Object> spec) {
     }
 
     private record Before(List<Bound> bound, boolean claimsAll) {
@@ -45,7 +46,11 @@ final class GatewayFaults {
 
     private final Mesh mesh;
     private final PolicyService policies;
-    private Before before;
+    /** Each bound VirtualService's own version (without our faults), by resource key, while faults are in force. */
+    private final Map<String, Bound> bases = new LinkedHashMap<>();
+    /** Each bound VirtualService's spec as it went live with our faults: a live spec that differs was edited since. */
+    private final Map<String, Object> written = new LinkedHashMap<>();
+    private boolean active;
 
     GatewayFaults(PolicyService policies) {
         this.policies = requireNonNull(policies, "policies");
@@ -63,9 +68,8 @@ final class GatewayFaults {
             restore();
             return;
         }
-        if (before == null) {
-            before = snapshot();
-        }
+        Before before = snapshot();
+        active = true;
         Map<String, List<ActiveFault>> byService = new LinkedHashMap<>();
         for (ActiveFault f : faults) {
             byService.computeIfAbsent(((FaultTarget.Edge) f.request().target()).service(), k -> new ArrayList<>()).add(f);
@@ -91,18 +95,25 @@ final class GatewayFaults {
         if (r.rejected()) {
             throw new IllegalStateException(r.summary());
         }
+        written.clear();
+        for (Bound b : before.bound()) {
+            mesh.controlPlane().resources().stream().filter(x -> x.key().equals(b.key())).findFirst()
+                    .ifPresent(live -> written.put(b.key(), YamlText.plain(live.spec())));
+        }
         if (!ours) {
             deleteOurs(ns);
         }
     }
 
+    /** The last gateway fault went: each bound VirtualService as its owner left it, without our faults. */
     private void restore() {
-        if (before == null) {
+        if (!active) {
             return;
         }
-        Before b = before;
-        before = null;
-        List<String> docs = b.bound().stream().map(Bound::text).toList();
+        List<String> docs = snapshot().bound().stream().map(Bound::text).toList();
+        active = false;
+        bases.clear();
+        written.clear();
         if (!docs.isEmpty()) {
             PolicyService.Result r = policies.apply(String.join("---\n", docs), "fault");
             if (r.rejected()) {
@@ -110,6 +121,53 @@ final class GatewayFaults {
             }
         }
         deleteOurs(mesh.topology().mesh().namespace());
+    }
+
+    /**
+     * A bound VirtualService's own version: the one kept from before our first fault, unless it was edited
+     * since (in the editor, or by an apply from outside) — then the edit, less the faults we had put in.
+     */
+    private Bound base(MeshResource r) {
+        Object live = YamlText.plain(r.spec());
+        Bound kept = bases.get(r.key());
+        if (kept != null && live.equals(written.get(r.key()))) {
+            return kept;
+        }
+        String liveText = policies.liveText(r.key()).orElse(YamlText.of(r));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) MeshFaultInjector.deepCopy((Map<String, Object>) live);
+        boolean stripped = kept != null && stripOurFaults(spec, kept.spec(), written.get(r.key()));
+        Bound b = new Bound(r.key(), r.name(), r.namespace(),
+                stripped ? YamlText.write(document("VirtualService", r.name(), r.namespace(), spec)) : liveText, spec);
+        bases.put(r.key(), b);
+        return b;
+    }
+
+    /**
+     * Takes out of an edited spec each rule's fault that is still the one we put there (the rule had none
+     * of its own, or another): what the user wrote stays, faults they wrote themselves included.
+     */
+    private static boolean stripOurFaults(Map<String, Object> edited, Map<String, Object> own, Object wrote) {
+        if (!(wrote instanceof Map<?, ?> w) || !(w.get("http") instanceof List<?> ours) || !(edited.get("http") instanceof List<?> rules)) {
+            return false;
+        }
+        List<?> ownRules = own.get("http") instanceof List<?> l ? l : List.of();
+        Set<Object> injected = new LinkedHashSet<>();
+        for (int i = 0; i < ours.size(); i++) {
+            Object fault = ours.get(i) instanceof Map<?, ?> m ? m.get("fault") : null;
+            Object ownFault = i < ownRules.size() && ownRules.get(i) instanceof Map<?, ?> m ? m.get("fault") : null;
+            if (fault != null && !fault.equals(ownFault)) {
+                injected.add(fault);
+            }
+        }
+        boolean any = false;
+        for (Object o : rules) {
+            if (o instanceof Map<?, ?> rule && rule.get("fault") != null && injected.contains(rule.get("fault"))) {
+                rule.remove("fault");
+                any = true;
+            }
+        }
+        return any;
     }
 
     private void deleteOurs(String ns) {
@@ -135,13 +193,20 @@ final class GatewayFaults {
             boolean boundHere = strings(r.spec(), "gateways").stream()
                     .anyMatch(g -> gateways.contains(g.indexOf('/') >= 0 ? g : r.namespace() + "/" + g));
             if (boundHere) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> spec = (Map<String, Object>) YamlText.plain(r.spec());
-                bound.add(new Bound(r.name(), r.namespace(), policies.liveText(r.key()).orElse(YamlText.of(r)), spec));
+                bound.add(active ? base(r) : remember(r));
                 claimsAll |= strings(r.spec(), "hosts").contains("*");
             }
         }
         return new Before(List.copyOf(bound), claimsAll);
+    }
+
+    /** Before the first fault: the VirtualService as it is is its owner's version. */
+    private Bound remember(MeshResource r) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) YamlText.plain(r.spec());
+        Bound b = new Bound(r.key(), r.name(), r.namespace(), policies.liveText(r.key()).orElse(YamlText.of(r)), spec);
+        bases.put(r.key(), b);
+        return b;
     }
 
     private static boolean selectsIngress(MeshResource gateway) {

@@ -1,5 +1,7 @@
 package dev.loopmesh.app.graph;
 
+import java.util.List;
+
 /**
  * A small mark on a node or an edge: a policy that applies there, or a fault in force.
  *
@@ -49,5 +51,29 @@ public record Badge(Kind kind, String source, String detail) {
 
     public String tooltip() {
         return kind.explanation() + "\n" + source + (detail.isEmpty() ? "" : ": " + detail);
+    }
+
+    /**
+     * One FI badge for a node's faults, telling them all: a fault injected from the app lives in a
+     * VirtualService too, which would otherwise put a second FI beside it.
+     */
+    static List<Badge> mergeFaults(List<Badge> badges) {
+        List<Badge> faults = badges.stream().filter(b -> b.kind() == Kind.FAULT)
+                .sorted(java.util.Comparator.comparing((Badge b) -> b.source().startsWith("VirtualService "))).toList();
+        if (faults.size() < 2) {
+            return badges;
+        }
+        List<Badge> out = new java.util.ArrayList<>();
+        boolean placed = false;
+        for (Badge b : badges) {
+            if (b.kind() != Kind.FAULT) {
+                out.add(b);
+            } else if (!placed) {
+                out.add(new Badge(Kind.FAULT, faults.stream().map(Badge::source).distinct().collect(java.util.stream.Collectors.joining(", ")),
+                        faults.stream().map(Badge::detail).distinct().collect(java.util.stream.Collectors.joining("; "))));
+                placed = true;
+            }
+        }
+        return out;
     }
 }

@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * Where the graph's boxes go, in logical units: layered left to right from the ingress, a service's
  * layer being its longest call path from the ingress over the spec's call graph (so a service called
- * both directly and through another sits after the other). Pure: no JavaFX.
+ * both directly and through another sits after the other); a layer too tall for the view's shape wraps
+ * into sub-columns. Pure: no JavaFX.
  */
 public final class GraphLayout {
     /** The id of the ingress node: the gateway's proxy and workload name in edge statistics. */
@@ -32,6 +33,10 @@ public final class GraphLayout {
     static final double LAYER_GAP = 150;
     static final double NODE_GAP = 56;
     static final double MARGIN = 24;
+    /** Between the sub-columns of a wrapped layer: enough for an edge to pass, less than between layers. */
+    static final double SUB_COLUMN_GAP = 40;
+    /** A typical graph pane: wider than tall. */
+    public static final double DEFAULT_ASPECT = 1.6;
 
     private final List<Node> nodes;
     private final List<Link> links;
@@ -118,7 +123,18 @@ public final class GraphLayout {
         return node(id).map(Node::layer).orElse(-1);
     }
 
+    /** The layout for a view about as wide as it is tall times {@value #DEFAULT_ASPECT}. */
     public static GraphLayout of(MeshSpec mesh) {
+        return of(mesh, DEFAULT_ASPECT);
+    }
+
+    /**
+     * The layout that shows largest in a view of the given aspect ratio (width / height): a layer taller
+     * than the others would make is wrapped into side-by-side sub-columns, every other one shifted by half
+     * a box so that the edges leaving the first pass between the boxes of the second. The same mesh and
+     * aspect always give the same positions.
+     */
+    public static GraphLayout of(MeshSpec mesh, double aspect) {
         Map<String, Set<String>> calls = callGraph(mesh);
         Map<String, Integer> layers = longestPathLayers(mesh, calls);
         int maxLayer = layers.values().stream().mapToInt(Integer::intValue).max().orElse(0);
@@ -134,25 +150,88 @@ public final class GraphLayout {
         for (ServiceSpec s : mesh.services()) {
             heights.put(s.name(), HEADER + Math.max(1, s.workloads().size()) * ROW + PAD);
         }
+        int perColumn = bestColumnLength(byLayer, heights, aspect);
         double tallest = 0;
         for (List<String> layer : byLayer) {
-            tallest = Math.max(tallest, columnHeight(layer, heights));
+            tallest = Math.max(tallest, layerHeight(layer, heights, perColumn));
         }
         List<Node> nodes = new ArrayList<>();
+        double x = MARGIN;
         for (int l = 0; l < byLayer.size(); l++) {
             List<String> layer = byLayer.get(l);
-            double x = MARGIN + l * (NODE_WIDTH + LAYER_GAP);
-            double y = MARGIN + (tallest - columnHeight(layer, heights)) / 2;
-            for (String id : layer) {
-                double h = heights.get(id);
-                nodes.add(INGRESS.equals(id) ? ingressNode(x, y, h) : serviceNode(mesh, id, l, x, y, h));
-                y += h + NODE_GAP;
+            int columns = columns(layer.size(), perColumn);
+            if (columns == 1) {
+                double y = MARGIN + (tallest - columnHeight(layer, heights)) / 2;
+                for (String id : layer) {
+                    double h = heights.get(id);
+                    nodes.add(INGRESS.equals(id) ? ingressNode(x, y, h) : serviceNode(mesh, id, l, x, y, h));
+                    y += h + NODE_GAP;
+                }
+            } else {
+                double slot = slot(layer, heights);
+                double top = MARGIN + (tallest - layerHeight(layer, heights, perColumn)) / 2;
+                for (int i = 0; i < layer.size(); i++) {
+                    String id = layer.get(i);
+                    int c = i / perColumn;
+                    double h = heights.get(id);
+                    double nx = x + c * (NODE_WIDTH + SUB_COLUMN_GAP);
+                    double ny = top + (i % perColumn) * slot + (c % 2) * slot / 2 + (slot - NODE_GAP - h) / 2;
+                    nodes.add(INGRESS.equals(id) ? ingressNode(nx, ny, h) : serviceNode(mesh, id, l, nx, ny, h));
+                }
             }
+            x += layerWidth(columns) + LAYER_GAP;
         }
         List<Link> links = new ArrayList<>();
         calls.forEach((from, tos) -> tos.forEach(to -> links.add(new Link(from, to))));
-        return new GraphLayout(nodes, links, 2 * MARGIN + byLayer.size() * NODE_WIDTH + (byLayer.size() - 1) * LAYER_GAP,
-                2 * MARGIN + tallest);
+        return new GraphLayout(nodes, links, x - LAYER_GAP + MARGIN, 2 * MARGIN + tallest);
+    }
+
+    /**
+     * The longest sub-column that makes the graph largest when fitted to the aspect: every length from
+     * the tallest layer down is tried (a few hundred sums even at 200 services).
+     */
+    static int bestColumnLength(List<List<String>> byLayer, Map<String, Double> heights, double aspect) {
+        int longest = byLayer.stream().mapToInt(List::size).max().orElse(1);
+        double a = aspect > 0 && Double.isFinite(aspect) ? aspect : DEFAULT_ASPECT;
+        int best = Math.max(1, longest);
+        double bestScale = -1;
+        for (int m = Math.max(1, longest); m >= 1; m--) {
+            double w = 2 * MARGIN - LAYER_GAP;
+            double h = 0;
+            for (List<String> layer : byLayer) {
+                w += layerWidth(columns(layer.size(), m)) + LAYER_GAP;
+                h = Math.max(h, layerHeight(layer, heights, m));
+            }
+            h += 2 * MARGIN;
+            double scale = Math.min(a / w, 1 / h);
+            // a shorter column only when it shows the graph clearly larger: wrapping has a cost in readability
+            if (scale > bestScale * 1.08) {
+                bestScale = scale;
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    private static int columns(int size, int perColumn) {
+        return Math.max(1, (size + perColumn - 1) / perColumn);
+    }
+
+    private static double layerWidth(int columns) {
+        return columns * NODE_WIDTH + (columns - 1) * SUB_COLUMN_GAP;
+    }
+
+    /** Every box of a wrapped layer gets the tallest box's room, so the half-box shift lands between boxes. */
+    private static double slot(List<String> layer, Map<String, Double> heights) {
+        return layer.stream().mapToDouble(heights::get).max().orElse(0) + NODE_GAP;
+    }
+
+    private static double layerHeight(List<String> layer, Map<String, Double> heights, int perColumn) {
+        if (columns(layer.size(), perColumn) == 1) {
+            return columnHeight(layer, heights);
+        }
+        double slot = slot(layer, heights);
+        return Math.min(perColumn, layer.size()) * slot - NODE_GAP + slot / 2;
     }
 
     private static double columnHeight(List<String> layer, Map<String, Double> heights) {

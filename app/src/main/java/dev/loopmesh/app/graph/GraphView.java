@@ -9,13 +9,9 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.Region;
-import javafx.scene.paint.Color;
 import javafx.scene.transform.Affine;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -28,7 +24,6 @@ import java.util.function.BiConsumer;
  * the wheel, pan by dragging, double-click to fit.
  */
 public final class GraphView extends Region {
-    private static final double MAX_FIT_SCALE = 1.3;
     /** Dots move at 30 frames a second at most: smooth enough, and half the rendering of 60. */
     private static final long DOTS_FRAME_NANOS = 30_000_000L;
     /** Each chip is refreshed about once a second (a slice on each of the 30 dot frames). */
@@ -49,20 +44,13 @@ public final class GraphView extends Region {
     private final CanvasPalette palette = new CanvasPalette();
     private final GraphPainter painter;
     private final Particles particles = new Particles();
+    private final TrafficLanes lanes = new TrafficLanes();
     private final FrameStats frameStats = new FrameStats();
     private final Tooltip tooltip = new Tooltip();
-    private double fitScale = 1;
-    private double zoom = 1;
-    private double panX;
-    private double panY;
-    private double scale = 1;
-    private double offsetX;
-    private double offsetY;
+    private final ViewTransform view = new ViewTransform();
     private boolean staticDirty = true;
     private boolean trafficDirty;
     private long lastRepaint;
-    private double viewWidth;
-    private double viewHeight;
     private long signature;
     private double pressX;
     private double pressY;
@@ -94,8 +82,8 @@ public final class GraphView extends Region {
                 particles.advance(seconds);
                 drawParticles();
                 // chips change on the frames that move the dots, so the frames between have nothing to render
-                if (!drew && !painter.chips.isEmpty()) {
-                    painter.refreshChips(chipCanvas.getGraphicsContext2D(), Math.max(1, painter.chips.size() / CHIP_SLICES + 1));
+                if (!drew && !painter.chips().isEmpty()) {
+                    painter.chips().refresh(chipCanvas.getGraphicsContext2D(), Math.max(1, painter.chips().size() / CHIP_SLICES + 1));
                 }
                 drew = true;
             }
@@ -124,9 +112,7 @@ public final class GraphView extends Region {
 
     private void wire() {
         vm.layoutProperty().addListener((o, a, b) -> {
-            zoom = 1;
-            panX = 0;
-            panY = 0;
+            view.fit();
             invalidate();
         });
         vm.edgesProperty().addListener((o, a, b) -> edgesChanged(b));
@@ -147,8 +133,8 @@ public final class GraphView extends Region {
         setOnMousePressed(e -> {
             pressX = e.getX();
             pressY = e.getY();
-            pressPanX = panX;
-            pressPanY = panY;
+            pressPanX = view.panX();
+            pressPanY = view.panY();
             dragged = false;
         });
         setOnMouseDragged(e -> {
@@ -157,8 +143,7 @@ public final class GraphView extends Region {
             }
             if (dragged || Math.hypot(e.getX() - pressX, e.getY() - pressY) > 4) {
                 dragged = true;
-                panX = pressPanX + e.getX() - pressX;
-                panY = pressPanY + e.getY() - pressY;
+                view.panTo(pressPanX + e.getX() - pressX, pressPanY + e.getY() - pressY);
                 invalidate();
             }
         });
@@ -202,9 +187,7 @@ public final class GraphView extends Region {
 
     /** Back to the whole graph in view. */
     public void fitToWindow() {
-        zoom = 1;
-        panX = 0;
-        panY = 0;
+        view.fit();
         invalidate();
     }
 
@@ -219,15 +202,7 @@ public final class GraphView extends Region {
     /** Brings a node to the centre at a readable scale (the search does this with its first match). */
     public void focus(String nodeId) {
         vm.layout().node(nodeId).ifPresent(n -> {
-            computeFit();
-            zoom = Math.max(1, Math.min(8, 0.9 / fitScale));
-            double s = fitScale * zoom;
-            double w = vm.layout().width() * s;
-            double h = vm.layout().height() * s;
-            double baseX = (getWidth() - w) / 2;
-            double baseY = (getHeight() - h) / 2;
-            panX = getWidth() / 2 - (baseX + (n.x() + n.w() / 2) * s);
-            panY = getHeight() / 2 - (baseY + (n.y() + n.h() / 2) * s);
+            view.focus(vm.layout(), n);
             invalidate();
         });
     }
@@ -244,21 +219,16 @@ public final class GraphView extends Region {
     }
 
     private void zoomAt(double x, double y, double factor) {
-        double lx = toLayoutX(x);
-        double ly = toLayoutY(y);
-        zoom = Math.max(0.3, Math.min(12, zoom * factor));
-        computeView();
-        panX += x - (offsetX + lx * scale);
-        panY += y - (offsetY + ly * scale);
+        view.zoomAt(vm.layout(), x, y, factor);
         invalidate();
     }
 
     private double toLayoutX(double x) {
-        return (x - offsetX) / scale;
+        return view.toLayoutX(x);
     }
 
     private double toLayoutY(double y) {
-        return (y - offsetY) / scale;
+        return view.toLayoutY(y);
     }
 
     private void hover(double x, double y, double screenX, double screenY) {
@@ -296,7 +266,7 @@ public final class GraphView extends Region {
 
     private void edgesChanged(List<EdgeSnapshot> edges) {
         painter.updateNumbers(edges);
-        long sig = structure(edges);
+        long sig = TrafficLanes.structure(edges);
         if (sig != signature) {
             signature = sig;
             trafficDirty = true;
@@ -304,48 +274,8 @@ public final class GraphView extends Region {
         updateLanes(edges);
     }
 
-    /**
-     * What the static picture depends on in the edge statistics: which edges exist, their health, mTLS
-     * and each workload's health. Numbers alone change only the chips; an edge's width follows its rate
-     * at the last repaint (a repaint whenever a rate crosses a width step would repaint all the time).
-     */
-    private long structure(List<EdgeSnapshot> edges) {
-        long h = 17;
-        Map<String, long[]> into = new HashMap<>();
-        for (EdgeSnapshot e : edges) {
-            h = (h * 31 + e.source().hashCode()) * 31 + e.destination().hashCode();
-            h = h * 31 + EdgeHealth.of(e.successRate()).ordinal();
-            h = h * 31 + (e.mtls() ? 1 : 0);
-            long[] c = into.computeIfAbsent(e.destination(), k -> new long[2]);
-            c[0] += e.requests();
-            c[1] += Double.isNaN(e.successRate()) ? 0 : Math.round(e.successRate() * e.requests());
-        }
-        for (Map.Entry<String, long[]> x : into.entrySet()) {
-            long[] c = x.getValue();
-            h = h * 31 + x.getKey().hashCode() * 7L + EdgeHealth.of(c[0] == 0 ? Double.NaN : (double) c[1] / c[0]).ordinal();
-        }
-        return h;
-    }
-
-    /** Edge curves by edge key for the current layout: the lanes are rebuilt ten times a second. */
-    private final Map<String, Optional<EdgeGeometry>> geometry = new HashMap<>();
-    private GraphLayout geometryLayout;
-
     private void updateLanes(List<EdgeSnapshot> edges) {
-        GraphLayout layout = vm.layout();
-        if (layout != geometryLayout) {
-            geometry.clear();
-            geometryLayout = layout;
-        }
-        Map<String, Particles.Lane> lanes = new HashMap<>();
-        Color failing = palette.color("failing");
-        for (EdgeSnapshot e : edges) {
-            String key = GraphPainter.key(e);
-            Optional<EdgeGeometry> geo = geometry.computeIfAbsent(key, k -> EdgeGeometry.between(layout, e.source(), e.destination()));
-            geo.ifPresent(g -> lanes.put(key, new Particles.Lane(g, e.rps(),
-                    palette.health(EdgeHealth.of(e.successRate())), Double.isNaN(e.successRate()) ? 0 : 1 - e.successRate(), failing)));
-        }
-        particles.setLanes(lanes);
+        particles.setLanes(lanes.of(vm.layout(), edges, palette));
     }
 
     /** The static picture must be repainted; happens on the next frame. */
@@ -355,9 +285,10 @@ public final class GraphView extends Region {
 
     @Override
     protected void layoutChildren() {
-        if (getWidth() != viewWidth || getHeight() != viewHeight) {
-            viewWidth = getWidth();
-            viewHeight = getHeight();
+        if (view.resize(getWidth(), getHeight())) {
+            if (getWidth() > 0 && getHeight() > 0) {
+                vm.setViewAspect(getWidth() / getHeight());
+            }
             invalidate();
         }
     }
@@ -365,13 +296,18 @@ public final class GraphView extends Region {
     /**
      * Puts the three layers over the graph's boxes as they show now, cut to the view. A layer that
      * changes is composited whole, and the layers under it within its bounds with it; so no layer covers
-     * more than the graph: a 200-service mesh fitted to the window is a narrow column, and the renderer
-     * then composites a fifth of the window on each dot frame instead of all of it.
+     * more than the graph (a small mesh fitted to the pane, or one zoomed into, leaves most of it out), and
+     * zoomed far out the picture is in the dot layer alone (see {@link GraphPainter#drewOnCanvas()}).
      */
     private void placeLayers() {
         GraphLayout layout = vm.layout();
         double x0 = 0;
         double y0 = 0;
+        double viewWidth = view.viewWidth();
+        double viewHeight = view.viewHeight();
+        double scale = view.scale();
+        double offsetX = view.offsetX();
+        double offsetY = view.offsetY();
         double x1 = viewWidth;
         double y1 = viewHeight;
         if (!layout.nodes().isEmpty()) {
@@ -392,39 +328,24 @@ public final class GraphView extends Region {
         dots.place(x0, y0, w, h);
     }
 
-    private void computeFit() {
-        GraphLayout layout = vm.layout();
-        double w = Math.max(1, viewWidth);
-        double h = Math.max(1, viewHeight);
-        fitScale = layout.width() <= 0 || layout.height() <= 0 ? 1
-                : Math.min(MAX_FIT_SCALE, Math.min(w / layout.width(), h / layout.height()));
-    }
-
-    /** Layout units to pixels: fitted and centred, then the user's zoom and pan. */
-    private void computeView() {
-        computeFit();
-        GraphLayout layout = vm.layout();
-        scale = fitScale * zoom;
-        offsetX = (viewWidth - layout.width() * scale) / 2 + panX;
-        offsetY = (viewHeight - layout.height() * scale) / 2 + panY;
-    }
-
     private void paintStatic() {
         FxThread.check();
-        computeView();
+        view.update(vm.layout());
         placeLayers();
         GraphicsContext g = base.getGraphicsContext2D();
         g.setTransform(new Affine());
         GraphicsContext chips = chipCanvas.getGraphicsContext2D();
         chips.setTransform(new Affine());
         chips.clearRect(0, 0, chipCanvas.getWidth(), chipCanvas.getHeight());
-        painter.paintStatic(g, chips, dots, base.getWidth(), base.getHeight(), scale, offsetX - base.getLayoutX(), offsetY - base.getLayoutY());
-        chipCanvas.setVisible(!painter.chips.isEmpty());
+        painter.paintStatic(g, chips, dots, base.getWidth(), base.getHeight(), view.scale(), view.offsetX() - base.getLayoutX(),
+                view.offsetY() - base.getLayoutY());
+        chipCanvas.setVisible(!painter.chips().isEmpty());
+        base.setVisible(painter.drewOnCanvas());
         updateLanes(vm.edges());
     }
 
     private void drawParticles() {
-        dots.draw(particles, scale, offsetX, offsetY);
+        dots.draw(particles, view.scale(), view.offsetX(), view.offsetY());
     }
 
     /** For tests: the dots now on screen. */

@@ -26,6 +26,7 @@ public final class GraphViewModel {
     private static final double EDGE_PICK_DISTANCE = 7;
 
     private final ReadOnlyObjectWrapper<MeshSpec> mesh = new ReadOnlyObjectWrapper<>(this, "mesh");
+    private double viewAspect = GraphLayout.DEFAULT_ASPECT;
     private final ReadOnlyObjectWrapper<GraphLayout> layout = new ReadOnlyObjectWrapper<>(this, "layout",
             new GraphLayout(List.of(), List.of(), 0, 0));
     private final ReadOnlyObjectWrapper<List<EdgeSnapshot>> edges = new ReadOnlyObjectWrapper<>(this, "edges", List.of());
@@ -142,30 +143,6 @@ public final class GraphViewModel {
         decorations.set(new Decorations(nodes, edgeBadges, workloads));
     }
 
-    /**
-     * One FI badge for a node's faults, telling them all: a fault injected from the app lives in a
-     * VirtualService too, which would otherwise put a second FI beside it.
-     */
-    static List<Badge> mergeFaults(List<Badge> badges) {
-        List<Badge> faults = badges.stream().filter(b -> b.kind() == Badge.Kind.FAULT)
-                .sorted(java.util.Comparator.comparing((Badge b) -> b.source().startsWith("VirtualService "))).toList();
-        if (faults.size() < 2) {
-            return badges;
-        }
-        List<Badge> out = new ArrayList<>();
-        boolean placed = false;
-        for (Badge b : badges) {
-            if (b.kind() != Badge.Kind.FAULT) {
-                out.add(b);
-            } else if (!placed) {
-                out.add(new Badge(Badge.Kind.FAULT, faults.stream().map(Badge::source).distinct().collect(Collectors.joining(", ")),
-                        faults.stream().map(Badge::detail).distinct().collect(Collectors.joining("; "))));
-                placed = true;
-            }
-        }
-        return out;
-    }
-
     private int podCount(String workload) {
         MeshSpec spec = mesh.get();
         if (spec == null) {
@@ -208,11 +185,34 @@ public final class GraphViewModel {
         return selection.get();
     }
 
+    /**
+     * The graph pane's shape (width / height): a tall layer wraps to fit it. The layout changes only when
+     * the boxes would move, so resizing the window a little keeps every position. FX thread.
+     */
+    public void setViewAspect(double aspect) {
+        if (!(aspect > 0) || !Double.isFinite(aspect)) {
+            return;
+        }
+        // in steps of about 10 %, so dragging the window's edge does not re-layout on every pixel
+        double stepped = Math.exp(Math.round(Math.log(aspect) / 0.1) * 0.1);
+        if (stepped == viewAspect) {
+            return;
+        }
+        viewAspect = stepped;
+        MeshSpec spec = mesh.get();
+        if (spec != null) {
+            GraphLayout next = GraphLayout.of(spec, viewAspect);
+            if (!next.nodes().equals(layout.get().nodes())) {
+                layout.set(next);
+            }
+        }
+    }
+
     /** A new mesh (or none): a new layout, no traffic, no selection. */
     public void showMesh(MeshSpec spec) {
         statsCache.clear();
         mesh.set(spec);
-        layout.set(spec == null ? new GraphLayout(List.of(), List.of(), 0, 0) : GraphLayout.of(spec));
+        layout.set(spec == null ? new GraphLayout(List.of(), List.of(), 0, 0) : GraphLayout.of(spec, viewAspect));
         edges.set(List.of());
         resources = List.of();
         faults = List.of();

@@ -77,6 +77,17 @@ final class PixelLines {
         }
     }
 
+    /** A filled rectangle in pixels, rounded to whole pixels and cut to the array. */
+    void fillRect(double x, double y, double w, double h, int argb) {
+        int x0 = (int) Math.max(0, Math.round(x));
+        int y0 = (int) Math.max(0, Math.round(y));
+        int x1 = (int) Math.min(width, Math.round(x + w));
+        int y1 = (int) Math.min(height, Math.round(y + h));
+        for (int row = y0; row < y1; row++) {
+            java.util.Arrays.fill(pixels, row * width + x0, row * width + Math.max(x0, x1), argb);
+        }
+    }
+
     private void set(int x, int y, int argb) {
         if (x >= 0 && y >= 0 && x < width && y < height) {
             pixels[y * width + x] = argb;

@@ -186,8 +186,11 @@ public final class InspectorView extends VBox {
         boolean any = s.requests() > 0;
         rps.setText(any ? String.format(Locale.ROOT, "%.1f", s.rps()) : "–");
         success.setText(TrafficStats.percent(s.successRate()));
-        success.getStyleClass().removeAll("healthy", "degraded", "failing", "idle");
-        success.getStyleClass().add(s.health().styleClass());
+        // a style class list that changes, even back to what it was, costs a CSS pass: touch it only on a change of health
+        if (!success.getStyleClass().contains(s.health().styleClass())) {
+            success.getStyleClass().removeAll("healthy", "degraded", "failing", "idle");
+            success.getStyleClass().add(s.health().styleClass());
+        }
         requests.setText(any ? Long.toString(s.requests()) : "–");
         p50.setText(any ? ms(s.p50Ms()) : "–");
         p95.setText(any ? ms(s.p95Ms()) : "–");
@@ -195,8 +198,15 @@ public final class InspectorView extends VBox {
         String codes = s.responses().entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue()).collect(Collectors.joining("  "));
         String flags = s.responseFlags().entrySet().stream().map(Map.Entry::getKey).collect(Collectors.joining(","));
         responses.setText(codes.isEmpty() ? "" : "responses  " + codes + (flags.isEmpty() ? "" : "\nflags      " + flags));
-        responses.setTooltip(s.responseFlags().isEmpty() ? null : new javafx.scene.control.Tooltip(
-                dev.loopmesh.app.graph.ResponseFlags.explain(s.responseFlags())));
+        String explained = s.responseFlags().isEmpty() ? null : dev.loopmesh.app.graph.ResponseFlags.explain(s.responseFlags());
+        javafx.scene.control.Tooltip tip = responses.getTooltip();
+        if (explained == null) {
+            responses.setTooltip(null);
+        } else if (tip == null) {
+            responses.setTooltip(new javafx.scene.control.Tooltip(explained));
+        } else {
+            tip.setText(explained);
+        }
     }
 
     private static String ms(double v) {

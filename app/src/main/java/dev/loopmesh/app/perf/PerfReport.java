@@ -231,11 +231,12 @@ public final class PerfReport {
                                     "loopmesh perf report: %d services (%d workloads), %d edges with traffic, ingress %.0f rps%n"
                                             + "  mesh started in %.1f s; warm-up %d s; measured %d s, %d frames, %.1f fps%n"
                                             + "  frame time p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n"
-                                            + "  window %.0fx%.0f, pipeline %s%n  %s%n",
+                                            + "  window %.0fx%.0f, pipeline %s, %s%n  %s%n",
                                     topology.mesh().services().size(), topology.mesh().workloads().size(), vm.graph().edges().size(), r,
                                     startSeconds, w / 1000, m / 1000, stats.frames(), stats.meanFps(),
                                     stats.percentileMillis(0.5), stats.percentileMillis(0.95), stats.percentileMillis(0.99),
-                                    stats.percentileMillis(1.0), stage.getWidth(), stage.getHeight(), pipeline(), cpu.describe(stats, m / 1000.0));
+                                    stats.percentileMillis(1.0), stage.getWidth(), stage.getHeight(), pipeline(), SceneCensus.of(stage.getScene().getRoot()),
+                                    cpu.describe(stats, m / 1000.0));
                             if (shot != null) {
                                 try {
                                     Screenshots.writePng(Screenshots.toBufferedImage(stage.getScene().snapshot(null)), shot);

@@ -14,13 +14,17 @@ final class RenderCpu {
 
     private final long fxThread;
     private final long renderThread;
+    private final long pollerThread;
     private long fxStart;
     private long renderStart;
+    private long pollerStart;
     private long processStart;
 
     RenderCpu() {
         fxThread = Thread.currentThread().getId();
         renderThread = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("QuantumRenderer"))
+                .mapToLong(Thread::getId).findFirst().orElse(-1);
+        pollerThread = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("loopmesh-ui-poller"))
                 .mapToLong(Thread::getId).findFirst().orElse(-1);
         reset();
     }
@@ -28,6 +32,7 @@ final class RenderCpu {
     void reset() {
         fxStart = cpu(fxThread);
         renderStart = cpu(renderThread);
+        pollerStart = cpu(pollerThread);
         processStart = process();
     }
 
@@ -36,9 +41,10 @@ final class RenderCpu {
         double s = Math.max(0.001, seconds);
         double render = (cpu(renderThread) - renderStart) / 1e6;
         return String.format(java.util.Locale.ROOT,
-                "CPU: FX thread %.2f cores, renderer %.2f cores (%.1f ms a drawn frame; %d frames drawn, %d whole repaints); process %.2f cores",
+                "CPU: FX thread %.2f cores, renderer %.2f cores (%.1f ms a drawn frame; %d frames drawn, %d whole repaints), UI poller %.2f cores;"
+                        + " process %.2f cores",
                 (cpu(fxThread) - fxStart) / 1e9 / s, render / 1e3 / s, render / Math.max(1, stats.drawnFrames()), stats.drawnFrames(),
-                stats.repaints(), (process() - processStart) / 1e9 / s);
+                stats.repaints(), (cpu(pollerThread) - pollerStart) / 1e9 / s, (process() - processStart) / 1e9 / s);
     }
 
     private static long cpu(long id) {

@@ -3,6 +3,7 @@ package dev.loopmesh.app.shell;
 import dev.loopmesh.app.editor.EditorView;
 import dev.loopmesh.app.faults.ActiveFault;
 import dev.loopmesh.app.faults.FaultMenu;
+import dev.loopmesh.app.faults.FaultsView;
 import dev.loopmesh.app.graph.EdgeLabelMode;
 import dev.loopmesh.app.graph.GraphView;
 import dev.loopmesh.app.history.HistoryView;
@@ -18,8 +19,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
-import javafx.scene.control.ListView;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressIndicator;
@@ -86,7 +85,7 @@ public final class MainView extends BorderPane {
         left.setOrientation(Orientation.VERTICAL);
         left.setDividerPositions(0.62);
         SplitPane columns = new SplitPane(left, centre(), right());
-        columns.setDividerPositions(0.14, 0.68);
+        columns.setDividerPositions(0.16, 0.68);
         SplitPane rows = new SplitPane(columns, new TimelineView(vm.timeline()));
         rows.setOrientation(Orientation.VERTICAL);
         rows.setDividerPositions(0.74);
@@ -215,7 +214,7 @@ public final class MainView extends BorderPane {
         VBox.setVgrow(probe, Priority.ALWAYS);
         Tab load = new Tab("Load", loadBox);
         load.setId("tab-load");
-        Tab faults = new Tab("Faults", faultsPane());
+        Tab faults = new Tab("Faults", new FaultsView(vm.faults()));
         faults.setId("tab-faults");
         Tab history = new Tab("History", new HistoryView(vm.history()));
         history.setId("tab-history");
@@ -224,41 +223,6 @@ public final class MainView extends BorderPane {
         right.getStyleClass().add("right-pane");
         right.setId("right-tabs");
         return right;
-    }
-
-    private VBox faultsPane() {
-        Label heading = new Label("FAULTS IN FORCE");
-        heading.getStyleClass().add("pane-heading");
-        ListView<ActiveFault> list = new ListView<>(vm.faults().active());
-        list.setId("faults-list");
-        list.setPlaceholder(dev.loopmesh.app.common.Placeholder.of("None. Right-click a service, a version or an edge in the graph to inject one."));
-        list.setCellFactory(l -> new ListCell<>() {
-            private final Button remove = new Button("Remove");
-
-            @Override
-            protected void updateItem(ActiveFault f, boolean empty) {
-                super.updateItem(f, empty);
-                if (empty || f == null) {
-                    setText(null);
-                    setGraphic(null);
-                    return;
-                }
-                setText(f.describe());
-                remove.setOnAction(e -> vm.faults().remove(f));
-                setGraphic(remove);
-                setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
-            }
-        });
-        VBox.setVgrow(list, Priority.ALWAYS);
-        Button removeAll = new Button("Remove all");
-        removeAll.setOnAction(e -> vm.faults().removeAll());
-        Label msg = new Label();
-        msg.getStyleClass().add("dim");
-        msg.setWrapText(true);
-        msg.textProperty().bind(vm.faults().messageProperty());
-        VBox box = new VBox(6, heading, list, removeAll, msg);
-        box.getStyleClass().add("faults-pane");
-        return box;
     }
 
     private void wire() {
@@ -394,45 +358,5 @@ public final class MainView extends BorderPane {
         startStop.setDisable(busy);
         open.setDisable(now == MeshState.STOPPING);
         send.setDisable(now != MeshState.RUNNING);
-    }
-
-    /** Indents JSON for reading without a JSON library: breaks after braces, brackets and commas outside strings. */
-    static String prettyJson(String body) {
-        String trimmed = body.strip();
-        if (!(trimmed.startsWith("{") || trimmed.startsWith("["))) {
-            return body;
-        }
-        StringBuilder out = new StringBuilder();
-        int depth = 0;
-        boolean inString = false;
-        for (int i = 0; i < trimmed.length(); i++) {
-            char c = trimmed.charAt(i);
-            if (c == '"' && (i == 0 || trimmed.charAt(i - 1) != '\\')) {
-                inString = !inString;
-            }
-            if (inString) {
-                out.append(c);
-                continue;
-            }
-            switch (c) {
-                case '{', '[' -> {
-                    out.append(c).append('\n');
-                    depth++;
-                    out.append("  ".repeat(depth));
-                }
-                case '}', ']' -> {
-                    depth = Math.max(0, depth - 1);
-                    out.append('\n').append("  ".repeat(depth)).append(c);
-                }
-                case ',' -> out.append(",\n").append("  ".repeat(depth));
-                case ':' -> out.append(": ");
-                default -> {
-                    if (!Character.isWhitespace(c)) {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 }

@@ -10,7 +10,6 @@ import dev.loopmesh.app.faults.MeshFaultInjector;
 import dev.loopmesh.app.history.HistoryViewModel;
 import dev.loopmesh.app.timeline.TimelineEvent;
 import dev.loopmesh.app.traffic.LoadViewModel;
-import dev.loopmesh.telemetry.RequestRecord;
 import dev.loopmesh.app.common.MeshHandle;
 import dev.loopmesh.app.common.MeshPoller;
 import dev.loopmesh.app.common.MeshSource;
@@ -29,12 +28,7 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
@@ -47,6 +41,8 @@ import java.util.concurrent.Executors;
  */
 public final class MainViewModel implements AutoCloseable {
     static final long POLL_MILLIS = 100;
+    /** The access log and the load clients are refreshed on one poll in this many. */
+    static final int TEXT_PANE_EVERY = 5;
 
     private final MeshSource source;
     /** The topology files of the next start (empty: the built-in Bookinfo). */
@@ -57,11 +53,10 @@ public final class MainViewModel implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
     private final MeshPoller poller;
 
     private final EngineCalls calls;
+    private final Probes probes;
     private final GraphViewModel graph = new GraphViewModel();
     private final InspectorViewModel inspector;
     private final TimelineViewModel timeline = new TimelineViewModel();
@@ -86,6 +81,7 @@ public final class MainViewModel implements AutoCloseable {
     private boolean pendingStopAfterStart;
     private volatile MeshHandle handle;
     private ChaosFaultInjector chaosFaults;
+    private long polls;
 
     public MainViewModel(MeshSource source, List<Path> files, Executor fx) {
         this.source = source;
@@ -94,6 +90,7 @@ public final class MainViewModel implements AutoCloseable {
         this.fx = fx;
         this.poller = new MeshPoller(fx, this::apply);
         this.calls = new EngineCalls(engine, fx);
+        this.probes = new Probes(engine, fx);
         this.inspector = new InspectorViewModel(graph, calls);
         this.editor = new EditorViewModel(calls);
         this.faults = new FaultsViewModel(calls);
@@ -342,61 +339,15 @@ public final class MainViewModel implements AutoCloseable {
     }
 
     /**
-     * Sends one GET through the ingress with the given headers ({@code end-user: jason}, one per line),
-     * tagged with its own x-request-id, then collects what every proxy logged for that id: the
-     * request's decision trace.
+     * Sends one GET through the ingress with the given headers ({@code end-user: jason}, one per line);
+     * the answer, then its decision trace, land in {@link #probeProperty()}.
      */
     public void sendOneRequest(String path, String headerLines) {
         MeshHandle h = handle;
         if (h == null || state.get() != MeshState.RUNNING) {
             return;
         }
-        String p = path == null || path.isBlank() ? "/" : path.startsWith("/") ? path : "/" + path;
-        URI uri = URI.create("http://127.0.0.1:" + h.ingressAddress().getPort() + p);
-        String requestId = java.util.UUID.randomUUID().toString();
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("user-agent", "loopmesh-app")
-                .header("x-request-id", requestId);
-        for (String line : (headerLines == null ? "" : headerLines).split("[\\n;]")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && !line.substring(colon + 1).isBlank()) {
-                try {
-                    b.header(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
-                } catch (IllegalArgumentException restricted) {
-                    // a header HttpClient will not send (host, connection…): left out
-                }
-            }
-        }
-        long t0 = System.nanoTime();
-        http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
-                .whenComplete((r, e) -> {
-                    long ms = (System.nanoTime() - t0) / 1_000_000;
-                    ProbeResult result = e != null
-                            ? new ProbeResult(p, 0, ms, "", String.valueOf(e.getCause() != null ? e.getCause() : e), requestId, List.of())
-                            : new ProbeResult(p, r.statusCode(), ms, r.body(), "", requestId, List.of());
-                    // the answer shows at once; the decision trace follows when the access logs are read
-                    fx.execute(() -> probe.set(result));
-                    engine.execute(() -> {
-                        List<RequestRecord> trace = traceOf(h, requestId);
-                        fx.execute(() -> probe.set(result.withTrace(trace)));
-                    });
-                });
-    }
-
-    /** What the gateway and every sidecar logged for one x-request-id, in time order. */
-    static List<RequestRecord> traceOf(MeshHandle h, String requestId) {
-        List<String> proxies = new java.util.ArrayList<>();
-        proxies.add(GraphLayout.INGRESS);
-        h.pods().forEach(p -> proxies.add(p.name()));
-        List<RequestRecord> out = new java.util.ArrayList<>();
-        for (String proxy : proxies) {
-            for (RequestRecord r : h.accessLog(proxy, 300)) {
-                if (requestId.equals(r.requestId())) {
-                    out.add(r);
-                }
-            }
-        }
-        out.sort(java.util.Comparator.comparingLong(RequestRecord::startEpochMillis).thenComparing(r -> "source".equals(r.reporter()) ? 0 : 1));
-        return out;
+        probes.send(h, path, headerLines, probe::set);
     }
 
     private void apply(MeshFrame frame) {
@@ -406,9 +357,15 @@ public final class MainViewModel implements AutoCloseable {
         graph.showPolicies(frame.resources());
         MeshHandle h = handle;
         resources.update(h == null ? null : h.mesh(), frame.resources(), frame.events());
-        load.update(frame.traffic());
         graph.updateEdges(frame.edges());
-        inspector.updateLog(frame.accessLog());
+        // the text panes change on every poll (new requests, a moving rate) and each change costs a CSS and
+        // layout pass: they follow at a fifth of the cadence, on polls of their own, so no frame carries both
+        long n = polls++;
+        if (n % TEXT_PANE_EVERY == 1) {
+            inspector.updateLog(frame.accessLog());
+        } else if (n % TEXT_PANE_EVERY == 3) {
+            load.update(frame.traffic());
+        }
         timeline.update(frame.nanoTime(), frame.events(), frame.edges());
         ChaosFaultInjector c = chaosFaults;
         timeline.meshEvents(frame.meshEvents(), id -> c != null && c.started(id));

@@ -100,7 +100,8 @@ public final class ResourcesViewModel {
             String label = r.kind() + " " + r.namespace() + "/" + r.name();
             live.add(label);
             ConfigEvent e = last.get(label);
-            List<Problem> found = byResource.getOrDefault(r, List.of());
+            // in force despite an analyzer error (two VirtualServices for a host): amber, as the editor said when applying it
+            List<Problem> found = byResource.getOrDefault(r, List.of()).stream().map(dev.loopmesh.app.editor.PolicyService::asAdmitted).toList();
             if (e != null && refused(e)) {
                 out.add(new Row(r.key(), label, State.REJECTED, "the last change was " + e.type().name().toLowerCase(java.util.Locale.ROOT)
                         + "; the version before it stays in force" + (e.detail().isEmpty() ? "" : "\n" + e.detail())));

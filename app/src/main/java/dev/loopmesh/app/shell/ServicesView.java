@@ -95,10 +95,21 @@ final class ServicesView extends VBox {
     private static final class EntryCell extends TreeCell<Entry> {
         private final Label name = new Label();
         private final Label detail = new Label();
-        private final javafx.scene.layout.HBox box = new javafx.scene.layout.HBox(8, name, detail);
+        private final javafx.scene.layout.HBox box = new javafx.scene.layout.HBox(8);
+        /** A pod's address under its name: side by side, a narrow pane cut the address off. */
+        private final VBox stacked = new VBox(0);
 
         EntryCell() {
             detail.getStyleClass().add("dim");
+        }
+
+        private javafx.scene.Node lay(boolean twoLines) {
+            if (twoLines) {
+                stacked.getChildren().setAll(name, detail);
+                return stacked;
+            }
+            box.getChildren().setAll(name, detail);
+            return box;
         }
 
         @Override
@@ -110,6 +121,8 @@ final class ServicesView extends VBox {
                 return;
             }
             name.getStyleClass().setAll("label");
+            detail.getStyleClass().setAll("label", "dim");
+            setTooltip(null);
             if (item instanceof Entry.Service s) {
                 name.setText(s.spec().name());
                 name.getStyleClass().add("service-name");
@@ -120,11 +133,13 @@ final class ServicesView extends VBox {
             } else if (item instanceof Entry.Pod p) {
                 name.setText(p.pod().name());
                 detail.setText(p.pod().address() + ":" + p.pod().appPort());
+                detail.getStyleClass().add("mono");
+                setTooltip(new javafx.scene.control.Tooltip(p.pod().name() + "  " + detail.getText()));
             } else {
                 name.setText("");
                 detail.setText("");
             }
-            setGraphic(box);
+            setGraphic(lay(item instanceof Entry.Pod));
         }
     }
 }

@@ -121,6 +121,49 @@ class GatewayFaultsTest {
     }
 
     @Test
+    void anEditOfTheBoundVirtualServiceWhileTheFaultIsInForceSurvivesTheFaultsRemoval() throws Exception {
+        String gateway = """
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: bookinfo-gateway}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers:
+                  - port: {number: 8080, name: http, protocol: HTTP}
+                    hosts: ["*"]
+                ---
+                """;
+        String bound = """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: bookinfo}
+                spec:
+                  hosts: ["*"]
+                  gateways: [bookinfo-gateway]
+                  http:
+                  - match: [{uri: {prefix: /productpage}}]
+                    route: [{destination: {host: productpage, port: {number: 9080}}}]
+                """;
+        assertThat(policies.apply(gateway + bound, "test").applied()).isTrue();
+        ActiveFault abort = faults.inject(FaultRequest.abort(INGRESS_TO_PRODUCTPAGE, 500, 100));
+        String withFault = policies.liveText("networking.istio.io/VirtualService/default/bookinfo").orElseThrow();
+        assertThat(withFault).contains("abort");
+
+        // the user adds a route in the editor, keeping the fault the text shows
+        String edited = withFault.replace("  http:\n", "  http:\n  - match: [{uri: {prefix: /static}}]\n"
+                + "    route: [{destination: {host: details, port: {number: 9080}}}]\n");
+        assertThat(edited).isNotEqualTo(withFault);
+        assertThat(policies.apply(edited, "editor").applied()).isTrue();
+        assertThat(get("/productpage")).isEqualTo(500);
+
+        faults.remove(abort.id());
+
+        String after = policies.liveText("networking.istio.io/VirtualService/default/bookinfo").orElseThrow();
+        assertThat(after).contains("/static").doesNotContain("abort");
+        assertThat(get("/productpage")).isEqualTo(200);
+    }
+
+    @Test
     void aLatencyToxicOnTheIngressEdgeActsOnTheGatewaysHopOnly() throws Exception {
         ChaosFaultInjector chaos = new ChaosFaultInjector(mesh.chaos(), faults);
         assertThat(get("/productpage")).isEqualTo(200);

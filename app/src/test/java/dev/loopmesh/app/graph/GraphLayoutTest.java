@@ -71,4 +71,39 @@ class GraphLayoutTest {
         assertThat(details.y() + details.h()).isLessThan(reviews.y());
         assertThat(layout.width()).isGreaterThan(reviews.x() + reviews.w());
     }
+
+    @Test
+    void twoHundredServicesWrapTheirTallLayersToTheViewsShapeWithoutOverlapAndAlwaysTheSame() {
+        MeshSpec big = dev.loopmesh.app.perf.PerfReport.generated(8).mesh();
+        GraphLayout column = GraphLayout.of(big, 0.05);
+        GraphLayout wide = GraphLayout.of(big, 1.6);
+
+        // 40 services a layer in one column is a strip 3 times taller than wide; wrapped, it nears the view's shape
+        assertThat(column.width() / column.height()).isLessThan(0.4);
+        assertThat(wide.width() / wide.height()).isBetween(1.0, 2.6);
+        double fitColumn = Math.min(1.6 / column.width(), 1 / column.height());
+        double fitWide = Math.min(1.6 / wide.width(), 1 / wide.height());
+        assertThat(fitWide).isGreaterThan(2 * fitColumn);
+        assertThat(GraphLayout.of(big, 1.6).nodes()).isEqualTo(wide.nodes());
+        for (GraphLayout.Node a : wide.nodes()) {
+            for (GraphLayout.Node b : wide.nodes()) {
+                if (a != b) {
+                    boolean apart = a.x() + a.w() <= b.x() || b.x() + b.w() <= a.x() || a.y() + a.h() <= b.y() || b.y() + b.h() <= a.y();
+                    assertThat(apart).as("%s and %s overlap", a.id(), b.id()).isTrue();
+                }
+            }
+            assertThat(a.x() + a.w()).isLessThanOrEqualTo(wide.width());
+            assertThat(a.y() + a.h()).isLessThanOrEqualTo(wide.height());
+        }
+        // callers still sit left of what they call
+        assertThat(wide.node("s1-0").orElseThrow().x()).isGreaterThan(wide.node("s0-39").orElseThrow().x() + GraphLayout.NODE_WIDTH);
+    }
+
+    @Test
+    void aSmallMeshDoesNotWrap() {
+        GraphLayout layout = GraphLayout.of(new TopologyLoader().builtIn().mesh(), 1.6);
+
+        assertThat(layout.node("details").orElseThrow().x()).isEqualTo(layout.node("reviews").orElseThrow().x());
+        assertThat(GraphLayout.of(new TopologyLoader().builtIn().mesh(), 3).nodes()).isEqualTo(layout.nodes());
+    }
 }
