@@ -98,27 +98,35 @@ public class ChaosCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List active and scheduled faults.")
-    static class Ls implements Callable<Integer> {
+    /** A verb that prints what the admin API holds under one path. */
+    abstract static class Show implements Callable<Integer> {
         @Mixin
         Common common;
 
+        private final String path;
+
+        Show(String path) {
+            this.path = path;
+        }
+
         @Override
         public Integer call() {
-            System.out.print(new AdminClient(common.adminPort).get("/api/chaos").body());
+            System.out.print(new AdminClient(common.adminPort).get(path).body());
             return LoopmeshCli.OK;
         }
     }
 
-    @Command(name = "events", mixinStandardHelpOptions = true, description = "When each fault started and ended.")
-    static class Events implements Callable<Integer> {
-        @Mixin
-        Common common;
+    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List active and scheduled faults.")
+    static class Ls extends Show {
+        Ls() {
+            super("/api/chaos");
+        }
+    }
 
-        @Override
-        public Integer call() {
-            System.out.print(new AdminClient(common.adminPort).get("/api/chaos/events").body());
-            return LoopmeshCli.OK;
+    @Command(name = "events", mixinStandardHelpOptions = true, description = "When each fault started and ended.")
+    static class Events extends Show {
+        Events() {
+            super("/api/chaos/events");
         }
     }
 
