@@ -221,6 +221,11 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Option(names = "--direction", defaultValue = "response", description = "request, response or both (default: ${DEFAULT-VALUE}).")
         String direction;
+
+        /** Posts {@code fault: {from: …, to: …<settings>}}; settings start with ", ". */
+        int postLink(String fault, String settings) {
+            return post(common.adminPort, timing.wrap(fault + ": {from: " + from + ", to: " + to + settings + "}\n"));
+        }
     }
 
     @Command(name = "latency", mixinStandardHelpOptions = true, description = "Add latency (with jitter) on a link.")
@@ -233,8 +238,7 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return post(common.adminPort, timing.wrap("latency: {from: " + from + ", to: " + to + ", latency: " + latency
-                    + ", jitter: " + jitter + ", direction: " + direction + "}\n"));
+            return postLink("latency", ", latency: " + latency + ", jitter: " + jitter + ", direction: " + direction);
         }
     }
 
@@ -245,8 +249,7 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return post(common.adminPort, timing.wrap("bandwidth: {from: " + from + ", to: " + to + ", bytesPerSecond: " + bytesPerSecond
-                    + ", direction: " + direction + "}\n"));
+            return postLink("bandwidth", ", bytesPerSecond: " + bytesPerSecond + ", direction: " + direction);
         }
     }
 
@@ -259,8 +262,7 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return post(common.adminPort, timing.wrap("stall: {from: " + from + ", to: " + to + ", timeout: " + timeout
-                    + ", direction: " + direction + "}\n"));
+            return postLink("stall", ", timeout: " + timeout + ", direction: " + direction);
         }
     }
 
@@ -278,8 +280,7 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return post(common.adminPort, timing.wrap("slice: {from: " + from + ", to: " + to + ", averageSize: " + averageSize
-                    + ", sizeVariation: " + sizeVariation + ", delay: " + delay + ", direction: " + direction + "}\n"));
+            return postLink("slice", ", averageSize: " + averageSize + ", sizeVariation: " + sizeVariation + ", delay: " + delay + ", direction: " + direction);
         }
     }
 
@@ -290,7 +291,7 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return post(common.adminPort, timing.wrap("reset: {from: " + from + ", to: " + to + ", probability: " + probability + "}\n"));
+            return postLink("reset", ", probability: " + probability);
         }
     }
 
