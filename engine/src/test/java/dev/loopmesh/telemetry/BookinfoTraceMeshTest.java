@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import static dev.loopmesh.fixtures.IstioYaml.JASON_TO_V2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,25 +21,6 @@ import static org.awaitility.Awaitility.await;
  * span under its sidecar's inbound span, a client span per call that its outbound sidecar continues.
  */
 class BookinfoTraceMeshTest {
-    static final String JASON_TO_V2 = """
-            apiVersion: networking.istio.io/v1
-            kind: DestinationRule
-            metadata: {name: reviews}
-            spec:
-              host: reviews
-              subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: reviews}
-            spec:
-              hosts: [reviews]
-              http:
-              - match: [{headers: {end-user: {exact: jason}}}]
-                route: [{destination: {host: reviews, subset: v2}}]
-              - route: [{destination: {host: reviews, subset: v1}}]
-            """;
-
     private LiveMesh m;
 
     @AfterEach
