@@ -2,10 +2,11 @@ package dev.loopmesh.mesh;
 
 import dev.loopmesh.controlplane.ApplyResult;
 import dev.loopmesh.controlplane.ConfigEvent;
+import dev.loopmesh.fixtures.CloseAfterEach;
 import dev.loopmesh.topology.TopologyException;
 import dev.loopmesh.traffic.ClientStats;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,19 +22,14 @@ import static org.awaitility.Awaitility.await;
 
 /** Bookinfo with a sidecar in every pod, routed by Istio resources, over real sockets. */
 class IstioRoutingMeshTest {
+    @RegisterExtension
+    final CloseAfterEach closing = new CloseAfterEach();
     private MeshFixture f;
-
-    @AfterEach
-    void stop() {
-        if (f != null) {
-            f.close();
-        }
-    }
 
     @Test
     void jasonSeesReviewsV2AndEveryoneElseV1() {
         // Istio VirtualService: "the first rule matching an incoming request is used"; headers match exactly
-        f = MeshFixture.bookinfo(JASON_TO_V2);
+        f = closing.add(MeshFixture.bookinfo(JASON_TO_V2));
         for (int i = 0; i < 100; i++) {
             assertThat(MeshFixture.versionOf(f.tree("/productpage", "end-user", "jason"), "reviews")).isEqualTo("v2");
         }
@@ -47,11 +43,11 @@ class IstioRoutingMeshTest {
     @Test
     void aFiftyFiftySplitPutsAboutHalfOnV3() {
         // Istio HTTPRouteDestination: "weight … the proportion of traffic to be forwarded to the destination"
-        f = MeshFixture.bookinfo(docs(REVIEWS_SUBSETS, reviews("""
+        f = closing.add(MeshFixture.bookinfo(docs(REVIEWS_SUBSETS, reviews("""
                 - route:
                   - {destination: {host: reviews, subset: v1}, weight: 50}
                   - {destination: {host: reviews, subset: v3}, weight: 50}
-                """)));
+                """))));
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < 100; i++) {
             counts.merge(MeshFixture.versionOf(f.tree("/productpage"), "reviews"), 1, Integer::sum);
@@ -62,8 +58,8 @@ class IstioRoutingMeshTest {
 
     @Test
     void applyingAllOfV3UnderLoadTakesEffectAtOnceWithNoFailedRequest() {
-        f = MeshFixture.start(MeshFixture.bookinfoYaml().replace("rate: 10/s", "rate: 25/s") + "\n---\n" + REVIEWS_SUBSETS,
-                dev.loopmesh.MeshOptions.forTests().withTraffic(true));
+        f = closing.add(MeshFixture.start(MeshFixture.bookinfoYaml().replace("rate: 10/s", "rate: 25/s") + "\n---\n" + REVIEWS_SUBSETS,
+                dev.loopmesh.MeshOptions.forTests().withTraffic(true)));
         await().atMost(Duration.ofSeconds(30)).until(() -> completed() >= 50);
         ApplyResult r = f.apply(reviews("""
                 - route: [{destination: {host: reviews, subset: v3}}]
@@ -94,7 +90,7 @@ class IstioRoutingMeshTest {
 
     @Test
     void anInvalidVirtualServiceIsRejectedWithWhyAndTheOldConfigKeepsRunning() {
-        f = MeshFixture.bookinfo(JASON_TO_V2);
+        f = closing.add(MeshFixture.bookinfo(JASON_TO_V2));
         ApplyResult r = f.apply(reviews("""
                 - route: [{destination: {host: reviews, subset: v3}, wieght: 100}]
                 """));

@@ -2,8 +2,9 @@ package dev.loopmesh.mesh;
 
 import dev.loopmesh.controlplane.ApplyResult;
 import dev.loopmesh.controlplane.ConfigEvent;
-import org.junit.jupiter.api.AfterEach;
+import dev.loopmesh.fixtures.CloseAfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,19 +26,14 @@ class VirtualServiceMergeMeshTest {
     private static final String REVIEWS_A = virtualService("reviews-a", "reviews", "- route: [{destination: {host: reviews, subset: v1}}]\n");
     private static final String REVIEWS_B = virtualService("reviews-b", "reviews", "- route: [{destination: {host: reviews, subset: v3}}]\n");
 
+    @RegisterExtension
+    final CloseAfterEach closing = new CloseAfterEach();
     private MeshFixture f;
-
-    @AfterEach
-    void stop() {
-        if (f != null) {
-            f.close();
-        }
-    }
 
     @Test
     void sidecarsRouteByTheOldestOfTwoVirtualServicesForAHostUntilItIsDeleted() {
         // istiod keeps the first virtual host for a domain and drops the duplicate (IST0109: "undefined behavior")
-        f = MeshFixture.bookinfo(docs(REVIEWS_SUBSETS, REVIEWS_A, REVIEWS_B));
+        f = closing.add(MeshFixture.bookinfo(docs(REVIEWS_SUBSETS, REVIEWS_A, REVIEWS_B)));
         for (int i = 0; i < 20; i++) {
             assertThat(MeshFixture.versionOf(f.tree("/productpage"), "reviews")).isEqualTo("v1");
         }
@@ -54,10 +50,10 @@ class VirtualServiceMergeMeshTest {
     @Test
     void theGatewayMergesVirtualServicesForOneHostAndTriesTheCatchAllLast() {
         // Istio merges gateway-bound VirtualServices for a host; istiod's SortVHostRoutes moves catch-all routes last
-        f = MeshFixture.bookinfo(docs(SHOP_GATEWAY, virtualServiceSpec("shop-pages", SHOP_HOST, """
+        f = closing.add(MeshFixture.bookinfo(docs(SHOP_GATEWAY, virtualServiceSpec("shop-pages", SHOP_HOST, """
                 - match: [{uri: {prefix: /}}]
                   route: [{destination: {host: productpage}}]
-                """), SHOP_RATINGS));
+                """), SHOP_RATINGS)));
         assertThat(viaIngress("shop.example.com", "/ratings/0")).startsWith("HTTP/1.1 200").contains("{\"service\":\"ratings\"");
         assertThat(viaIngress("shop.example.com", "/productpage")).startsWith("HTTP/1.1 200").contains("{\"service\":\"productpage\"");
     }
@@ -65,7 +61,7 @@ class VirtualServiceMergeMeshTest {
     @Test
     void aDelegateThatDelegatesAgainIsRejectedOnApplyAndTrafficKeepsItsConfig() {
         // Istio VirtualService.http.delegate: "Only one level delegation is supported"
-        f = MeshFixture.bookinfo(JASON_TO_V2);
+        f = closing.add(MeshFixture.bookinfo(JASON_TO_V2));
         ApplyResult r = f.apply(virtualServiceSpec("reviews-middle", "", """
                 - match: [{uri: {prefix: /reviews}}]
                   delegate: {name: reviews-leaf}

@@ -1,10 +1,11 @@
 package dev.loopmesh.telemetry;
 
+import dev.loopmesh.fixtures.CloseAfterEach;
 import dev.loopmesh.telemetry.tracing.SpanRecord;
 import dev.loopmesh.telemetry.tracing.SpanRecord.Kind;
 import dev.loopmesh.telemetry.tracing.TraceSummary;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,18 +22,13 @@ import static org.awaitility.Awaitility.await;
  * span under its sidecar's inbound span, a client span per call that its outbound sidecar continues.
  */
 class BookinfoTraceMeshTest {
+    @RegisterExtension
+    final CloseAfterEach closing = new CloseAfterEach();
     private LiveMesh m;
-
-    @AfterEach
-    void stop() {
-        if (m != null) {
-            m.close();
-        }
-    }
 
     @Test
     void theGatewayEverySidecarAndEveryWorkloadOnThePathRecordSpansLinkedToTheirParents() {
-        m = LiveMesh.bookinfo(JASON_TO_V2);
+        m = closing.add(LiveMesh.bookinfo(JASON_TO_V2));
         assertThat(m.get("/productpage", "end-user", "jason").statusCode()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> m.mesh.telemetry().tracer().store().list(10).stream()
