@@ -21,6 +21,7 @@ import static dev.loopmesh.controlplane.istio.Requests.get;
 import static dev.loopmesh.fixtures.IstioYaml.SHOP_GATEWAY;
 import static dev.loopmesh.fixtures.IstioYaml.SHOP_HOST;
 import static dev.loopmesh.fixtures.IstioYaml.SHOP_RATINGS;
+import static dev.loopmesh.fixtures.IstioYaml.destinationRule;
 import static dev.loopmesh.fixtures.IstioYaml.docs;
 import static dev.loopmesh.fixtures.IstioYaml.reviews;
 import static dev.loopmesh.fixtures.IstioYaml.virtualService;
@@ -45,13 +46,7 @@ class VirtualServiceMergeTest {
               - {name: ratings, port: 9080, workloads: [{version: v1}]}
               - {name: tools, namespace: ops, port: 8080, workloads: [{version: v1}]}
             ---
-            apiVersion: networking.istio.io/v1
-            kind: DestinationRule
-            metadata: {name: reviews}
-            spec:
-              host: reviews
-              subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
-            """;
+            """ + destinationRule("reviews", "subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]\n");
 
     /** A VirtualService for reviews' FQDN to one subset, after a separator; {@code exportTo} may be empty. */
     private static String vs(String name, String exportTo, String subset) {
