@@ -98,27 +98,35 @@ public class ChaosCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List active and scheduled faults.")
-    static class Ls implements Callable<Integer> {
+    /** A verb that prints what the admin API holds under one path. */
+    abstract static class Show implements Callable<Integer> {
         @Mixin
         Common common;
 
+        private final String path;
+
+        Show(String path) {
+            this.path = path;
+        }
+
         @Override
         public Integer call() {
-            System.out.print(new AdminClient(common.adminPort).get("/api/chaos").body());
+            System.out.print(new AdminClient(common.adminPort).get(path).body());
             return LoopmeshCli.OK;
         }
     }
 
-    @Command(name = "events", mixinStandardHelpOptions = true, description = "When each fault started and ended.")
-    static class Events implements Callable<Integer> {
-        @Mixin
-        Common common;
+    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List active and scheduled faults.")
+    static class Ls extends Show {
+        Ls() {
+            super("/api/chaos");
+        }
+    }
 
-        @Override
-        public Integer call() {
-            System.out.print(new AdminClient(common.adminPort).get("/api/chaos/events").body());
-            return LoopmeshCli.OK;
+    @Command(name = "events", mixinStandardHelpOptions = true, description = "When each fault started and ended.")
+    static class Events extends Show {
+        Events() {
+            super("/api/chaos/events");
         }
     }
 
@@ -213,6 +221,11 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Option(names = "--direction", defaultValue = "response", description = "request, response or both (default: ${DEFAULT-VALUE}).")
         String direction;
+
+        /** Posts {@code fault: {from: …, to: …<settings>}}; settings start with ", ". */
+        int postLink(String fault, String settings) {
+            return post(common.adminPort, timing.wrap(fault + ": {from: " + from + ", to: " + to + settings + "}\n"));
+        }
     }
 
     @Command(name = "latency", mixinStandardHelpOptions = true, description = "Add latency (with jitter) on a link.")
@@ -225,8 +238,7 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return post(common.adminPort, timing.wrap("latency: {from: " + from + ", to: " + to + ", latency: " + latency
-                    + ", jitter: " + jitter + ", direction: " + direction + "}\n"));
+            return postLink("latency", ", latency: " + latency + ", jitter: " + jitter + ", direction: " + direction);
         }
     }
 
@@ -237,8 +249,7 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return post(common.adminPort, timing.wrap("bandwidth: {from: " + from + ", to: " + to + ", bytesPerSecond: " + bytesPerSecond
-                    + ", direction: " + direction + "}\n"));
+            return postLink("bandwidth", ", bytesPerSecond: " + bytesPerSecond + ", direction: " + direction);
         }
     }
 
@@ -251,8 +262,7 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return post(common.adminPort, timing.wrap("stall: {from: " + from + ", to: " + to + ", timeout: " + timeout
-                    + ", direction: " + direction + "}\n"));
+            return postLink("stall", ", timeout: " + timeout + ", direction: " + direction);
         }
     }
 
@@ -270,8 +280,7 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return post(common.adminPort, timing.wrap("slice: {from: " + from + ", to: " + to + ", averageSize: " + averageSize
-                    + ", sizeVariation: " + sizeVariation + ", delay: " + delay + ", direction: " + direction + "}\n"));
+            return postLink("slice", ", averageSize: " + averageSize + ", sizeVariation: " + sizeVariation + ", delay: " + delay + ", direction: " + direction);
         }
     }
 
@@ -282,7 +291,7 @@ public class ChaosCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return post(common.adminPort, timing.wrap("reset: {from: " + from + ", to: " + to + ", probability: " + probability + "}\n"));
+            return postLink("reset", ", probability: " + probability);
         }
     }
 

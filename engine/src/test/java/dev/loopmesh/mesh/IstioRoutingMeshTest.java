@@ -2,58 +2,34 @@ package dev.loopmesh.mesh;
 
 import dev.loopmesh.controlplane.ApplyResult;
 import dev.loopmesh.controlplane.ConfigEvent;
+import dev.loopmesh.fixtures.CloseAfterEach;
 import dev.loopmesh.topology.TopologyException;
 import dev.loopmesh.traffic.ClientStats;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import static dev.loopmesh.fixtures.IstioYaml.JASON_TO_V2;
+import static dev.loopmesh.fixtures.IstioYaml.REVIEWS_SUBSETS;
+import static dev.loopmesh.fixtures.IstioYaml.docs;
+import static dev.loopmesh.fixtures.IstioYaml.reviews;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Bookinfo with a sidecar in every pod, routed by Istio resources, over real sockets. */
 class IstioRoutingMeshTest {
-    static final String SUBSETS = """
-            apiVersion: networking.istio.io/v1
-            kind: DestinationRule
-            metadata: {name: reviews}
-            spec:
-              host: reviews
-              subsets:
-              - {name: v1, labels: {version: v1}}
-              - {name: v2, labels: {version: v2}}
-              - {name: v3, labels: {version: v3}}
-            """;
-    static final String JASON = SUBSETS + """
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: reviews}
-            spec:
-              hosts: [reviews]
-              http:
-              - match: [{headers: {end-user: {exact: jason}}}]
-                route: [{destination: {host: reviews, subset: v2}}]
-              - route: [{destination: {host: reviews, subset: v1}}]
-            """;
-
+    @RegisterExtension
+    final CloseAfterEach closing = new CloseAfterEach();
     private MeshFixture f;
-
-    @AfterEach
-    void stop() {
-        if (f != null) {
-            f.close();
-        }
-    }
 
     @Test
     void jasonSeesReviewsV2AndEveryoneElseV1() {
         // Istio VirtualService: "the first rule matching an incoming request is used"; headers match exactly
-        f = MeshFixture.bookinfo(JASON);
+        f = closing.add(MeshFixture.bookinfo(JASON_TO_V2));
         for (int i = 0; i < 100; i++) {
             assertThat(MeshFixture.versionOf(f.tree("/productpage", "end-user", "jason"), "reviews")).isEqualTo("v2");
         }
@@ -67,18 +43,11 @@ class IstioRoutingMeshTest {
     @Test
     void aFiftyFiftySplitPutsAboutHalfOnV3() {
         // Istio HTTPRouteDestination: "weight … the proportion of traffic to be forwarded to the destination"
-        f = MeshFixture.bookinfo(SUBSETS + """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - route:
-                    - {destination: {host: reviews, subset: v1}, weight: 50}
-                    - {destination: {host: reviews, subset: v3}, weight: 50}
-                """);
+        f = closing.add(MeshFixture.bookinfo(docs(REVIEWS_SUBSETS, reviews("""
+                - route:
+                  - {destination: {host: reviews, subset: v1}, weight: 50}
+                  - {destination: {host: reviews, subset: v3}, weight: 50}
+                """))));
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < 100; i++) {
             counts.merge(MeshFixture.versionOf(f.tree("/productpage"), "reviews"), 1, Integer::sum);
@@ -89,18 +58,12 @@ class IstioRoutingMeshTest {
 
     @Test
     void applyingAllOfV3UnderLoadTakesEffectAtOnceWithNoFailedRequest() {
-        f = MeshFixture.start(MeshFixture.bookinfoYaml().replace("rate: 10/s", "rate: 25/s") + "\n---\n" + SUBSETS,
-                dev.loopmesh.MeshOptions.forTests().withTraffic(true));
+        f = closing.add(MeshFixture.start(MeshFixture.bookinfoYaml().replace("rate: 10/s", "rate: 25/s") + "\n---\n" + REVIEWS_SUBSETS,
+                dev.loopmesh.MeshOptions.forTests().withTraffic(true)));
         await().atMost(Duration.ofSeconds(30)).until(() -> completed() >= 50);
-        ApplyResult r = f.apply("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - route: [{destination: {host: reviews, subset: v3}}]
-                """);
+        ApplyResult r = f.apply(reviews("""
+                - route: [{destination: {host: reviews, subset: v3}}]
+                """));
         assertThat(r.allAccepted()).isTrue();
         // the push is synchronous: once apply returns, every proxy routes on the new snapshot
         long appliedAt = System.currentTimeMillis();
@@ -127,16 +90,10 @@ class IstioRoutingMeshTest {
 
     @Test
     void anInvalidVirtualServiceIsRejectedWithWhyAndTheOldConfigKeepsRunning() {
-        f = MeshFixture.bookinfo(JASON);
-        ApplyResult r = f.apply("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - route: [{destination: {host: reviews, subset: v3}, wieght: 100}]
-                """);
+        f = closing.add(MeshFixture.bookinfo(JASON_TO_V2));
+        ApplyResult r = f.apply(reviews("""
+                - route: [{destination: {host: reviews, subset: v3}, wieght: 100}]
+                """));
         assertThat(r.allAccepted()).isFalse();
         assertThat(r.outcomes().get(0).problems().get(0).toString())
                 .contains("request.yaml:7:").contains("wieght").contains("weight");
@@ -151,14 +108,8 @@ class IstioRoutingMeshTest {
 
     @Test
     void aTopologyWithAnInvalidResourceDoesNotStart() {
-        assertThatThrownBy(() -> MeshFixture.bookinfo("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - rout: [{destination: {host: reviews}}]
-                """)).isInstanceOf(TopologyException.class).hasMessageContaining("rout").hasMessageContaining("route");
+        assertThatThrownBy(() -> MeshFixture.bookinfo(reviews("""
+                - rout: [{destination: {host: reviews}}]
+                """))).isInstanceOf(TopologyException.class).hasMessageContaining("rout").hasMessageContaining("route");
     }
 }

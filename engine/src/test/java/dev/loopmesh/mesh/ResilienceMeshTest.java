@@ -1,11 +1,12 @@
 package dev.loopmesh.mesh;
 
 import dev.loopmesh.MeshOptions;
+import dev.loopmesh.fixtures.CloseAfterEach;
 import dev.loopmesh.internal.TimeScale;
 import dev.loopmesh.telemetry.MeshEvent;
 import dev.loopmesh.telemetry.RequestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpResponse;
@@ -14,44 +15,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import static dev.loopmesh.fixtures.IstioYaml.JASON_TO_V2;
+import static dev.loopmesh.fixtures.IstioYaml.REVIEWS_SUBSETS;
+import static dev.loopmesh.fixtures.IstioYaml.destinationRule;
+import static dev.loopmesh.fixtures.IstioYaml.docs;
+import static dev.loopmesh.fixtures.IstioYaml.ratings;
+import static dev.loopmesh.fixtures.IstioYaml.reviews;
+import static dev.loopmesh.fixtures.IstioYaml.virtualService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Istio's resilience and fault-injection tasks on Bookinfo, reproduced over real sockets. */
 class ResilienceMeshTest {
-    static final String JASON_TO_V2 = IstioRoutingMeshTest.JASON;
+    @RegisterExtension
+    final CloseAfterEach closing = new CloseAfterEach();
     private MeshFixture f;
 
-    @AfterEach
-    void stop() {
-        if (f != null) {
-            f.close();
-        }
-    }
-
     private static String ratingsFault(String fault) {
-        return """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: ratings}
-                spec:
-                  hosts: [ratings]
-                  http:
-                  - match: [{headers: {end-user: {exact: jason}}}]
-                    fault:
-                """ + fault.indent(6) + """
-                    route: [{destination: {host: ratings}}]
-                  - route: [{destination: {host: ratings}}]
-                """;
+        return ratings("""
+                - match: [{headers: {end-user: {exact: jason}}}]
+                  fault:
+                """ + fault.indent(4) + """
+                  route: [{destination: {host: ratings}}]
+                - route: [{destination: {host: ratings}}]
+                """);
     }
 
     @Test
     void aSevenSecondDelayOnRatingsForJasonTimesOutProductpageTwiceAtThreeSecondsInScaledTime() {
         // Istio fault-injection task: "productpage ... timeout 3s with 1 retry, for 6s in total"; --time-scale 0.1
-        f = MeshFixture.start(MeshFixture.bookinfoYaml() + "\n---\n" + JASON_TO_V2
-                        + ratingsFault("delay: {fixedDelay: 7s, percentage: {value: 100}}"),
-                MeshOptions.forTests().withTimeScale(new TimeScale(0.1)));
+        f = closing.add(MeshFixture.start(MeshFixture.bookinfoYaml() + "\n---\n"
+                        + docs(JASON_TO_V2, ratingsFault("delay: {fixedDelay: 7s, percentage: {value: 100}}")),
+                MeshOptions.forTests().withTimeScale(new TimeScale(0.1))));
         // warm the path first: at a time scale of 0.1 every real millisecond of a cold JVM reads as ten
         for (int i = 0; i < 5; i++) {
             f.tree("/productpage");
@@ -74,7 +69,7 @@ class ResilienceMeshTest {
 
     @Test
     void anAbortOnRatingsForJasonFailsJasonAtOnceAndNoOneElse() {
-        f = MeshFixture.bookinfo(JASON_TO_V2 + ratingsFault("abort: {httpStatus: 500, percentage: {value: 100}}"));
+        f = closing.add(MeshFixture.bookinfo(docs(JASON_TO_V2, ratingsFault("abort: {httpStatus: 500, percentage: {value: 100}}"))));
         JsonNode jason = f.tree("/productpage", "end-user", "jason");
         JsonNode ratings = MeshFixture.call(jason, "ratings");
         assertThat(ratings.get("status").asInt()).isEqualTo(500);
@@ -87,26 +82,13 @@ class ResilienceMeshTest {
     @Test
     void aHalfSecondReviewsTimeoutWithRatingsDelayedTwoSecondsAnswersInAboutOneSecond() {
         // Istio request-timeouts task: reviews timeout 0.5s, ratings delayed 2s → productpage answers in about 1s
-        f = MeshFixture.bookinfo(IstioRoutingMeshTest.SUBSETS + """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - route: [{destination: {host: reviews, subset: v2}}]
-                    timeout: 0.5s
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: ratings}
-                spec:
-                  hosts: [ratings]
-                  http:
-                  - fault: {delay: {fixedDelay: 2s, percentage: {value: 100}}}
-                    route: [{destination: {host: ratings}}]
-                """);
+        f = closing.add(MeshFixture.bookinfo(docs(REVIEWS_SUBSETS, reviews("""
+                - route: [{destination: {host: reviews, subset: v2}}]
+                  timeout: 0.5s
+                """), ratings("""
+                - fault: {delay: {fixedDelay: 2s, percentage: {value: 100}}}
+                  route: [{destination: {host: ratings}}]
+                """))));
         JsonNode tree = f.tree("/productpage");
         JsonNode reviews = MeshFixture.call(tree, "reviews");
         assertThat(reviews.get("status").asInt()).isEqualTo(504);
@@ -118,17 +100,12 @@ class ResilienceMeshTest {
     @Test
     void connectionLimitsOverflowAs503UOWithTheOverloadedHeader() {
         // Istio circuit-breaking task: maxConnections 1, http1MaxPendingRequests 1, maxRequestsPerConnection 1
-        f = MeshFixture.bookinfo("""
-                apiVersion: networking.istio.io/v1
-                kind: DestinationRule
-                metadata: {name: productpage}
-                spec:
-                  host: productpage
-                  trafficPolicy:
-                    connectionPool:
-                      tcp: {maxConnections: 1}
-                      http: {http1MaxPendingRequests: 1, maxRequestsPerConnection: 1}
-                """);
+        f = closing.add(MeshFixture.bookinfo(destinationRule("productpage", """
+                trafficPolicy:
+                  connectionPool:
+                    tcp: {maxConnections: 1}
+                    http: {http1MaxPendingRequests: 1, maxRequestsPerConnection: 1}
+                """)));
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
         for (int round = 0; round < 10; round++) {
             List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
@@ -150,7 +127,7 @@ class ResilienceMeshTest {
     @Test
     void anEndpointAnswering5xxIsEjectedAndComesBackAfterTheEjectionTime() {
         // Envoy outlier detection: consecutive 5xx ejects; the host returns after baseEjectionTime at an interval sweep
-        f = MeshFixture.start("""
+        f = closing.add(MeshFixture.start(docs("""
                 apiVersion: loopmesh.dev/v1
                 kind: Mesh
                 metadata: {name: outlier}
@@ -162,16 +139,11 @@ class ResilienceMeshTest {
                     - {version: v1, behavior: {errorRate: 1.0, errorStatus: 503}}
                     - {version: v2}
                   ingress: {routes: [{prefix: /, service: web}]}
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: DestinationRule
-                metadata: {name: web}
-                spec:
-                  host: web
-                  trafficPolicy:
-                    loadBalancer: {simple: ROUND_ROBIN}
-                    outlierDetection: {consecutive5xxErrors: 2, interval: 1s, baseEjectionTime: 2s, maxEjectionPercent: 100}
-                """);
+                """, destinationRule("web", """
+                trafficPolicy:
+                  loadBalancer: {simple: ROUND_ROBIN}
+                  outlierDetection: {consecutive5xxErrors: 2, interval: 1s, baseEjectionTime: 2s, maxEjectionPercent: 100}
+                """))));
         for (int i = 0; i < 6; i++) {
             f.get("/");
         }
@@ -188,18 +160,11 @@ class ResilienceMeshTest {
     @Test
     void mirroringToV2SendsItEveryRequestWhileClientsOnlySeeV1() {
         // Istio mirroring task: "the mirrored traffic is fire and forget"; Host gets -shadow
-        f = MeshFixture.bookinfo(IstioRoutingMeshTest.SUBSETS + """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - route: [{destination: {host: reviews, subset: v1}, weight: 100}]
-                    mirror: {host: reviews, subset: v2}
-                    mirrorPercentage: {value: 100.0}
-                """);
+        f = closing.add(MeshFixture.bookinfo(docs(REVIEWS_SUBSETS, reviews("""
+                - route: [{destination: {host: reviews, subset: v1}, weight: 100}]
+                  mirror: {host: reviews, subset: v2}
+                  mirrorPercentage: {value: 100.0}
+                """))));
         for (int i = 0; i < 20; i++) {
             assertThat(MeshFixture.versionOf(f.tree("/productpage"), "reviews")).isEqualTo("v1");
         }
@@ -210,14 +175,14 @@ class ResilienceMeshTest {
 
     @Test
     void aFourPerMinuteRateLimitRefusesTheFifthRequestWith429RL() {
-        f = MeshFixture.bookinfo("""
+        f = closing.add(MeshFixture.bookinfo("""
                 apiVersion: loopmesh.dev/v1
                 kind: LocalRateLimit
                 metadata: {name: productpage}
                 spec:
                   selector: {matchLabels: {app: productpage}}
                   tokenBucket: {maxTokens: 4, tokensPerFill: 4, fillInterval: 1m}
-                """);
+                """));
         for (int i = 0; i < 4; i++) {
             assertThat(f.get("/productpage").statusCode()).isEqualTo(200);
         }
@@ -230,7 +195,7 @@ class ResilienceMeshTest {
 
     @Test
     void aKilledPodIsRefusedAndComesBackWhenTheChaosIsRemoved() {
-        f = MeshFixture.bookinfo(JASON_TO_V2);
+        f = closing.add(MeshFixture.bookinfo(JASON_TO_V2));
         String id = f.mesh.chaos().apply(dev.loopmesh.chaos.ChaosBinder.parse("kill: {pod: ratings-v1-0}",
                 dev.loopmesh.chaos.ChaosNames.ANY).specs().get(0));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -244,21 +209,14 @@ class ResilienceMeshTest {
 
     @Test
     void aPartitionBetweenReviewsAndRatingsFailsTheCallWithUF() {
-        f = MeshFixture.start(MeshFixture.bookinfoYaml() + "\n---\n" + JASON_TO_V2 + """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: DestinationRule
-                metadata: {name: ratings}
-                spec:
-                  host: ratings
-                  trafficPolicy: {connectionPool: {tcp: {connectTimeout: 200ms}}}
-                ---
+        f = closing.add(MeshFixture.start(MeshFixture.bookinfoYaml() + "\n---\n" + docs(JASON_TO_V2,
+                destinationRule("ratings", "trafficPolicy: {connectionPool: {tcp: {connectTimeout: 200ms}}}\n"), """
                 apiVersion: loopmesh.dev/v1
                 kind: Chaos
                 metadata: {name: cut}
                 spec:
                   partition: {between: [reviews, ratings]}
-                """, MeshOptions.forTests());
+                """), MeshOptions.forTests()));
         JsonNode ratings = MeshFixture.call(f.tree("/productpage", "end-user", "jason"), "ratings");
         assertThat(ratings.get("status").asInt()).isEqualTo(503);
         assertThat(ratings.get("responseFlags").asText()).contains("UF");
@@ -269,7 +227,7 @@ class ResilienceMeshTest {
         // Envoy RetryStateImpl::shouldRetry: when the retries resource (here the DestinationRule's retryBudget, which
         // overrides maxRetries) cannot create one more, the retry is not made: upstream_rq_retry_overflow, flag UO,
         // and the request ends with the response it got
-        f = MeshFixture.start("""
+        f = closing.add(MeshFixture.start(docs("""
                 apiVersion: loopmesh.dev/v1
                 kind: Mesh
                 metadata: {name: budget}
@@ -284,25 +242,14 @@ class ResilienceMeshTest {
                     workloads:
                     - {version: v1, behavior: {latency: {fixed: 200ms}, errorRate: 1.0, errorStatus: 503}}
                   ingress: {routes: [{prefix: /, service: front}]}
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: web}
-                spec:
-                  hosts: [web]
-                  http:
-                  - route: [{destination: {host: web}}]
-                    retries: {attempts: 3, retryOn: 5xx}
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: DestinationRule
-                metadata: {name: web}
-                spec:
-                  host: web
-                  trafficPolicy:
-                    connectionPool: {http: {maxRetries: 1000}}
-                    retryBudget: {percent: 0, minRetryConcurrency: 1}
-                """);
+                """, virtualService("web", """
+                - route: [{destination: {host: web}}]
+                  retries: {attempts: 3, retryOn: 5xx}
+                """), destinationRule("web", """
+                trafficPolicy:
+                  connectionPool: {http: {maxRetries: 1000}}
+                  retryBudget: {percent: 0, minRetryConcurrency: 1}
+                """))));
         List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             batch.add(CompletableFuture.supplyAsync(() -> f.get("/")));

@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.loopmesh.fixtures.IstioYaml.REVIEWS_SUBSETS;
+import static dev.loopmesh.fixtures.IstioYaml.docs;
+import static dev.loopmesh.fixtures.IstioYaml.reviews;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -21,23 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * run: for every case, the pod it names is the pod the live request reached.
  */
 class RouteAgreesWithLiveMeshTest {
-    static final String POLICIES = IstioRoutingMeshTest.SUBSETS + """
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: reviews}
-            spec:
-              hosts: [reviews]
-              http:
-              - name: jason
-                match: [{headers: {end-user: {exact: jason}}}]
-                route: [{destination: {host: reviews, subset: v2}}]
-              - name: testers
-                match: [{headers: {end-user: {regex: "test-[0-9]+"}}}, {queryParams: {beta: {exact: "1"}}}]
-                route: [{destination: {host: reviews, subset: v3}}]
-              - name: default
-                route: [{destination: {host: reviews, subset: v1}}]
-            """;
+    static final String POLICIES = docs(REVIEWS_SUBSETS, reviews("""
+            - name: jason
+              match: [{headers: {end-user: {exact: jason}}}]
+              route: [{destination: {host: reviews, subset: v2}}]
+            - name: testers
+              match: [{headers: {end-user: {regex: "test-[0-9]+"}}}, {queryParams: {beta: {exact: "1"}}}]
+              route: [{destination: {host: reviews, subset: v3}}]
+            - name: default
+              route: [{destination: {host: reviews, subset: v1}}]
+            """));
 
     record Case(String endUser, String query) {
     }

@@ -23,35 +23,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.loopmesh.security.Yaml.HTTPBIN_MESH;
+import static dev.loopmesh.security.Yaml.STRICT_IN_DEFAULT;
+import static dev.loopmesh.security.Yaml.authorizationPolicy;
+import static dev.loopmesh.security.Yaml.docs;
+import static dev.loopmesh.security.Yaml.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Issue 5's "done when", over real sockets: mTLS, PeerAuthentication, authorization, rotation. */
 class SecurityMeshTest {
-    static final String STRICT_MESH = """
-            apiVersion: loopmesh.dev/v1
-            kind: Mesh
-            metadata: {name: strict}
-            spec:
-              namespace: default
-              services:
-              - name: httpbin
-                port: 8000
-                workloads: [{version: v1, serviceAccount: httpbin}]
-              - name: sleep
-                port: 80
-                workloads: [{version: v1, serviceAccount: sleep, behavior: {calls: [{service: httpbin, path: /headers, timeout: 3s, attempts: 1}]}}]
-              - name: legacy
-                port: 80
-                workloads: [{version: v1, sidecar: false, behavior: {calls: [{service: httpbin, path: /headers, timeout: 3s, attempts: 1}]}}]
-              ingress:
-                routes: [{prefix: /, service: sleep}]
-            """;
-    static final String STRICT = """
-            apiVersion: security.istio.io/v1
-            kind: PeerAuthentication
-            metadata: {name: default, namespace: default}
-            spec: {mtls: {mode: STRICT}}
-            """;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     JsonNode direct(PodInfo pod) throws Exception {
@@ -63,7 +43,7 @@ class SecurityMeshTest {
     @Test
     void strictRefusesTheLegacyClientAndAcceptsMeshedOnesWhilePermissiveLetsBothIn() throws Exception {
         // Istio PeerAuthentication STRICT: plaintext is refused; PERMISSIVE accepts plaintext and mTLS on one port
-        try (MeshFixture m = MeshFixture.start(STRICT_MESH + "---\n" + STRICT)) {
+        try (MeshFixture m = MeshFixture.start(docs(HTTPBIN_MESH, STRICT_IN_DEFAULT))) {
             JsonNode meshed = m.tree("/");
             assertThat(meshed.get("calls").get(0).get("status").asInt()).isEqualTo(200);
             JsonNode legacy = direct(m.mesh.registry().pod("legacy-v1-0").orElseThrow());
@@ -72,7 +52,7 @@ class SecurityMeshTest {
             // the destination sidecar saw the caller's SPIFFE identity over mTLS
             assertThat(m.mesh.telemetry().toString()).isNotNull();
         }
-        try (MeshFixture m = MeshFixture.start(STRICT_MESH)) {
+        try (MeshFixture m = MeshFixture.start(HTTPBIN_MESH)) {
             assertThat(m.tree("/").get("calls").get(0).get("status").asInt()).isEqualTo(200);
             JsonNode legacy = direct(m.mesh.registry().pod("legacy-v1-0").orElseThrow());
             assertThat(legacy.get("calls").get(0).get("status").asInt()).isEqualTo(200);
@@ -101,6 +81,17 @@ class SecurityMeshTest {
         throw new AssertionError("reviews v2/v3 never answered");
     }
 
+    /** The task's {@code <app>-viewer}: GET on app, only from the workloads running as {@code serviceAccount}. */
+    static String viewer(String app, String serviceAccount) {
+        return authorizationPolicy(app + "-viewer", """
+                selector: {matchLabels: {app: %s}}
+                action: ALLOW
+                rules:
+                - from: [{source: {principals: ["cluster.local/ns/default/sa/%s"]}}]
+                  to: [{operation: {methods: ["GET"]}}]
+                """.formatted(app, serviceAccount));
+    }
+
     @Test
     void istiosHttpAuthorizationWalkThroughOnBookinfo() {
         // Istio task "Authorization on HTTP traffic": allow-nothing, then productpage-viewer, details/reviews-viewer, ratings-viewer
@@ -115,57 +106,23 @@ class SecurityMeshTest {
             assertThat(denied.statusCode()).isEqualTo(403);
             assertThat(denied.body()).isEqualTo("RBAC: access denied");
 
-            m.apply("""
-                    apiVersion: security.istio.io/v1
-                    kind: AuthorizationPolicy
-                    metadata: {name: productpage-viewer, namespace: default}
-                    spec:
-                      selector: {matchLabels: {app: productpage}}
-                      action: ALLOW
-                      rules: [{to: [{operation: {methods: ["GET"]}}]}]
-                    """);
+            m.apply(authorizationPolicy("productpage-viewer", """
+                    selector: {matchLabels: {app: productpage}}
+                    action: ALLOW
+                    rules: [{to: [{operation: {methods: ["GET"]}}]}]
+                    """));
             JsonNode page = m.tree("/productpage");
             assertThat(page.get("status").asInt()).isEqualTo(200);
             assertThat(status(page, "details")).isEqualTo(403);
             assertThat(status(page, "reviews")).isEqualTo(403);
 
-            m.apply("""
-                    apiVersion: security.istio.io/v1
-                    kind: AuthorizationPolicy
-                    metadata: {name: details-viewer, namespace: default}
-                    spec:
-                      selector: {matchLabels: {app: details}}
-                      action: ALLOW
-                      rules:
-                      - from: [{source: {principals: ["cluster.local/ns/default/sa/bookinfo-productpage"]}}]
-                        to: [{operation: {methods: ["GET"]}}]
-                    ---
-                    apiVersion: security.istio.io/v1
-                    kind: AuthorizationPolicy
-                    metadata: {name: reviews-viewer, namespace: default}
-                    spec:
-                      selector: {matchLabels: {app: reviews}}
-                      action: ALLOW
-                      rules:
-                      - from: [{source: {principals: ["cluster.local/ns/default/sa/bookinfo-productpage"]}}]
-                        to: [{operation: {methods: ["GET"]}}]
-                    """);
+            m.apply(docs(viewer("details", "bookinfo-productpage"), viewer("reviews", "bookinfo-productpage")));
             page = m.tree("/productpage");
             assertThat(status(page, "details")).isEqualTo(200);
             assertThat(status(page, "reviews")).isEqualTo(200);
             assertThat(ratingsStatus(m)).isEqualTo(403);
 
-            m.apply("""
-                    apiVersion: security.istio.io/v1
-                    kind: AuthorizationPolicy
-                    metadata: {name: ratings-viewer, namespace: default}
-                    spec:
-                      selector: {matchLabels: {app: ratings}}
-                      action: ALLOW
-                      rules:
-                      - from: [{source: {principals: ["cluster.local/ns/default/sa/bookinfo-reviews"]}}]
-                        to: [{operation: {methods: ["GET"]}}]
-                    """);
+            m.apply(viewer("ratings", "bookinfo-reviews"));
             assertThat(ratingsStatus(m)).isEqualTo(200);
         }
     }
@@ -173,15 +130,10 @@ class SecurityMeshTest {
     @Test
     void strictWithADestinationRuleThatDisablesTlsGives503AndAValidationWarning() {
         // istioctl analyze IST0113 MTLSPolicyConflict; Envoy: the STRICT server resets plaintext → 503 (UC)
-        String policies = STRICT + """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: DestinationRule
-                metadata: {name: details, namespace: default}
-                spec:
-                  host: details
-                  trafficPolicy: {tls: {mode: DISABLE}}
-                """;
+        String policies = docs(STRICT_IN_DEFAULT, resource("networking.istio.io/v1", "DestinationRule", "details", "default", """
+                host: details
+                trafficPolicy: {tls: {mode: DISABLE}}
+                """));
         Topology t = new TopologyLoader().loadString("bookinfo.yaml", MeshFixture.bookinfoYaml() + "\n---\n" + policies);
         List<Problem> warnings = new IstioTranslator().analyze(dev.loopmesh.controlplane.RegistryPlanner.perPodAddresses(t.mesh(), 1), t.resources());
         assertThat(warnings).filteredOn(p -> p.code().equals(SecurityCodes.MTLS_CONFLICT)).singleElement()
@@ -219,14 +171,11 @@ class SecurityMeshTest {
                 metadata: {name: mesh}
                 spec: {pathNormalization: {normalization: DECODE_AND_MERGE_SLASHES}}
                 ---
-                apiVersion: security.istio.io/v1
-                kind: AuthorizationPolicy
-                metadata: {name: deny-admin, namespace: default}
-                spec:
-                  selector: {matchLabels: {app: productpage}}
-                  action: DENY
-                  rules: [{to: [{operation: {paths: ["/admin*"]}}]}]
-                """;
+                """ + authorizationPolicy("deny-admin", """
+                selector: {matchLabels: {app: productpage}}
+                action: DENY
+                rules: [{to: [{operation: {paths: ["/admin*"]}}]}]
+                """);
         try (MeshFixture m = MeshFixture.bookinfo(policies)) {
             int port = m.mesh.ingressAddress().getPort();
             assertThat(raw(port, "/productpage")).isEqualTo(200);
@@ -251,7 +200,7 @@ class SecurityMeshTest {
                 metadata: {name: mesh}
                 spec: {certificates: {lifetime: 2s}}
                 ---
-                """ + STRICT;
+                """ + STRICT_IN_DEFAULT;
         try (MeshFixture m = MeshFixture.bookinfo(policies)) {
             long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
             int sent = 0;

@@ -2,48 +2,38 @@ package dev.loopmesh.mesh;
 
 import dev.loopmesh.controlplane.ApplyResult;
 import dev.loopmesh.controlplane.ConfigEvent;
-import org.junit.jupiter.api.AfterEach;
+import dev.loopmesh.fixtures.CloseAfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
+import static dev.loopmesh.fixtures.IstioYaml.JASON_TO_V2;
+import static dev.loopmesh.fixtures.IstioYaml.REVIEWS_SUBSETS;
+import static dev.loopmesh.fixtures.IstioYaml.SHOP_GATEWAY;
+import static dev.loopmesh.fixtures.IstioYaml.SHOP_HOST;
+import static dev.loopmesh.fixtures.IstioYaml.SHOP_RATINGS;
+import static dev.loopmesh.fixtures.IstioYaml.docs;
+import static dev.loopmesh.fixtures.IstioYaml.virtualService;
+import static dev.loopmesh.fixtures.IstioYaml.virtualServiceSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Several VirtualServices for one host, and delegation depth, on a live Bookinfo over real sockets. */
 class VirtualServiceMergeMeshTest {
-    private static final String REVIEWS_A = """
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: reviews-a}
-            spec:
-              hosts: [reviews]
-              http: [{route: [{destination: {host: reviews, subset: v1}}]}]
-            """;
-    private static final String REVIEWS_B = """
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: reviews-b}
-            spec:
-              hosts: [reviews]
-              http: [{route: [{destination: {host: reviews, subset: v3}}]}]
-            """;
+    private static final String REVIEWS_A = virtualService("reviews-a", "reviews", "- route: [{destination: {host: reviews, subset: v1}}]\n");
+    private static final String REVIEWS_B = virtualService("reviews-b", "reviews", "- route: [{destination: {host: reviews, subset: v3}}]\n");
 
+    @RegisterExtension
+    final CloseAfterEach closing = new CloseAfterEach();
     private MeshFixture f;
-
-    @AfterEach
-    void stop() {
-        if (f != null) {
-            f.close();
-        }
-    }
 
     @Test
     void sidecarsRouteByTheOldestOfTwoVirtualServicesForAHostUntilItIsDeleted() {
         // istiod keeps the first virtual host for a domain and drops the duplicate (IST0109: "undefined behavior")
-        f = MeshFixture.bookinfo(IstioRoutingMeshTest.SUBSETS + "---\n" + REVIEWS_A + "---\n" + REVIEWS_B);
+        f = closing.add(MeshFixture.bookinfo(docs(REVIEWS_SUBSETS, REVIEWS_A, REVIEWS_B)));
         for (int i = 0; i < 20; i++) {
             assertThat(MeshFixture.versionOf(f.tree("/productpage"), "reviews")).isEqualTo("v1");
         }
@@ -60,30 +50,10 @@ class VirtualServiceMergeMeshTest {
     @Test
     void theGatewayMergesVirtualServicesForOneHostAndTriesTheCatchAllLast() {
         // Istio merges gateway-bound VirtualServices for a host; istiod's SortVHostRoutes moves catch-all routes last
-        f = MeshFixture.bookinfo("""
-                apiVersion: networking.istio.io/v1
-                kind: Gateway
-                metadata: {name: shop}
-                spec:
-                  selector: {istio: ingressgateway}
-                  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [shop.example.com]}]
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: shop-pages}
-                spec:
-                  hosts: [shop.example.com]
-                  gateways: [shop]
-                  http: [{match: [{uri: {prefix: /}}], route: [{destination: {host: productpage}}]}]
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: shop-ratings}
-                spec:
-                  hosts: [shop.example.com]
-                  gateways: [shop]
-                  http: [{match: [{uri: {prefix: /ratings}}], route: [{destination: {host: ratings}}]}]
-                """);
+        f = closing.add(MeshFixture.bookinfo(docs(SHOP_GATEWAY, virtualServiceSpec("shop-pages", SHOP_HOST, """
+                - match: [{uri: {prefix: /}}]
+                  route: [{destination: {host: productpage}}]
+                """), SHOP_RATINGS)));
         assertThat(viaIngress("shop.example.com", "/ratings/0")).startsWith("HTTP/1.1 200").contains("{\"service\":\"ratings\"");
         assertThat(viaIngress("shop.example.com", "/productpage")).startsWith("HTTP/1.1 200").contains("{\"service\":\"productpage\"");
     }
@@ -91,16 +61,11 @@ class VirtualServiceMergeMeshTest {
     @Test
     void aDelegateThatDelegatesAgainIsRejectedOnApplyAndTrafficKeepsItsConfig() {
         // Istio VirtualService.http.delegate: "Only one level delegation is supported"
-        f = MeshFixture.bookinfo(IstioRoutingMeshTest.JASON);
-        ApplyResult r = f.apply("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews-middle}
-                spec:
-                  http:
-                  - match: [{uri: {prefix: /reviews}}]
-                    delegate: {name: reviews-leaf}
-                """);
+        f = closing.add(MeshFixture.bookinfo(JASON_TO_V2));
+        ApplyResult r = f.apply(virtualServiceSpec("reviews-middle", "", """
+                - match: [{uri: {prefix: /reviews}}]
+                  delegate: {name: reviews-leaf}
+                """));
         assertThat(r.allAccepted()).isFalse();
         assertThat(r.outcomes().get(0).problems().get(0).toString())
                 .startsWith("request.yaml:7:15: error LM0316: a delegate VirtualService (one without hosts) cannot delegate again");

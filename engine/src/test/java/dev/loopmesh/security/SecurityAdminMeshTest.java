@@ -18,27 +18,8 @@ import static org.awaitility.Awaitility.await;
 /** What the admin API tells about mesh security: the CA and mTLS events, and who can call whom. */
 class SecurityAdminMeshTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final String MESH = """
-            apiVersion: loopmesh.dev/v1
-            kind: Mesh
-            metadata: {name: strict}
-            spec:
-              namespace: default
-              services:
-              - name: httpbin
-                port: 8000
-                workloads: [{version: v1, serviceAccount: httpbin}]
-              - name: sleep
-                port: 80
-                workloads: [{version: v1, serviceAccount: sleep}]
-              ingress:
-                routes: [{prefix: /, service: sleep}]
-            ---
-            apiVersion: security.istio.io/v1
-            kind: PeerAuthentication
-            metadata: {name: default, namespace: default}
-            spec: {mtls: {mode: STRICT}}
-            """;
+    /** The httpbin mesh under STRICT mTLS, as SecurityMeshTest runs it. */
+    static final String MESH = Yaml.docs(Yaml.HTTPBIN_MESH, Yaml.STRICT_IN_DEFAULT);
 
     static List<JsonNode> events(LiveMesh m, String kind) {
         List<JsonNode> out = new ArrayList<>();
@@ -99,15 +80,11 @@ class SecurityAdminMeshTest {
             JsonNode before = JSON.readTree(m.admin("/api/authz/matrix").body());
             assertThat(cell(before, "sleep-v1", "httpbin-v1").get("allowed").asBoolean()).isTrue();
             assertThat(cell(before, "sleep-v1", "httpbin-v1").get("mtls").asBoolean()).isTrue();
-            assertThat(m.apply("""
-                    apiVersion: security.istio.io/v1
-                    kind: AuthorizationPolicy
-                    metadata: {name: httpbin-deny-sleep, namespace: default}
-                    spec:
-                      selector: {matchLabels: {app: httpbin}}
-                      action: DENY
-                      rules: [{from: [{source: {principals: ["cluster.local/ns/default/sa/sleep"]}}]}]
-                    """).allAccepted()).isTrue();
+            assertThat(m.apply(Yaml.authorizationPolicy("httpbin-deny-sleep", """
+                    selector: {matchLabels: {app: httpbin}}
+                    action: DENY
+                    rules: [{from: [{source: {principals: ["cluster.local/ns/default/sa/sleep"]}}]}]
+                    """)).allAccepted()).isTrue();
             var reply = m.admin("/api/authz/matrix");
             assertThat(reply.statusCode()).isEqualTo(200);
             assertThat(reply.headers().firstValue("content-type").orElse("")).contains("application/json");

@@ -1,15 +1,17 @@
 package dev.loopmesh.telemetry;
 
+import dev.loopmesh.fixtures.CloseAfterEach;
 import dev.loopmesh.telemetry.tracing.SpanRecord;
 import dev.loopmesh.telemetry.tracing.SpanRecord.Kind;
 import dev.loopmesh.telemetry.tracing.TraceSummary;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import static dev.loopmesh.fixtures.IstioYaml.JASON_TO_V2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,37 +22,13 @@ import static org.awaitility.Awaitility.await;
  * span under its sidecar's inbound span, a client span per call that its outbound sidecar continues.
  */
 class BookinfoTraceMeshTest {
-    static final String JASON_TO_V2 = """
-            apiVersion: networking.istio.io/v1
-            kind: DestinationRule
-            metadata: {name: reviews}
-            spec:
-              host: reviews
-              subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: reviews}
-            spec:
-              hosts: [reviews]
-              http:
-              - match: [{headers: {end-user: {exact: jason}}}]
-                route: [{destination: {host: reviews, subset: v2}}]
-              - route: [{destination: {host: reviews, subset: v1}}]
-            """;
-
+    @RegisterExtension
+    final CloseAfterEach closing = new CloseAfterEach();
     private LiveMesh m;
-
-    @AfterEach
-    void stop() {
-        if (m != null) {
-            m.close();
-        }
-    }
 
     @Test
     void theGatewayEverySidecarAndEveryWorkloadOnThePathRecordSpansLinkedToTheirParents() {
-        m = LiveMesh.bookinfo(JASON_TO_V2);
+        m = closing.add(LiveMesh.bookinfo(JASON_TO_V2));
         assertThat(m.get("/productpage", "end-user", "jason").statusCode()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> m.mesh.telemetry().tracer().store().list(10).stream()

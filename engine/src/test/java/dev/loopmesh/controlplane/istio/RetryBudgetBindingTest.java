@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static dev.loopmesh.controlplane.istio.RoutingSemanticsTest.translate;
+import static dev.loopmesh.controlplane.istio.Translation.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** DestinationRule {@code trafficPolicy.retryBudget} (istio/api#3512) and the retry circuit breaker, as pilot writes them. */

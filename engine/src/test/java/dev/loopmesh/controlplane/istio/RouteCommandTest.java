@@ -1,6 +1,7 @@
 package dev.loopmesh.controlplane.istio;
 
 import dev.loopmesh.cli.RouteCommand;
+import dev.loopmesh.fixtures.IstioYaml;
 import dev.loopmesh.topology.Topology;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -12,18 +13,12 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RouteCommandTest {
-    static final String YAML = RoutingSemanticsTest.SUBSETS + """
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: reviews}
-            spec:
-              hosts: [reviews]
-              http:
-              - name: jason
-                match: [{headers: {end-user: {exact: jason}}}]
-                route: [{destination: {host: reviews, subset: v2}}]
-              - route: [{destination: {host: reviews, subset: v1}}]
-            """;
+    static final String YAML = Translation.SUBSETS + IstioYaml.reviews("""
+            - name: jason
+              match: [{headers: {end-user: {exact: jason}}}]
+              route: [{destination: {host: reviews, subset: v2}}]
+            - route: [{destination: {host: reviews, subset: v1}}]
+            """);
 
     record Run(int code, String out, String err) {
     }

@@ -2,6 +2,7 @@ package dev.loopmesh.controlplane.istio;
 
 import dev.loopmesh.controlplane.ProxySnapshot;
 import dev.loopmesh.controlplane.Registry;
+import dev.loopmesh.fixtures.IstioYaml;
 import dev.loopmesh.policy.resilience.RetryPolicy;
 import dev.loopmesh.policy.routing.RequestView;
 import dev.loopmesh.policy.routing.RoutingDecision;
@@ -14,51 +15,29 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 import static dev.loopmesh.controlplane.istio.Requests.get;
+import static dev.loopmesh.controlplane.istio.Translation.SUBSETS;
+import static dev.loopmesh.controlplane.istio.Translation.fromProductpage;
+import static dev.loopmesh.controlplane.istio.Translation.translate;
+import static dev.loopmesh.fixtures.IstioYaml.docs;
+import static dev.loopmesh.fixtures.IstioYaml.gateway;
+import static dev.loopmesh.fixtures.IstioYaml.ratings;
+import static dev.loopmesh.fixtures.IstioYaml.reviews;
+import static dev.loopmesh.fixtures.IstioYaml.virtualService;
+import static dev.loopmesh.fixtures.IstioYaml.virtualServiceSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RoutingSemanticsTest {
-    static final String SUBSETS = """
-            apiVersion: networking.istio.io/v1
-            kind: DestinationRule
-            metadata: {name: reviews}
-            spec:
-              host: reviews
-              subsets:
-              - {name: v1, labels: {version: v1}}
-              - {name: v2, labels: {version: v2}}
-              - {name: v3, labels: {version: v3}}
-            ---
-            """;
-
-    static Map<String, ProxySnapshot> translate(String yaml) {
-        return new IstioTranslator().translate(TestYaml.registry(), TestYaml.resources(yaml), 1);
-    }
-
-    static RoutingDecision route(String yaml, String proxy, RequestView req) {
-        return translate(yaml).get(proxy).routes().route(req, new SplittableRandom(7));
-    }
-
-    static RoutingDecision fromProductpage(String yaml, RequestView req) {
-        return route(yaml, "productpage-v1-0", req);
-    }
-
     @Test
     void firstMatchingRuleWins() {
         // Istio VirtualService: "the first rule matching an incoming request is used"
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - name: jason
-                    match: [{headers: {end-user: {exact: jason}}}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - match: [{uri: {prefix: /reviews}}]
-                    route: [{destination: {host: reviews, subset: v3}}]
-                  - route: [{destination: {host: reviews, subset: v1}}]
-                """;
+        String yaml = SUBSETS + reviews("""
+                - name: jason
+                  match: [{headers: {end-user: {exact: jason}}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - match: [{uri: {prefix: /reviews}}]
+                  route: [{destination: {host: reviews, subset: v3}}]
+                - route: [{destination: {host: reviews, subset: v1}}]
+                """);
         RoutingDecision jason = fromProductpage(yaml, get("reviews:9080", "/reviews/0", "end-user", "jason"));
         assertThat(jason.outcome()).isEqualTo(Outcome.ROUTE);
         assertThat(jason.ruleIndex()).isZero();
@@ -82,19 +61,13 @@ class RoutingSemanticsTest {
     @Test
     void conditionsInABlockAreAndedAndBlocksAreOred() {
         // Istio HTTPMatchRequest: "All conditions inside a single match block have AND semantics, while the list of match blocks have OR semantics"
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - match:
-                    - {uri: {prefix: /api}, method: {exact: POST}}
-                    - {headers: {x-canary: {exact: "1"}}}
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - route: [{destination: {host: reviews, subset: v1}}]
-                """;
+        String yaml = SUBSETS + reviews("""
+                - match:
+                  - {uri: {prefix: /api}, method: {exact: POST}}
+                  - {headers: {x-canary: {exact: "1"}}}
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - route: [{destination: {host: reviews, subset: v1}}]
+                """);
         assertThat(fromProductpage(yaml, Requests.request("POST", "reviews", "/api/x")).subset()).isEqualTo("v2");
         assertThat(fromProductpage(yaml, Requests.request("GET", "reviews", "/api/x")).subset()).isEqualTo("v1");
         assertThat(fromProductpage(yaml, Requests.request("GET", "reviews", "/other", "x-canary", "1")).subset()).isEqualTo("v2");
@@ -106,42 +79,36 @@ class RoutingSemanticsTest {
     @Test
     void everyMatchKind() {
         // Istio HTTPMatchRequest: uri, scheme, method, authority, headers, queryParams, port with exact, prefix and regex (RE2, whole value)
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - name: exact-uri
-                    match: [{uri: {exact: /exact}}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - name: regex-uri
-                    match: [{uri: {regex: "/r/[0-9]+"}}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - name: ignore-case
-                    match: [{uri: {prefix: /CaSe}, ignoreUriCase: true}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - name: scheme
-                    match: [{scheme: {exact: https}}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - name: authority
-                    match: [{authority: {prefix: "reviews.default"}}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - name: header-regex
-                    match: [{headers: {x-user: {regex: "a.c"}}}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - name: header-present
-                    match: [{headers: {x-flag: {}}}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - name: query
-                    match: [{queryParams: {debug: {exact: "true"}}}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - name: without
-                    match: [{withoutHeaders: {x-old: {exact: "yes"}}}]
-                    route: [{destination: {host: reviews, subset: v3}}]
-                  - route: [{destination: {host: reviews, subset: v1}}]
-                """;
+        String yaml = SUBSETS + reviews("""
+                - name: exact-uri
+                  match: [{uri: {exact: /exact}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - name: regex-uri
+                  match: [{uri: {regex: "/r/[0-9]+"}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - name: ignore-case
+                  match: [{uri: {prefix: /CaSe}, ignoreUriCase: true}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - name: scheme
+                  match: [{scheme: {exact: https}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - name: authority
+                  match: [{authority: {prefix: "reviews.default"}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - name: header-regex
+                  match: [{headers: {x-user: {regex: "a.c"}}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - name: header-present
+                  match: [{headers: {x-flag: {}}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - name: query
+                  match: [{queryParams: {debug: {exact: "true"}}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - name: without
+                  match: [{withoutHeaders: {x-old: {exact: "yes"}}}]
+                  route: [{destination: {host: reviews, subset: v3}}]
+                - route: [{destination: {host: reviews, subset: v1}}]
+                """);
         assertThat(fromProductpage(yaml, get("reviews", "/exact")).routeName()).isEqualTo("exact-uri");
         assertThat(fromProductpage(yaml, get("reviews", "/exact/more", "x-old", "yes")).subset()).isEqualTo("v1");
         assertThat(fromProductpage(yaml, get("reviews", "/r/123")).routeName()).isEqualTo("regex-uri");
@@ -167,34 +134,22 @@ class RoutingSemanticsTest {
     @Test
     void portMatchComparesTheAddressedPort() {
         // Istio HTTPMatchRequest.port: "Specifies the ports on the host that is being addressed"
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - match: [{port: 9080}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - route: [{destination: {host: reviews, subset: v1}}]
-                """;
+        String yaml = SUBSETS + reviews("""
+                - match: [{port: 9080}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - route: [{destination: {host: reviews, subset: v1}}]
+                """);
         assertThat(fromProductpage(yaml, get("reviews:9080", "/")).subset()).isEqualTo("v2");
     }
 
     @Test
     void aFiftyFiftySplitPutsFortyToSixtyOfAHundredOnEachSide() {
         // Istio HTTPRouteDestination.weight: "A destination will receive weight/(sum of all weights) requests"
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - route:
-                    - {destination: {host: reviews, subset: v1}, weight: 50}
-                    - {destination: {host: reviews, subset: v3}, weight: 50}
-                """;
+        String yaml = SUBSETS + reviews("""
+                - route:
+                  - {destination: {host: reviews, subset: v1}, weight: 50}
+                  - {destination: {host: reviews, subset: v3}, weight: 50}
+                """);
         ProxySnapshot snap = translate(yaml).get("productpage-v1-0");
         RandomGenerator random = new SplittableRandom(42);
         int v3 = 0;
@@ -209,15 +164,9 @@ class RoutingSemanticsTest {
     @Test
     void aSingleDestinationTakesAllTrafficWhateverItsWeight() {
         // Istio HTTPRouteDestination.weight: "If there is only one destination in a rule, it will receive all traffic"
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - route: [{destination: {host: reviews, subset: v2}, weight: 10}]
-                """;
+        String yaml = SUBSETS + reviews("""
+                - route: [{destination: {host: reviews, subset: v2}, weight: 10}]
+                """);
         RoutingDecision d = fromProductpage(yaml, get("reviews", "/"));
         assertThat(d.subset()).isEqualTo("v2");
         assertThat(d.trace().get(0)).endsWith("(weight 100)");
@@ -226,7 +175,7 @@ class RoutingSemanticsTest {
     @Test
     void subsetClustersHoldThePodsWhoseLabelsIncludeTheSubsetLabels() {
         // Istio DestinationRule Subset.labels: "Labels apply a filter over the endpoints of a service"
-        Map<String, ProxySnapshot> snaps = translate(SUBSETS.replace("---\n", ""));
+        Map<String, ProxySnapshot> snaps = translate(IstioYaml.REVIEWS_SUBSETS);
         var clusters = snaps.get("productpage-v1-0").clusters();
         assertThat(clusters.get("outbound|9080|v2|reviews.default.svc.cluster.local").endpoints())
                 .extracting(e -> e.pod()).containsExactly("reviews-v2-0");
@@ -263,16 +212,10 @@ class RoutingSemanticsTest {
     @Test
     void aRuleThatMatchesNothingGives404NoRoute() {
         // Envoy router: no route matched → 404 with response flag NR
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - match: [{uri: {prefix: /v2}}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                """;
+        String yaml = SUBSETS + reviews("""
+                - match: [{uri: {prefix: /v2}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                """);
         RoutingDecision d = fromProductpage(yaml, get("reviews", "/v1"));
         assertThat(d.outcome()).isEqualTo(Outcome.NO_ROUTE);
         assertThat(d.status()).isEqualTo(404);
@@ -334,17 +277,11 @@ class RoutingSemanticsTest {
     @Test
     void sourceLabelsAreEvaluatedPerProxyAtTranslationTime() {
         // Istio HTTPMatchRequest.sourceLabels: "One or more labels that constrain the applicability of a rule to source (client) workloads"
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: ratings}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - match: [{sourceLabels: {app: productpage}}]
-                    route: [{destination: {host: reviews, subset: v3}}]
-                  - route: [{destination: {host: reviews, subset: v1}}]
-                """;
+        String yaml = SUBSETS + virtualService("ratings", "reviews", """
+                - match: [{sourceLabels: {app: productpage}}]
+                  route: [{destination: {host: reviews, subset: v3}}]
+                - route: [{destination: {host: reviews, subset: v1}}]
+                """);
         Map<String, ProxySnapshot> snaps = translate(yaml);
         assertThat(snaps.get("productpage-v1-0").routes().route(get("reviews", "/"), new SplittableRandom(1)).subset()).isEqualTo("v3");
         RoutingDecision fromRatings = snaps.get("ratings-v1-0").routes().route(get("reviews", "/"), new SplittableRandom(1));
@@ -356,24 +293,13 @@ class RoutingSemanticsTest {
     @Test
     void gatewayVirtualServicesApplyToTheGatewayOnlyAndIngressRoutesAreTheFallback() {
         // Istio VirtualService.gateways: "The reserved word mesh is used to imply all the sidecars in the mesh. If this field is omitted, the default gateway (mesh) will be used"
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: Gateway
-                metadata: {name: bookinfo-gateway}
-                spec:
-                  selector: {istio: ingressgateway}
-                  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [bookinfo.example.com]}]
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: bookinfo}
-                spec:
-                  hosts: ["*"]
-                  gateways: [bookinfo-gateway]
-                  http:
-                  - match: [{uri: {prefix: /api}}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                """;
+        String yaml = SUBSETS + docs(gateway("bookinfo-gateway", "bookinfo.example.com"), virtualServiceSpec("bookinfo", """
+                hosts: ["*"]
+                gateways: [bookinfo-gateway]
+                """, """
+                - match: [{uri: {prefix: /api}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                """));
         Map<String, ProxySnapshot> snaps = translate(yaml);
         ProxySnapshot gw = snaps.get(Registry.GATEWAY);
         RoutingDecision api = gw.routes().route(get("bookinfo.example.com", "/api/x"), new SplittableRandom(1));
@@ -391,21 +317,15 @@ class RoutingSemanticsTest {
     @Test
     void aFaultRuleGetsNoRetriesAndNoTimeout() {
         // Istio HTTPRoute.fault: "timeouts or retries will not be enabled when faults are enabled on the client side"
-        String yaml = """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: ratings}
-                spec:
-                  hosts: [ratings]
-                  http:
-                  - match: [{headers: {end-user: {exact: jason}}}]
-                    fault: {abort: {httpStatus: 500, percentage: {value: 100}}}
-                    timeout: 3s
-                    retries: {attempts: 3}
-                    route: [{destination: {host: ratings}}]
-                  - timeout: 2s
-                    route: [{destination: {host: ratings}}]
-                """;
+        String yaml = ratings("""
+                - match: [{headers: {end-user: {exact: jason}}}]
+                  fault: {abort: {httpStatus: 500, percentage: {value: 100}}}
+                  timeout: 3s
+                  retries: {attempts: 3}
+                  route: [{destination: {host: ratings}}]
+                - timeout: 2s
+                  route: [{destination: {host: ratings}}]
+                """);
         RoutingDecision f = fromProductpage(yaml, get("ratings", "/", "end-user", "jason"));
         assertThat(f.fault().abortStatus()).isEqualTo(500);
         assertThat(f.fault().abortPercent()).isEqualTo(100);
@@ -419,21 +339,15 @@ class RoutingSemanticsTest {
     @Test
     void retriesDefaultToTheMeshPolicyAndAttemptsZeroDisablesThem() {
         // Istio HTTPRetry: the default is 2 retries on connect-failure,refused-stream,unavailable,cancelled; attempts 0 disables retries
-        String yaml = """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: ratings}
-                spec:
-                  hosts: [ratings]
-                  http:
-                  - match: [{uri: {prefix: /none}}]
-                    retries: {attempts: 0}
-                    route: [{destination: {host: ratings}}]
-                  - match: [{uri: {prefix: /custom}}]
-                    retries: {attempts: 3, perTryTimeout: 2s, retryOn: "gateway-error,503"}
-                    route: [{destination: {host: ratings}}]
-                  - route: [{destination: {host: ratings}}]
-                """;
+        String yaml = ratings("""
+                - match: [{uri: {prefix: /none}}]
+                  retries: {attempts: 0}
+                  route: [{destination: {host: ratings}}]
+                - match: [{uri: {prefix: /custom}}]
+                  retries: {attempts: 3, perTryTimeout: 2s, retryOn: "gateway-error,503"}
+                  route: [{destination: {host: ratings}}]
+                - route: [{destination: {host: ratings}}]
+                """);
         assertThat(fromProductpage(yaml, get("ratings", "/none")).retry()).isEqualTo(RetryPolicy.NONE);
         RetryPolicy custom = fromProductpage(yaml, get("ratings", "/custom")).retry();
         assertThat(custom.attempts()).isEqualTo(3);

@@ -7,20 +7,15 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static dev.loopmesh.controlplane.istio.Requests.get;
-import static dev.loopmesh.controlplane.istio.RoutingSemanticsTest.SUBSETS;
+import static dev.loopmesh.controlplane.istio.Translation.SUBSETS;
+import static dev.loopmesh.fixtures.IstioYaml.reviews;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Sidecars that see the same config share one translation; what tells them apart still does. */
 class ShapeSharingTest {
-    private static final String ROUTE = SUBSETS + """
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: reviews}
-            spec:
-              hosts: [reviews]
-              http:
-              - route: [{destination: {host: reviews, subset: v2}}]
-            """;
+    private static final String ROUTE = SUBSETS + reviews("""
+            - route: [{destination: {host: reviews, subset: v2}}]
+            """);
 
     @Test
     void sidecarsOfOneNamespaceWithoutSelectorsShareRoutesAndClusters() {
@@ -39,17 +34,11 @@ class ShapeSharingTest {
 
     @Test
     void aSourceLabelSplitsTheShapesByTheLabelsItReads() {
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - match: [{sourceLabels: {app: productpage}}]
-                    route: [{destination: {host: reviews, subset: v3}}]
-                  - route: [{destination: {host: reviews, subset: v1}}]
-                """;
+        String yaml = SUBSETS + reviews("""
+                - match: [{sourceLabels: {app: productpage}}]
+                  route: [{destination: {host: reviews, subset: v3}}]
+                - route: [{destination: {host: reviews, subset: v1}}]
+                """);
         Map<String, ProxySnapshot> s = new IstioTranslator().translate(TestYaml.registry(), TestYaml.resources(yaml), 1);
 
         assertThat(s.get("productpage-v1-0").routes().route(get("reviews", "/"), new SplittableRandom(1)).subset()).isEqualTo("v3");

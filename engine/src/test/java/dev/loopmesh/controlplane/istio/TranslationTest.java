@@ -17,9 +17,12 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.loopmesh.controlplane.istio.Requests.get;
-import static dev.loopmesh.controlplane.istio.RoutingSemanticsTest.SUBSETS;
-import static dev.loopmesh.controlplane.istio.RoutingSemanticsTest.fromProductpage;
-import static dev.loopmesh.controlplane.istio.RoutingSemanticsTest.translate;
+import static dev.loopmesh.controlplane.istio.Translation.SUBSETS;
+import static dev.loopmesh.controlplane.istio.Translation.fromProductpage;
+import static dev.loopmesh.controlplane.istio.Translation.translate;
+import static dev.loopmesh.fixtures.IstioYaml.ratings;
+import static dev.loopmesh.fixtures.IstioYaml.reviews;
+import static dev.loopmesh.fixtures.IstioYaml.virtualService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TranslationTest {
@@ -27,18 +30,13 @@ class TranslationTest {
     @Test
     void delegatePullsTheDelegateRulesInWithMergedMatches() {
         // Istio Delegate: "the root's match conditions are merged with the delegate's; a delegate rule that conflicts is dropped"
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: root}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - name: api
-                    match: [{uri: {prefix: /api}}]
-                    timeout: 5s
-                    delegate: {name: reviews-api}
-                  - route: [{destination: {host: reviews, subset: v1}}]
+        String yaml = SUBSETS + virtualService("root", "reviews", """
+                - name: api
+                  match: [{uri: {prefix: /api}}]
+                  timeout: 5s
+                  delegate: {name: reviews-api}
+                - route: [{destination: {host: reviews, subset: v1}}]
+                """) + """
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
@@ -66,26 +64,20 @@ class TranslationTest {
     @Test
     void rewriteReplacesTheMatchedPrefixOrTheWholePath() {
         // Istio HTTPRewrite.uri: "rewrite the path (or the prefix) portion of the URI with this value"
-        String yaml = """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: ratings}
-                spec:
-                  hosts: [ratings]
-                  http:
-                  - match: [{uri: {prefix: /old}}]
-                    rewrite: {uri: /new, authority: ratings.internal}
-                    route: [{destination: {host: ratings}}]
-                  - match: [{uri: {exact: /exact}}]
-                    rewrite: {uri: /replaced}
-                    route: [{destination: {host: ratings}}]
-                  - match: [{uri: {prefix: /strip}}]
-                    rewrite: {uri: /}
-                    route: [{destination: {host: ratings}}]
-                  - match: [{uri: {prefix: /rx}}]
-                    rewrite: {uriRegexRewrite: {match: "^/rx/([a-z]+)/(\\\\d+)", rewrite: "/\\\\2/\\\\1"}}
-                    route: [{destination: {host: ratings}}]
-                """;
+        String yaml = ratings("""
+                - match: [{uri: {prefix: /old}}]
+                  rewrite: {uri: /new, authority: ratings.internal}
+                  route: [{destination: {host: ratings}}]
+                - match: [{uri: {exact: /exact}}]
+                  rewrite: {uri: /replaced}
+                  route: [{destination: {host: ratings}}]
+                - match: [{uri: {prefix: /strip}}]
+                  rewrite: {uri: /}
+                  route: [{destination: {host: ratings}}]
+                - match: [{uri: {prefix: /rx}}]
+                  rewrite: {uriRegexRewrite: {match: "^/rx/([a-z]+)/(\\\\d+)", rewrite: "/\\\\2/\\\\1"}}
+                  route: [{destination: {host: ratings}}]
+                """);
         RoutingDecision p = fromProductpage(yaml, get("ratings", "/old/path?q=1"));
         assertThat(p.rewritePath()).isEqualTo("/new/path?q=1");
         assertThat(p.rewriteAuthority()).isEqualTo("ratings.internal");
@@ -97,27 +89,21 @@ class TranslationTest {
     @Test
     void redirectDirectResponseHeadersMirrorsAndCors() {
         // Istio HTTPRedirect: "redirectCode … default 301"; HTTPDirectResponse; Headers; mirror with mirrorPercentage (default 100)
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - match: [{uri: {prefix: /moved}}]
-                    redirect: {uri: /new, authority: other.example.com, scheme: https}
-                  - match: [{uri: {prefix: /gone}}]
-                    directResponse: {status: 410, body: {string: "gone"}}
-                  - headers:
-                      request: {set: {X-Route: r}, remove: [x-secret]}
-                      response: {add: {x-served-by: rule}}
-                    mirror: {host: reviews, subset: v3}
-                    mirrorPercentage: {value: 25}
-                    corsPolicy: {allowOrigins: [{exact: "https://a.example"}], allowMethods: [GET]}
-                    route:
-                    - destination: {host: reviews, subset: v1}
-                      headers: {request: {set: {x-dest: v1}}}
-                """;
+        String yaml = SUBSETS + reviews("""
+                - match: [{uri: {prefix: /moved}}]
+                  redirect: {uri: /new, authority: other.example.com, scheme: https}
+                - match: [{uri: {prefix: /gone}}]
+                  directResponse: {status: 410, body: {string: "gone"}}
+                - headers:
+                    request: {set: {X-Route: r}, remove: [x-secret]}
+                    response: {add: {x-served-by: rule}}
+                  mirror: {host: reviews, subset: v3}
+                  mirrorPercentage: {value: 25}
+                  corsPolicy: {allowOrigins: [{exact: "https://a.example"}], allowMethods: [GET]}
+                  route:
+                  - destination: {host: reviews, subset: v1}
+                    headers: {request: {set: {x-dest: v1}}}
+                """);
         RoutingDecision r = fromProductpage(yaml, get("reviews", "/moved/x?a=1"));
         assertThat(r.outcome()).isEqualTo(Outcome.REDIRECT);
         assertThat(r.status()).isEqualTo(301);
@@ -177,17 +163,11 @@ class TranslationTest {
     @Test
     void translatingTwiceGivesEqualSnapshotsAndAChangeTouchesOnlyTheProxiesItAffects() {
         // control plane contract: deterministic translation, push only what changed
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - match: [{sourceLabels: {app: productpage}}]
-                    route: [{destination: {host: reviews, subset: v2}}]
-                  - route: [{destination: {host: reviews, subset: v1}}]
-                """;
+        String yaml = SUBSETS + reviews("""
+                - match: [{sourceLabels: {app: productpage}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - route: [{destination: {host: reviews, subset: v1}}]
+                """);
         Map<String, ProxySnapshot> a = translate(yaml);
         Map<String, ProxySnapshot> b = translate(yaml);
         assertThat(a.keySet()).contains("productpage-v1-0", "reviews-v1-0", "ratings-v1-0", Registry.GATEWAY);
@@ -200,22 +180,16 @@ class TranslationTest {
 
     @Test
     void validationNamesPositionPathAndTheNearestKey() {
-        String yaml = """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - match: [{uri: {prefix: /a, exact: /b}}, {headers: {x: {regex: "(unclosed"}}}]
-                    timeout: 3
-                    route:
-                    - destination: {host: reviews, subst: v1}
-                      weight: 30
-                    - destination: {host: reviews}
-                      weight: 30
-                    fault: {delay: {fixedDelay: 1s, percentage: {value: 150}}}
-                """;
+        String yaml = reviews("""
+                - match: [{uri: {prefix: /a, exact: /b}}, {headers: {x: {regex: "(unclosed"}}}]
+                  timeout: 3
+                  route:
+                  - destination: {host: reviews, subst: v1}
+                    weight: 30
+                  - destination: {host: reviews}
+                    weight: 30
+                  fault: {delay: {fixedDelay: 1s, percentage: {value: 150}}}
+                """);
         List<Problem> problems = new IstioTranslator().validate(TestYaml.resource(yaml), TestYaml.registry());
         assertThat(problems).extracting(Problem::toString).contains(
                 "test.yaml:10:36: error LM0301: unknown field `subst` (did you mean `subset`?) (at spec.http[0].route[0].destination.subst)",
@@ -230,16 +204,10 @@ class TranslationTest {
     @Test
     void analyzeReportsUnknownSubsetsAndAFaultThatNeverFires() {
         // istioctl analyze IST0101 ReferencedResourceNotFound; istio/api#2522: an unset fault percentage is 0 %
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - fault: {abort: {httpStatus: 500}}
-                    route: [{destination: {host: reviews, subset: v9}}]
-                """;
+        String yaml = SUBSETS + reviews("""
+                - fault: {abort: {httpStatus: 500}}
+                  route: [{destination: {host: reviews, subset: v9}}]
+                """);
         List<Problem> problems = new IstioTranslator().analyze(TestYaml.registry(), TestYaml.resources(yaml));
         assertThat(problems).anyMatch(p -> p.code().equals(IstioCodes.UNKNOWN_SUBSET) && p.severity() == Severity.ERROR
                 && p.message().startsWith("subset `v9` of host reviews.default.svc.cluster.local is not defined by DestinationRule default/reviews (it defines: v1, v2, v3)")
@@ -251,16 +219,10 @@ class TranslationTest {
 
     @Test
     void aResourceWithErrorsIsLeftOutNeverHalfApplied() {
-        String yaml = SUBSETS + """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - route: [{destination: {host: reviews, subset: v2}}]
-                    timeout: soon
-                """;
+        String yaml = SUBSETS + reviews("""
+                - route: [{destination: {host: reviews, subset: v2}}]
+                  timeout: soon
+                """);
         assertThat(fromProductpage(yaml, get("reviews", "/")).routeName()).isEqualTo("default");
     }
 }

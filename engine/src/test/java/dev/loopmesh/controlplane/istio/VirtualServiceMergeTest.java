@@ -18,6 +18,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static dev.loopmesh.controlplane.istio.Requests.get;
+import static dev.loopmesh.fixtures.IstioYaml.SHOP_GATEWAY;
+import static dev.loopmesh.fixtures.IstioYaml.SHOP_HOST;
+import static dev.loopmesh.fixtures.IstioYaml.SHOP_RATINGS;
+import static dev.loopmesh.fixtures.IstioYaml.destinationRule;
+import static dev.loopmesh.fixtures.IstioYaml.docs;
+import static dev.loopmesh.fixtures.IstioYaml.reviews;
+import static dev.loopmesh.fixtures.IstioYaml.virtualService;
+import static dev.loopmesh.fixtures.IstioYaml.virtualServiceSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,25 +46,12 @@ class VirtualServiceMergeTest {
               - {name: ratings, port: 9080, workloads: [{version: v1}]}
               - {name: tools, namespace: ops, port: 8080, workloads: [{version: v1}]}
             ---
-            apiVersion: networking.istio.io/v1
-            kind: DestinationRule
-            metadata: {name: reviews}
-            spec:
-              host: reviews
-              subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
-            """;
+            """ + destinationRule("reviews", "subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]\n");
 
-    private static String vs(String name, String extra, String subset) {
-        return """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: %s}
-                spec:
-                  hosts: [reviews.default.svc.cluster.local]
-                %s  http:
-                  - route: [{destination: {host: reviews.default.svc.cluster.local, subset: %s}}]
-                """.formatted(name, extra, subset);
+    /** A VirtualService for reviews' FQDN to one subset, after a separator; {@code exportTo} may be empty. */
+    private static String vs(String name, String exportTo, String subset) {
+        return "---\n" + virtualServiceSpec(name, "hosts: [reviews.default.svc.cluster.local]\n" + exportTo,
+                "- route: [{destination: {host: reviews.default.svc.cluster.local, subset: " + subset + "}}]\n");
     }
 
     private record Loaded(Registry registry, List<MeshResource> resources) {
@@ -101,7 +96,7 @@ class VirtualServiceMergeTest {
     @Test
     void aVirtualServicePrivateToTheCallersNamespaceGoesBeforeAnOlderPublicOne() {
         // istiod's SelectVirtualServices: private to the namespace, then exported to it, then public
-        Loaded l = load(MESH + vs("everyone", "", "v1") + vs("local", "  exportTo: [.]\n", "v2"));
+        Loaded l = load(MESH + vs("everyone", "", "v1") + vs("local", "exportTo: [.]\n", "v2"));
         assertThat(l.route("web-v1-0", get("reviews:9080", "/")).virtualService()).isEqualTo("default/local");
         assertThat(l.route("tools-v1-0", get("reviews.default:9080", "/")).virtualService()).isEqualTo("default/everyone");
         // seen together in default only: one IST0109 pair, scoped to default
@@ -113,8 +108,8 @@ class VirtualServiceMergeTest {
     @Test
     void virtualServicesScopedApartWithExportToDoNotConflict() {
         // IST0109's resolution: "Scope the resource to a specific namespace by setting the exportTo field"
-        Loaded l = load(MESH + vs("for-default", "  exportTo: [.]\n", "v1")
-                + vs("for-ops", "  exportTo: [ops]\n", "v2"));
+        Loaded l = load(MESH + vs("for-default", "exportTo: [.]\n", "v1")
+                + vs("for-ops", "exportTo: [ops]\n", "v2"));
         assertThat(l.analyze()).noneMatch(p -> p.code().equals(IstioCodes.HOST_CONFLICT));
         assertThat(l.route("web-v1-0", get("reviews:9080", "/")).subset()).isEqualTo("v1");
         assertThat(l.route("tools-v1-0", get("reviews.default:9080", "/")).subset()).isEqualTo("v2");
@@ -123,69 +118,23 @@ class VirtualServiceMergeTest {
     @Test
     void aPlainVirtualServiceGoesBeforeAnOlderRootOfADelegation() {
         // istiod's mergeVirtualServicesIfNeeded appends the merged delegation roots after the plain VirtualServices
-        Loaded l = load(MESH + """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: root}
-                spec:
-                  hosts: [reviews]
-                  http: [{delegate: {name: leaf}}]
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: leaf}
-                spec:
-                  http: [{route: [{destination: {host: reviews, subset: v2}}]}]
-                """ + vs("plain", "", "v1"));
+        Loaded l = load(docs(MESH, virtualService("root", "reviews", "- delegate: {name: leaf}\n"),
+                virtualServiceSpec("leaf", "", "- route: [{destination: {host: reviews, subset: v2}}]\n")) + vs("plain", "", "v1"));
         assertThat(l.route("web-v1-0", get("reviews:9080", "/")).virtualService()).isEqualTo("default/plain");
     }
 
     @Test
     void aGatewayMergesVirtualServicesForOneHostAndMovesCatchAllsLast() {
         // Istio: "merge such virtual services if they are bound to a gateway"; istiod's SortVHostRoutes puts catch-alls last
-        Loaded l = load(MESH + """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: Gateway
-                metadata: {name: shop}
-                spec:
-                  selector: {istio: ingressgateway}
-                  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [shop.example.com]}]
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: shop-web}
-                spec:
-                  hosts: [shop.example.com]
-                  gateways: [shop]
-                  http:
-                  - match: [{uri: {prefix: /reviews}}, {uri: {prefix: /}}, {uri: {prefix: /never}}]
-                    route: [{destination: {host: reviews, subset: v1}}]
-                  - match: [{uri: {prefix: /unreachable}}]
-                    route: [{destination: {host: ratings}}]
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: shop-ratings}
-                spec:
-                  hosts: [shop.example.com]
-                  gateways: [shop]
-                  http:
-                  - match: [{uri: {prefix: /ratings}}]
-                    route: [{destination: {host: ratings}}]
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: private-elsewhere}
-                spec:
-                  hosts: [shop.example.com]
-                  gateways: [shop]
-                  exportTo: [.]
-                  http:
-                  - match: [{uri: {prefix: /private}}]
-                    route: [{destination: {host: ratings}}]
-                """);
+        Loaded l = load(docs(MESH, SHOP_GATEWAY, virtualServiceSpec("shop-web", SHOP_HOST, """
+                - match: [{uri: {prefix: /reviews}}, {uri: {prefix: /}}, {uri: {prefix: /never}}]
+                  route: [{destination: {host: reviews, subset: v1}}]
+                - match: [{uri: {prefix: /unreachable}}]
+                  route: [{destination: {host: ratings}}]
+                """), SHOP_RATINGS, virtualServiceSpec("private-elsewhere", SHOP_HOST + "exportTo: [.]\n", """
+                - match: [{uri: {prefix: /private}}]
+                  route: [{destination: {host: ratings}}]
+                """)));
         RoutingDecision ratings = l.route(Registry.GATEWAY, get("shop.example.com", "/ratings/0"));
         assertThat(ratings.virtualService()).isEqualTo("default/shop-ratings");
         assertThat(ratings.destinationHost()).isEqualTo("ratings.default.svc.cluster.local");
@@ -203,15 +152,10 @@ class VirtualServiceMergeTest {
     void aDelegateThatDelegatesAgainIsRejectedAsIstioValidatesIt() {
         // Istio VirtualService.http.delegate: "Only one level delegation is supported"; validation: "delegate HTTP route cannot contain delegate"
         Loaded l = load(MESH);
-        List<Problem> problems = new IstioTranslator().validate(TestYaml.resources("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: middle}
-                spec:
-                  http:
-                  - match: [{uri: {prefix: /api}}]
-                    delegate: {name: leaf}
-                """).get(0), l.registry());
+        List<Problem> problems = new IstioTranslator().validate(TestYaml.resources(virtualServiceSpec("middle", "", """
+                - match: [{uri: {prefix: /api}}]
+                  delegate: {name: leaf}
+                """)).get(0), l.registry());
         assertThat(problems).extracting(Problem::toString).containsExactly(
                 "test.yaml:7:15: error LM0316: a delegate VirtualService (one without hosts) cannot delegate again: Istio supports "
                         + "one level of delegation (expected: route, redirect or directResponse here, or hosts to make this a root "
@@ -222,34 +166,21 @@ class VirtualServiceMergeTest {
     void aRootRuleWithARouteBesideItsDelegateIsRejected() {
         // Istio validation: "root HTTP route … must not specify route"
         Loaded l = load(MESH);
-        List<Problem> problems = new IstioTranslator().validate(TestYaml.resources("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: root}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - delegate: {name: leaf}
-                    route: [{destination: {host: reviews}}]
-                """).get(0), l.registry());
+        List<Problem> problems = new IstioTranslator().validate(TestYaml.resources(virtualService("root", "reviews", """
+                - delegate: {name: leaf}
+                  route: [{destination: {host: reviews}}]
+                """)).get(0), l.registry());
         assertThat(problems).extracting(Problem::severity).containsOnly(Severity.ERROR);
         assertThat(problems).extracting(Problem::message).contains("an http rule has only one of route, redirect, directResponse or delegate");
     }
 
     @Test
     void onASidecarRulesAfterACatchAllAreDroppedAsIstiodDoes() {
-        Loaded l = load(MESH + """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: reviews}
-                spec:
-                  hosts: [reviews]
-                  http:
-                  - match: [{uri: {prefix: /}}]
-                    route: [{destination: {host: reviews, subset: v1}}]
-                  - route: [{destination: {host: reviews, subset: v2}}]
-                """);
+        Loaded l = load(docs(MESH, reviews("""
+                - match: [{uri: {prefix: /}}]
+                  route: [{destination: {host: reviews, subset: v1}}]
+                - route: [{destination: {host: reviews, subset: v2}}]
+                """)));
         var host = ((IstioRouteTable) l.snapshots().get("web-v1-0").routes()).find("reviews:9080", 9080);
         assertThat(host.rules()).hasSize(1);
         assertThat(l.route("web-v1-0", get("reviews:9080", "/x")).outcome()).isEqualTo(Outcome.ROUTE);

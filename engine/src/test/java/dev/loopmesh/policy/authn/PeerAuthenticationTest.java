@@ -14,12 +14,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PeerAuthenticationTest {
-    static final String MESH_STRICT = """
-            apiVersion: security.istio.io/v1
-            kind: PeerAuthentication
-            metadata: {name: default, namespace: istio-system}
-            spec: {mtls: {mode: STRICT}}
-            """;
+    /** Mesh-wide: the root namespace's policy. */
+    static final String MESH_STRICT = Yaml.peerAuthentication("default", "istio-system", "mtls: {mode: STRICT}\n");
 
     InboundMtls resolve(String yaml, String pod) {
         Topology t = Yaml.bookinfo(yaml);
@@ -36,20 +32,11 @@ class PeerAuthenticationTest {
     @Test
     void workloadPolicyBeatsNamespacePolicyWhichBeatsTheMeshPolicy() {
         // Istio: "workload-specific > namespace-wide > mesh-wide"
-        String yaml = MESH_STRICT + """
-                ---
-                apiVersion: security.istio.io/v1
-                kind: PeerAuthentication
-                metadata: {name: default, namespace: default}
-                spec: {mtls: {mode: PERMISSIVE}}
-                ---
-                apiVersion: security.istio.io/v1
-                kind: PeerAuthentication
-                metadata: {name: ratings-off, namespace: default}
-                spec:
-                  selector: {matchLabels: {app: ratings}}
-                  mtls: {mode: DISABLE}
-                """;
+        String yaml = Yaml.docs(MESH_STRICT, Yaml.peerAuthentication("default", "default", "mtls: {mode: PERMISSIVE}\n"),
+                Yaml.peerAuthentication("ratings-off", "default", """
+                        selector: {matchLabels: {app: ratings}}
+                        mtls: {mode: DISABLE}
+                        """));
         assertThat(resolve(yaml, "ratings-v1-0").mode()).isEqualTo(MtlsMode.DISABLE);
         assertThat(resolve(yaml, "reviews-v1-0").mode()).isEqualTo(MtlsMode.PERMISSIVE);
         assertThat(resolve(MESH_STRICT, "reviews-v1-0").mode()).isEqualTo(MtlsMode.STRICT);
@@ -58,18 +45,13 @@ class PeerAuthenticationTest {
     @Test
     void unsetInheritsAndPortLevelMtlsOverridesForOnePort() {
         // Istio: UNSET "inherit from parent"; portLevelMtls applies per workload port, with a selector only
-        String yaml = MESH_STRICT + """
-                ---
-                apiVersion: security.istio.io/v1
-                kind: PeerAuthentication
-                metadata: {name: details, namespace: default}
-                spec:
-                  selector: {matchLabels: {app: details}}
-                  mtls: {mode: UNSET}
-                  portLevelMtls:
-                    9080: {mode: PERMISSIVE}
-                    9090: {mode: UNSET}
-                """;
+        String yaml = Yaml.docs(MESH_STRICT, Yaml.peerAuthentication("details", "default", """
+                selector: {matchLabels: {app: details}}
+                mtls: {mode: UNSET}
+                portLevelMtls:
+                  9080: {mode: PERMISSIVE}
+                  9090: {mode: UNSET}
+                """));
         InboundMtls m = resolve(yaml, "details-v1-0");
         assertThat(m.mode()).isEqualTo(MtlsMode.STRICT);
         assertThat(m.mode(9080)).isEqualTo(MtlsMode.PERMISSIVE);
@@ -78,14 +60,10 @@ class PeerAuthenticationTest {
 
     @Test
     void portLevelMtlsWithoutSelectorAndABadModeAreErrors() {
-        List<Problem> p = SecurityBinder.bind(Yaml.resources("""
-                apiVersion: security.istio.io/v1
-                kind: PeerAuthentication
-                metadata: {name: default, namespace: default}
-                spec:
-                  mtls: {mode: STRICKT}
-                  portLevelMtls: {9080: {mode: DISABLE}}
-                """)).problems();
+        List<Problem> p = SecurityBinder.bind(Yaml.resources(Yaml.peerAuthentication("default", "default", """
+                mtls: {mode: STRICKT}
+                portLevelMtls: {9080: {mode: DISABLE}}
+                """))).problems();
         assertThat(p).extracting(Problem::code).contains(SecurityCodes.CONFLICT, SecurityCodes.INVALID_VALUE);
         assertThat(p.toString()).contains("did you mean `STRICT`?").contains("policy.yaml:5");
     }

@@ -25,6 +25,16 @@ class LinkerdPolicyTest {
         return in.linkerd().evaluate("default", Yaml.pod(r, pod).labels(), 9080, peer, "127.1.0.9");
     }
 
+    /** Linkerd's {@code kind} (policy.linkerd.io/{@code version}) {@code name} in namespace default. */
+    static String linkerd(String version, String kind, String name, String spec) {
+        return Yaml.resource("policy.linkerd.io/" + version, kind, name, "default", spec);
+    }
+
+    /** {@link #SERVER}, then these documents. */
+    static String serverAnd(String... documents) {
+        return SERVER + "---\n" + Yaml.docs(documents);
+    }
+
     static final String SERVER = """
             apiVersion: policy.linkerd.io/v1beta3
             kind: Server
@@ -38,22 +48,13 @@ class LinkerdPolicyTest {
     void aServerDeniesEverythingUntilAnAuthorizationAllowsAClient() {
         // Linkerd: "traffic to a Server is denied unless explicitly authorized" (accessPolicy default deny)
         assertThat(decide(SERVER, "ratings-v1-0", REVIEWS).allowed()).isFalse();
-        String yaml = SERVER + """
-                ---
-                apiVersion: policy.linkerd.io/v1alpha1
-                kind: MeshTLSAuthentication
-                metadata: {name: reviews-only, namespace: default}
-                spec:
-                  identityRefs: [{kind: ServiceAccount, name: bookinfo-reviews}]
-                ---
-                apiVersion: policy.linkerd.io/v1alpha1
-                kind: AuthorizationPolicy
-                metadata: {name: ratings-from-reviews, namespace: default}
-                spec:
-                  targetRef: {group: policy.linkerd.io, kind: Server, name: ratings-http}
-                  requiredAuthenticationRefs:
-                  - {group: policy.linkerd.io, kind: MeshTLSAuthentication, name: reviews-only}
-                """;
+        String yaml = serverAnd(linkerd("v1alpha1", "MeshTLSAuthentication", "reviews-only", """
+                identityRefs: [{kind: ServiceAccount, name: bookinfo-reviews}]
+                """), linkerd("v1alpha1", "AuthorizationPolicy", "ratings-from-reviews", """
+                targetRef: {group: policy.linkerd.io, kind: Server, name: ratings-http}
+                requiredAuthenticationRefs:
+                - {group: policy.linkerd.io, kind: MeshTLSAuthentication, name: reviews-only}
+                """));
         LinkerdPolicy.Decision ok = decide(yaml, "ratings-v1-0", REVIEWS);
         assertThat(ok.allowed()).isTrue();
         assertThat(ok.decidedBy()).isEqualTo("Server default/ratings-http via AuthorizationPolicy default/ratings-from-reviews");
@@ -81,42 +82,27 @@ class LinkerdPolicyTest {
 
     @Test
     void legacyServerAuthorizationWithServiceAccountsAndUnauthenticatedClients() {
-        String yaml = SERVER + """
-                ---
-                apiVersion: policy.linkerd.io/v1beta1
-                kind: ServerAuthorization
-                metadata: {name: ratings-reviews, namespace: default}
-                spec:
-                  server: {name: ratings-http}
-                  client:
-                    meshTLS:
-                      serviceAccounts: [{name: bookinfo-reviews}]
-                """;
+        String yaml = serverAnd(linkerd("v1beta1", "ServerAuthorization", "ratings-reviews", """
+                server: {name: ratings-http}
+                client:
+                  meshTLS:
+                    serviceAccounts: [{name: bookinfo-reviews}]
+                """));
         assertThat(decide(yaml, "ratings-v1-0", REVIEWS).allowed()).isTrue();
         assertThat(decide(yaml, "ratings-v1-0", PRODUCTPAGE).allowed()).isFalse();
-        String open = SERVER + """
-                ---
-                apiVersion: policy.linkerd.io/v1beta1
-                kind: ServerAuthorization
-                metadata: {name: ratings-any, namespace: default}
-                spec:
-                  server: {name: ratings-http}
-                  client: {unauthenticated: true, networks: [{cidr: 127.0.0.0/8}]}
-                """;
+        String open = serverAnd(linkerd("v1beta1", "ServerAuthorization", "ratings-any", """
+                server: {name: ratings-http}
+                client: {unauthenticated: true, networks: [{cidr: 127.0.0.0/8}]}
+                """));
         assertThat(decide(open, "ratings-v1-0", "").allowed()).isTrue();
     }
 
     @Test
     void referencesToMissingServersAreReported() {
-        var p = SecurityBinder.bind(Yaml.resources(SERVER + """
-                ---
-                apiVersion: policy.linkerd.io/v1alpha1
-                kind: AuthorizationPolicy
-                metadata: {name: typo, namespace: default}
-                spec:
-                  targetRef: {group: policy.linkerd.io, kind: Server, name: ratings-htp}
-                  requiredAuthenticationRefs: []
-                """)).problems();
+        var p = SecurityBinder.bind(Yaml.resources(serverAnd(linkerd("v1alpha1", "AuthorizationPolicy", "typo", """
+                targetRef: {group: policy.linkerd.io, kind: Server, name: ratings-htp}
+                requiredAuthenticationRefs: []
+                """)))).problems();
         assertThat(p.toString()).contains("LM0711", "no Server `ratings-htp`", "did you mean `ratings-http`?");
     }
 }

@@ -20,16 +20,32 @@ class RateLimitBinderTest {
         return RateLimitBinder.bind(load(yaml));
     }
 
-    @Test
-    void bindsALoopmeshLocalRateLimitToThePodsItSelects() {
-        RateLimitBinding b = bind("""
+    /** Loopmesh's own LocalRateLimit {@code name} in namespace default. */
+    private static String localRateLimit(String name, String spec) {
+        return """
                 apiVersion: loopmesh.dev/v1
                 kind: LocalRateLimit
-                metadata: {name: ratings}
+                metadata: {name: %s}
                 spec:
-                  selector: {matchLabels: {app: ratings}}
-                  tokenBucket: {maxTokens: 4, tokensPerFill: 4, fillInterval: 1m}
-                """);
+                """.formatted(name) + spec.indent(2);
+    }
+
+    /** Linkerd's HTTPLocalRateLimitPolicy {@code name} in namespace emojivoto. */
+    private static String linkerdRateLimit(String name, String spec) {
+        return """
+                apiVersion: policy.linkerd.io/v1alpha1
+                kind: HTTPLocalRateLimitPolicy
+                metadata: {name: %s, namespace: emojivoto}
+                spec:
+                """.formatted(name) + spec.indent(2);
+    }
+
+    @Test
+    void bindsALoopmeshLocalRateLimitToThePodsItSelects() {
+        RateLimitBinding b = bind(localRateLimit("ratings", """
+                selector: {matchLabels: {app: ratings}}
+                tokenBucket: {maxTokens: 4, tokensPerFill: 4, fillInterval: 1m}
+                """));
         assertThat(b.problems()).isEmpty();
         RateLimitConfig c = b.configFor("default", Map.of("app", "ratings", "version", "v1"), 9080).orElseThrow();
         assertThat(c.total()).isEqualTo(new TokenBucketSpec(4, 4, Duration.ofMinutes(1)));
@@ -41,16 +57,12 @@ class RateLimitBinderTest {
 
     @Test
     void tokensPerFillDefaultsToOneAndPortAndExpressionsNarrowTheSelection() {
-        RateLimitBinding b = bind("""
-                apiVersion: loopmesh.dev/v1
-                kind: LocalRateLimit
-                metadata: {name: reviews}
-                spec:
-                  selector:
-                    matchExpressions: [{key: version, operator: In, values: [v2, v3]}]
-                  port: 9080
-                  tokenBucket: {maxTokens: 10, fillInterval: 100ms}
-                """);
+        RateLimitBinding b = bind(localRateLimit("reviews", """
+                selector:
+                  matchExpressions: [{key: version, operator: In, values: [v2, v3]}]
+                port: 9080
+                tokenBucket: {maxTokens: 10, fillInterval: 100ms}
+                """));
         assertThat(b.problems()).isEmpty();
         assertThat(b.configFor("default", Map.of("version", "v2"), 9080).orElseThrow().total().tokensPerFill()).isEqualTo(1);
         assertThat(b.configFor("default", Map.of("version", "v1"), 9080)).isEmpty();
@@ -59,17 +71,13 @@ class RateLimitBinderTest {
 
     @Test
     void typosAndBadValuesArePositionedAndSuggested() {
-        RateLimitBinding b = bind("""
-                apiVersion: loopmesh.dev/v1
-                kind: LocalRateLimit
-                metadata: {name: ratings}
-                spec:
-                  selecter: {matchLabels: {app: ratings}}
-                  tokenBucket:
-                    maxTokens: 0
-                    tokensPerFil: 4
-                    fillInterval: 10ms
-                """);
+        RateLimitBinding b = bind(localRateLimit("ratings", """
+                selecter: {matchLabels: {app: ratings}}
+                tokenBucket:
+                  maxTokens: 0
+                  tokensPerFil: 4
+                  fillInterval: 10ms
+                """));
         assertThat(b.rules()).isEmpty();
         assertThat(b.problems()).extracting(Problem::toString).containsExactly(
                 "limits.yaml:5:3: error LM0501: unknown field `selecter` — did you mean `selector`? (at spec.selecter)",
@@ -80,13 +88,9 @@ class RateLimitBinderTest {
 
     @Test
     void missingPartsAreReportedAtTheirParent() {
-        RateLimitBinding b = bind("""
-                apiVersion: loopmesh.dev/v1
-                kind: LocalRateLimit
-                metadata: {name: ratings}
-                spec:
-                  tokenBucket: {maxTokens: 3, fillInterval: 3}
-                """);
+        RateLimitBinding b = bind(localRateLimit("ratings", """
+                tokenBucket: {maxTokens: 3, fillInterval: 3}
+                """));
         assertThat(b.problems()).extracting(Problem::code).containsExactly("LM0503", "LM0505");
         assertThat(b.problems().get(0).message()).contains("missing `selector`");
         assertThat(b.problems().get(1).message()).contains("has no unit");
@@ -107,20 +111,16 @@ class RateLimitBinderTest {
     @Test
     void bindsLinkerdsPolicyThroughItsServer() {
         // Linkerd HTTPLocalRateLimitPolicy reference: targetRef is a Server; total, identity, overrides by ServiceAccount
-        RateLimitBinding b = bind(SERVER + """
-                apiVersion: policy.linkerd.io/v1alpha1
-                kind: HTTPLocalRateLimitPolicy
-                metadata: {name: web-rl, namespace: emojivoto}
-                spec:
-                  targetRef: {group: policy.linkerd.io, kind: Server, name: web-http}
-                  total: {requestsPerSecond: 100}
-                  identity: {requestsPerSecond: 20}
-                  overrides:
-                  - requestsPerSecond: 25
-                    clientRefs:
-                    - {kind: ServiceAccount, name: special-client}
-                    - {kind: ServiceAccount, name: bot, namespace: tools}
-                """);
+        RateLimitBinding b = bind(SERVER + linkerdRateLimit("web-rl", """
+                targetRef: {group: policy.linkerd.io, kind: Server, name: web-http}
+                total: {requestsPerSecond: 100}
+                identity: {requestsPerSecond: 20}
+                overrides:
+                - requestsPerSecond: 25
+                  clientRefs:
+                  - {kind: ServiceAccount, name: special-client}
+                  - {kind: ServiceAccount, name: bot, namespace: tools}
+                """));
         assertThat(b.problems()).isEmpty();
         RateLimitConfig c = b.configFor("emojivoto", Map.of("app", "web-svc"), 8080).orElseThrow();
         assertThat(c.total()).isEqualTo(TokenBucketSpec.perSecond(100));
@@ -135,32 +135,20 @@ class RateLimitBinderTest {
     @Test
     void linkerdsRulesAreEnforced() {
         // Linkerd reference: identity and override rps cannot exceed total; clientRefs kind is ServiceAccount only
-        RateLimitBinding b = bind(SERVER + """
-                apiVersion: policy.linkerd.io/v1alpha1
-                kind: HTTPLocalRateLimitPolicy
-                metadata: {name: web-rl, namespace: emojivoto}
-                spec:
-                  targetRef: {kind: Server, name: web-http}
-                  total: {requestsPerSecond: 10}
-                  identity: {requestsPerSecond: 20}
-                  overrides:
-                  - requestsPerSecond: 5
-                    clientRefs: [{kind: User, name: alice}]
-                ---
-                apiVersion: policy.linkerd.io/v1alpha1
-                kind: HTTPLocalRateLimitPolicy
-                metadata: {name: second, namespace: emojivoto}
-                spec:
-                  targetRef: {kind: Server, name: web-http}
-                  total: {requestsPerSecond: 10}
-                ---
-                apiVersion: policy.linkerd.io/v1alpha1
-                kind: HTTPLocalRateLimitPolicy
-                metadata: {name: typo, namespace: emojivoto}
-                spec:
-                  targetRef: {kind: Server, name: web-htp}
-                  total: {requestsPerSecond: 10}
-                """);
+        RateLimitBinding b = bind(SERVER + String.join("---\n", linkerdRateLimit("web-rl", """
+                targetRef: {kind: Server, name: web-http}
+                total: {requestsPerSecond: 10}
+                identity: {requestsPerSecond: 20}
+                overrides:
+                - requestsPerSecond: 5
+                  clientRefs: [{kind: User, name: alice}]
+                """), linkerdRateLimit("second", """
+                targetRef: {kind: Server, name: web-http}
+                total: {requestsPerSecond: 10}
+                """), linkerdRateLimit("typo", """
+                targetRef: {kind: Server, name: web-htp}
+                total: {requestsPerSecond: 10}
+                """)));
         assertThat(b.rules()).isEmpty();
         assertThat(b.problems()).extracting(Problem::code).containsExactly("LM0507", "LM0508", "LM0507", "LM0506");
         assertThat(b.problems().get(0).path()).isEqualTo("spec.identity");
@@ -171,14 +159,10 @@ class RateLimitBinderTest {
 
     @Test
     void aTargetRefToAnythingButAServerIsUnsupported() {
-        RateLimitBinding b = bind("""
-                apiVersion: policy.linkerd.io/v1alpha1
-                kind: HTTPLocalRateLimitPolicy
-                metadata: {name: rl}
-                spec:
-                  targetRef: {kind: HTTPRoute, name: web}
-                  total: {requestsPerSecond: 10}
-                """);
+        RateLimitBinding b = bind(linkerdRateLimit("rl", """
+                targetRef: {kind: HTTPRoute, name: web}
+                total: {requestsPerSecond: 10}
+                """));
         assertThat(b.problems()).singleElement().satisfies(p -> {
             assertThat(p.code()).isEqualTo("LM0508");
             assertThat(p.path()).isEqualTo("spec.targetRef.kind");
