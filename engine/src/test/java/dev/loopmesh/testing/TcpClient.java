@@ -24,13 +24,18 @@ public final class TcpClient {
     /**
      * One connection to {@code host:port} (from {@code from}, or any address when null) that sends {@code bytes}
      * and reads one line: the emulated tcp app answers with its pod name first. "(closed)" when the proxy
-     * closed the connection without an answer.
+     * closed the connection without an answer (a close with the client's bytes unread is a reset).
      */
     public static String exchange(String host, int port, String from, byte[] bytes) {
         try (Socket s = from == null ? new Socket(host, port) : new Socket(InetAddress.getByName(host), port, InetAddress.getByName(from), 0)) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(bytes);
-            String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            String line;
+            try {
+                line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            } catch (java.net.SocketException reset) {
+                line = null;
+            }
             return line == null ? "(closed)" : line.substring(0, line.indexOf(' '));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
