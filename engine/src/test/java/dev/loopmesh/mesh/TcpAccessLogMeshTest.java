@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 import static dev.loopmesh.testing.TcpTopologies.DB;
+import static dev.loopmesh.testing.TcpTopologies.MAX_ONE_CONNECTION;
 import static dev.loopmesh.testing.TcpTopologies.MESH;
 import static dev.loopmesh.testing.TcpTopologies.dbVirtualService;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,26 +83,15 @@ class TcpAccessLogMeshTest {
     }
 
     @Test
-    void aConnectionOverMaxConnectionsIsLoggedUoAndOneToASubsetWithoutPodsUh() throws Exception {
-        // Envoy tcp_proxy: UO when the cluster's connection limit is reached, UH when it has no healthy host
-        f = MeshFixture.start(MESH.replace("subsets: [{name: v1", "trafficPolicy: {connectionPool: {tcp: {maxConnections: 1}}}\n  subsets: "
-                + "[{name: v3, labels: {version: v3}}, {name: v1"));
+    void aConnectionToASubsetWithoutPodsIsLoggedUh() {
+        // Envoy tcp_proxy: UH when the cluster has no healthy host (UO is in TcpOutboundMeshTest, with its metric)
+        f = MeshFixture.start(MAX_ONE_CONNECTION + dbVirtualService("tcp: [{route: [{destination: {host: db, subset: v3}}]}]"));
         PodInfo tools = f.mesh.registry().pod("tools-v1-0").orElseThrow();
-        try (Socket held = new Socket(tools.address(), tools.tcpOutbound().get(DB))) {
-            held.getOutputStream().write("first\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(new BufferedReader(new InputStreamReader(held.getInputStream(), StandardCharsets.US_ASCII)).readLine()).startsWith("db-v");
-            assertThat(TcpClient.exchange(tools.address(), tools.tcpOutbound().get(DB), "over")).isEqualTo("(closed)");
-        }
-        RequestRecord uo = f.awaitAccessLog("tools-v1-0", r -> r.isTcp() && r.responseFlags().equals("UO"));
-        assertThat(uo.upstreamHost()).isEqualTo("-");
-        assertThat(uo.upstreamCluster()).isEqualTo("outbound|5432||db.default.svc.cluster.local");
-        assertThat(uo.isSuccess()).isFalse();
-        assertThat(AccessLogFormat.text(uo)).contains("\"- - -\" 0 UO - - \"-\" 0 0 ");
-
-        assertThat(f.apply(dbVirtualService("tcp: [{route: [{destination: {host: db, subset: v3}}]}]").replace("---\n", "")).allAccepted()).isTrue();
         assertThat(TcpClient.exchange(tools.address(), tools.tcpOutbound().get(DB), "none")).isEqualTo("(closed)");
         RequestRecord uh = f.awaitAccessLog("tools-v1-0", r -> r.isTcp() && r.responseFlags().equals("UH"));
         assertThat(uh.upstreamCluster()).isEqualTo("outbound|5432|v3|db.default.svc.cluster.local");
         assertThat(uh.routeName()).isEqualTo("default/db tcp[0]");
+        assertThat(uh.trace()).contains("VirtualService default/db tcp rule 0: no match: every connection");
+        assertThat(AccessLogFormat.text(uh)).contains("\"- - -\" 0 UH - - \"-\" 0 0 ");
     }
 }

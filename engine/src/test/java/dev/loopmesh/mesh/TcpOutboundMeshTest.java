@@ -2,6 +2,8 @@ package dev.loopmesh.mesh;
 
 import dev.loopmesh.admin.AdminApi;
 import dev.loopmesh.controlplane.PodInfo;
+import dev.loopmesh.telemetry.AccessLogFormat;
+import dev.loopmesh.telemetry.RequestRecord;
 import dev.loopmesh.testing.TcpClient;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +19,7 @@ import java.util.Map;
 
 import static dev.loopmesh.testing.TcpTopologies.BY_SOURCE_LABELS;
 import static dev.loopmesh.testing.TcpTopologies.DB;
+import static dev.loopmesh.testing.TcpTopologies.MAX_ONE_CONNECTION;
 import static dev.loopmesh.testing.TcpTopologies.MESH;
 import static dev.loopmesh.testing.TcpTopologies.SPLIT;
 import static dev.loopmesh.testing.TcpTopologies.dbVirtualService;
@@ -119,7 +122,7 @@ class TcpOutboundMeshTest {
     @Test
     void connectionsOverMaxConnectionsAreClosedAndCountedAsUo() throws Exception {
         // DestinationRule connectionPool.tcp.maxConnections: "Maximum number of HTTP1 /TCP connections to a destination host"
-        f = MeshFixture.start(MESH.replace("subsets: [{name: v1", "trafficPolicy: {connectionPool: {tcp: {maxConnections: 1}}}\n  subsets: [{name: v1"));
+        f = MeshFixture.start(MAX_ONE_CONNECTION);
         PodInfo tools = f.mesh.registry().pod("tools-v1-0").orElseThrow();
         try (Socket held = new Socket(tools.address(), tools.tcpOutbound().get(DB))) {
             held.getOutputStream().write("first\n".getBytes(StandardCharsets.US_ASCII));
@@ -131,6 +134,11 @@ class TcpOutboundMeshTest {
             }
         }
         f.awaitMetrics(OPENED + "[^}]*reporter=\"source\"[^}]*response_flags=\"UO\"");
+        // Envoy's tcp_proxy access log: the refused connection is one line with its flag and no upstream host
+        RequestRecord uo = f.awaitAccessLog("tools-v1-0", r -> r.isTcp() && r.responseFlags().equals("UO"));
+        assertThat(uo.upstreamHost()).isEqualTo("-");
+        assertThat(uo.upstreamCluster()).isEqualTo("outbound|5432||db.default.svc.cluster.local");
+        assertThat(AccessLogFormat.text(uo)).contains("\"- - -\" 0 UO - - \"-\" 0 0 ");
         // the held connection is gone: a new one gets through again
         await().untilAsserted(() -> assertThat(exchange(tools, "again")).startsWith("db-v"));
     }

@@ -58,6 +58,10 @@ public final class TcpTopologies {
         return dbVirtualService("", rules);
     }
 
+    /** The mesh with db's DestinationRule limiting each of its clusters to one connection, and a subset v3 without pods. */
+    public static final String MAX_ONE_CONNECTION = MESH.replace("subsets: [{name: v1",
+            "trafficPolicy: {connectionPool: {tcp: {maxConnections: 1}}}\n  subsets: [{name: v3, labels: {version: v3}}, {name: v1");
+
     /** tcp rules: tools gets v2 by its labels, the rest v1. */
     public static final String BY_SOURCE_LABELS = dbVirtualService("""
             tcp:
