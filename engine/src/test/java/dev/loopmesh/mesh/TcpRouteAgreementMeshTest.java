@@ -74,9 +74,18 @@ class TcpRouteAgreementMeshTest {
         use(BY_SOURCE_LABELS);
         agree(BY_SOURCE_LABELS, "tools-v1", fromTools, "tcp://db:5432");
         agree(BY_SOURCE_LABELS, "web-v1", fromWeb, "tcp://db.default:5432");
-        // a 50/50 split: the offline answer names the pick of its seed; live connections land within the route's subsets
+        // a 50/50 split: each seed's answer names one pick; over seeds both subsets, and live connections land within them
         use(SPLIT);
-        assertThat(OfflineRoute.run(MESH + SPLIT, "--from", "tools-v1", "tcp://db:5432").out()).contains("weight 50 of 100");
+        java.util.Set<String> picked = new java.util.TreeSet<>();
+        for (int seed = 1; seed <= 12; seed++) {
+            JsonNode a = MeshFixture.JSON.readTree(OfflineRoute.run(MESH + SPLIT, "--from", "tools-v1", "--output", "json", "--seed",
+                    String.valueOf(seed), "tcp://db:5432").out());
+            a.get("endpoints").forEach(e -> picked.add(e.asText()));
+        }
+        assertThat(picked).containsExactly("db-v1-0", "db-v1-1", "db-v2-0");
+        for (int i = 0; i < 6; i++) {
+            assertThat(fromTools.get()).isIn(picked);
+        }
         // SNI: the named host to v2, another name and plain bytes to v1
         use(BY_SNI);
         byte[] v2 = TcpClient.clientHello("v2.db.example.com");
