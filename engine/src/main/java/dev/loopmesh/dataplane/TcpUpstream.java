@@ -24,18 +24,10 @@ import java.net.InetSocketAddress;
  * relayed to an unverified peer.
  */
 final class TcpUpstream {
-    /** Why the upstream could not be used; both are Envoy's UF (upstream connection failure). */
+    /** Why the upstream could not be used (a connect, a TLS handshake or the peer's identity): Envoy's UF. */
     static final class Failed extends Exception {
-        private final boolean tls;
-
-        Failed(String message, Throwable cause, boolean tls) {
+        Failed(String message, Throwable cause) {
             super(message, cause, false, false);
-            this.tls = tls;
-        }
-
-        /** Whether the TCP connect worked and the TLS handshake or the peer's identity failed. */
-        boolean tls() {
-            return tls;
         }
     }
 
@@ -59,7 +51,7 @@ final class TcpUpstream {
         if (!isLoopback(e.address())) {
             // an endpoint from production YAML (a ServiceEntry's address): Loopmesh never leaves the machine, nor asks DNS
             return ready.setFailure(new Failed("endpoint " + e.hostPort() + " is not on loopback (Loopmesh connects only within "
-                    + "127.0.0.0/8)", null, false));
+                    + "127.0.0.0/8)", null));
         }
         Bootstrap b = new Bootstrap()
                 .group(down.eventLoop())
@@ -81,7 +73,7 @@ final class TcpUpstream {
         }
         proxy.eventLoops().connect(b, new InetSocketAddress(e.address(), e.port())).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                ready.tryFailure(new Failed("connect to " + e.hostPort() + " failed", f.cause(), false));
+                ready.tryFailure(new Failed("connect to " + e.hostPort() + " failed: " + f.cause().getMessage(), f.cause()));
                 return;
             }
             Channel up = f.channel();
@@ -97,7 +89,7 @@ final class TcpUpstream {
                     ready.trySuccess(up);
                 } else {
                     up.close();
-                    ready.tryFailure(new Failed("TLS with " + e.hostPort() + " failed", v.cause(), true));
+                    ready.tryFailure(new Failed("TLS with " + e.hostPort() + " failed: " + v.cause().getMessage(), v.cause()));
                 }
             });
         });

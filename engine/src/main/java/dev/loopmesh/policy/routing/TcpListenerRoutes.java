@@ -28,11 +28,6 @@ public record TcpListenerRoutes(String service, List<TcpRoute> routes) {
         routes = List.copyOf(routes);
     }
 
-    /** One route that takes every connection. */
-    public static TcpListenerRoutes of(TcpRoute route) {
-        return new TcpListenerRoutes(route.service(), List.of(route));
-    }
-
     /** Whether some route matches on SNI, so the listener reads the ClientHello before it routes. */
     public boolean inspectsSni() {
         return routes.stream().anyMatch(r -> !r.match().sniHosts().isEmpty());
