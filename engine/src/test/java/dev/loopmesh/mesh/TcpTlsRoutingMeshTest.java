@@ -4,6 +4,7 @@ import dev.loopmesh.ca.CertificateAuthority;
 import dev.loopmesh.ca.WorkloadCertificate;
 import dev.loopmesh.controlplane.PodInfo;
 import dev.loopmesh.telemetry.RequestRecord;
+import dev.loopmesh.testing.OfflineRoute;
 import dev.loopmesh.testing.TcpClient;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -112,7 +113,7 @@ class TcpTlsRoutingMeshTest {
         CertificateAuthority ca = CertificateAuthority.generate("partners.example.com", Clock.systemUTC());
         WorkloadCertificate cert = ca.issue("spiffe://partners.example.com/ledger", Duration.ofHours(1));
         int serverPort = tlsServer(cert);
-        f = MeshFixture.start(MESH + """
+        String yaml = MESH + """
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: ServiceEntry
@@ -132,7 +133,8 @@ class TcpTlsRoutingMeshTest {
                   ports: [{number: 9444, name: tls, protocol: TLS}]
                   resolution: STATIC
                   endpoints: [{address: 192.0.2.10}]
-                """.formatted(serverPort));
+                """.formatted(serverPort);
+        f = MeshFixture.start(yaml);
         PodInfo tools = pod("tools-v1-0");
         Integer listener = tools.tcpOutbound().get("partners.example.com:9443");
         assertThat(listener).isEqualTo(9443);
@@ -152,6 +154,8 @@ class TcpTlsRoutingMeshTest {
         RequestRecord r = f.awaitAccessLog("tools-v1-0", x -> x.isTcp() && x.upstreamCluster().equals("outbound|9443||partners.example.com"));
         assertThat(r.upstreamHost()).isEqualTo("127.0.0.1:" + serverPort);
         assertThat(r.destinationService()).isEqualTo("partners.example.com");
+        assertThat(OfflineRoute.run(yaml, "--from", "tools-v1", "--output", "json", "tls://partners.example.com:9443").out())
+                .contains("\"listener\":\"partners.example.com:9443\"", "\"endpoints\":[\"127.0.0.1:" + serverPort + "\"]");
         // an endpoint off loopback is never dialed: the connection ends as a connect failure
         int elsewhere = tools.tcpOutbound().get("elsewhere.example.com:9444");
         assertThat(TcpClient.exchange(tools.address(), elsewhere, "x")).isEqualTo("(closed)");
@@ -164,7 +168,7 @@ class TcpTlsRoutingMeshTest {
     void aTcpServiceEntryWithALoopbackAddressAndResolutionNoneGoesToThatAddress() {
         // Istio resolution NONE: the connection goes to the address the caller was going to, here the entry's address
         int port = plainServer("127.0.0.77");
-        f = MeshFixture.start(MESH + """
+        String yaml = MESH + """
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: ServiceEntry
@@ -175,9 +179,13 @@ class TcpTlsRoutingMeshTest {
                   ports: [{number: %d, name: tcp, protocol: TCP}]
                   resolution: NONE
                   location: MESH_INTERNAL
-                """.formatted(port));
+                """.formatted(port);
+        f = MeshFixture.start(yaml);
         PodInfo web = pod("web-v1-0");
         assertThat(TcpClient.exchange(web.address(), web.tcpOutbound().get("ledger.internal:" + port), "hi")).isEqualTo("ledger");
+        // loopmesh route agrees: the entry's listener, with the entry's own address as its one endpoint
+        OfflineRoute.Run offline = OfflineRoute.run(yaml, "--from", "web-v1", "--output", "json", "tcp://ledger.internal:" + port);
+        assertThat(offline.out()).contains("\"listener\":\"ledger.internal:" + port + "\"", "\"endpoints\":[\"127.0.0.77:" + port + "\"]");
         f.awaitMetrics("istio_tcp_connections_opened_total\\{[^}]*destination_service=\"ledger.internal\"[^}]*source_workload=\"web-v1\"");
     }
 
