@@ -70,8 +70,9 @@ public final class Mesh implements AutoCloseable {
         this.options = options;
         int block = freeBlock();
         this.perPodAddresses = block > 0;
-        this.registry = perPodAddresses ? RegistryPlanner.perPodAddresses(topology.mesh(), block)
-                : RegistryPlanner.sharedLoopback(topology.mesh());
+        List<String> entryTcp = dev.loopmesh.controlplane.istio.ServiceEntries.tcpKeys(topology.mesh(), topology.resources());
+        this.registry = perPodAddresses ? RegistryPlanner.perPodAddresses(topology.mesh(), block, entryTcp)
+                : RegistryPlanner.sharedLoopback(topology.mesh(), entryTcp);
         this.controlPlane = new ControlPlane(translator, registry, Clock.systemUTC(), 2000);
         this.loops = EventLoops.ofCores();
         this.random = new java.util.Random(options.seed());

@@ -354,17 +354,20 @@ public final class AdminApi implements AdminServer.Handler {
 
         static ConfigDump of(ProxySnapshot s, Map<String, java.net.InetSocketAddress> tcp) {
             List<Map<String, Object>> tcpRoutes = new ArrayList<>();
-            s.tcpRoutes().forEach((service, r) -> {
+            // one entry per filter chain of each listener, in the order they are tried
+            s.tcpRoutes().forEach((service, chains) -> chains.routes().forEach(r -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("service", service);
                 java.net.InetSocketAddress a = tcp.get(service);
                 m.put("listener", a == null ? null : a.getAddress().getHostAddress() + ":" + a.getPort());
                 m.put("virtualService", r.virtualService());
+                m.put("kind", r.kind());
                 m.put("rule", r.ruleIndex());
+                m.put("match", r.match().describe());
                 m.put("why", r.why());
                 m.put("clusters", r.destinations().stream().map(d -> d.cluster() + " (weight " + d.weight() + ")").toList());
                 tcpRoutes.add(m);
-            });
+            }));
             List<Map<String, Object>> clusters = new ArrayList<>();
             for (ClusterConfig c : s.clusters().values()) {
                 Map<String, Object> m = new LinkedHashMap<>();

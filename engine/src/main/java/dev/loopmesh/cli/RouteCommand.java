@@ -35,7 +35,9 @@ import java.util.function.Function;
 /**
  * {@code loopmesh route FILE… --from WORKLOAD [--header k=v]… METHOD URL}: which rule, subset and
  * endpoints a request would get, and why, without starting the mesh (Envoy's router_check_tool on
- * Istio YAML). It runs the same translation and route table the live proxies run.
+ * Istio YAML). It runs the same translation and route table the live proxies run. With
+ * {@code tcp://HOST:PORT} or {@code tls://SNI:PORT} instead of METHOD URL it answers for a TCP connection
+ * ({@link TcpRouteQuery}).
  */
 @Command(name = "route", mixinStandardHelpOptions = true,
         description = "Show, offline, how a request would be routed: rule, subset, endpoints and why.")
@@ -46,7 +48,8 @@ public final class RouteCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Parameters(paramLabel = "FILE… METHOD URL", arity = "1..*",
-            description = "topology files, then the request's method and URL (http://reviews:9080/reviews/0)")
+            description = "topology files, then the request's method and URL (http://reviews:9080/reviews/0), "
+                    + "or a TCP connection: tcp://HOST:PORT, tls://SNI:PORT")
     private List<String> args = new ArrayList<>();
 
     @Option(names = "--from", required = true, description = "the caller: a workload (productpage-v1), a pod, or `ingress`")
@@ -61,6 +64,14 @@ public final class RouteCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the weighted pick")
     private long seed;
 
+    @Option(names = "--source-ip", description = "TCP: the address the app connects from (default 127.0.0.1, an unbound "
+            + "socket's on loopback)")
+    private String tcpSourceIp;
+
+    @Option(names = "--destination-ip", description = "TCP: the address the app connects to (default: the caller pod's, "
+            + "where its sidecar listens)")
+    private String tcpDestinationIp;
+
     /** @param loader reads topology files (the lead wires TopologyLoader here) */
     public RouteCommand(Function<List<Path>, Topology> loader) {
         this.loader = Objects.requireNonNull(loader, "loader");
@@ -74,15 +85,16 @@ public final class RouteCommand implements Callable<Integer> {
             err.println("--output: `" + output + "` (expected: text or json)");
             return 2;
         }
-        if (args.size() < 3) {
-            err.println("expected: FILE… METHOD URL (at least one file, then a method and a URL)");
+        boolean tcp = !args.isEmpty() && TcpRouteQuery.Target.applies(args.get(args.size() - 1));
+        if (args.size() < (tcp ? 2 : 3)) {
+            err.println("expected: FILE… METHOD URL or FILE… tcp://HOST:PORT (at least one file, then a method and a URL, or a TCP target)");
             return 2;
         }
         List<Path> files = new ArrayList<>();
-        for (String f : args.subList(0, args.size() - 2)) {
+        for (String f : args.subList(0, args.size() - (tcp ? 1 : 2))) {
             files.add(Path.of(f));
         }
-        String method = args.get(args.size() - 2).toUpperCase(Locale.ROOT);
+        String method = tcp ? "" : args.get(args.size() - 2).toUpperCase(Locale.ROOT);
         String url = args.get(args.size() - 1);
         Topology topology;
         try {
@@ -91,7 +103,8 @@ public final class RouteCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 2;
         }
-        Registry registry = RegistryPlanner.perPodAddresses(topology.mesh(), 1);
+        Registry registry = RegistryPlanner.perPodAddresses(topology.mesh(), 1,
+                dev.loopmesh.controlplane.istio.ServiceEntries.tcpKeys(topology.mesh(), topology.resources()));
         IstioTranslator translator = new IstioTranslator();
         for (Problem p : translator.analyze(registry, topology.resources())) {
             err.println(p);
@@ -115,6 +128,13 @@ public final class RouteCommand implements Callable<Integer> {
             }
             proxy = pod.name();
             sourceIp = pod.address();
+            if (tcp) {
+                return tcp(out, err, translator.translate(registry, topology.resources(), 0).get(proxy), pod, url);
+            }
+        }
+        if (tcp) {
+            err.println("--from ingress: the gateway has no outbound TCP listeners (expected: a workload with a sidecar)");
+            return 2;
         }
         RequestView request;
         try {
@@ -132,6 +152,26 @@ public final class RouteCommand implements Callable<Integer> {
             out.println(json(proxy, d, endpoints, cluster));
         } else {
             text(out, proxy, d, endpoints, cluster);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int tcp(PrintWriter out, PrintWriter err, ProxySnapshot snapshot, PodInfo pod, String target) {
+        TcpRouteQuery.Answer a;
+        TcpRouteQuery.Target t;
+        try {
+            t = TcpRouteQuery.Target.parse(target);
+            a = TcpRouteQuery.route(snapshot, pod, t, tcpDestinationIp == null ? pod.address() : tcpDestinationIp,
+                    tcpSourceIp == null ? "127.0.0.1" : tcpSourceIp, seed);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        if (output.equals("json")) {
+            out.println(TcpRouteQuery.json(pod.name(), a, t.tls() ? t.host() : ""));
+        } else {
+            TcpRouteQuery.text(out, pod.name(), a);
         }
         out.flush();
         return 0;
@@ -242,14 +282,14 @@ public final class RouteCommand implements Callable<Integer> {
         return b.append("]}").toString();
     }
 
-    private static StringBuilder field(StringBuilder b, String name, String value) {
+    static StringBuilder field(StringBuilder b, String name, String value) {
         string(b, name);
         b.append(':');
         string(b, value);
         return b;
     }
 
-    private static void string(StringBuilder b, String s) {
+    static void string(StringBuilder b, String s) {
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

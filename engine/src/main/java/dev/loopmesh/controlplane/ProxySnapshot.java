@@ -2,6 +2,7 @@ package dev.loopmesh.controlplane;
 
 import dev.loopmesh.policy.routing.ClusterConfig;
 import dev.loopmesh.policy.routing.RouteTable;
+import dev.loopmesh.policy.routing.TcpListenerRoutes;
 import dev.loopmesh.policy.routing.TcpRoute;
 
 import java.util.List;
@@ -22,7 +23,7 @@ import static java.util.Objects.requireNonNull;
  * @param tcpRoutes the outbound TCP listeners' routes (Envoy's tcp_proxy), by {@link TcpRoute#key service key}
  */
 public record ProxySnapshot(String proxy, long version, RouteTable routes, Map<String, ClusterConfig> clusters,
-                            InboundConfig inbound, List<String> resources, Map<String, TcpRoute> tcpRoutes) {
+                            InboundConfig inbound, List<String> resources, Map<String, TcpListenerRoutes> tcpRoutes) {
     public ProxySnapshot {
         requireNonNull(proxy, "proxy");
         requireNonNull(routes, "routes");

@@ -21,7 +21,8 @@ import java.util.List;
  * that iptables and the service VIP lead to; loopback has neither, so the app dials the listener itself). It
  * listens on the pod's address at the service's own port, so {@code db:5432} is {@code <pod address>:5432};
  * where that port is taken on the pod (its own app, Istio's ports, another TCP service on the same port) it
- * takes the first free port from {@value #TCP_OUTBOUND_BASE}.
+ * takes the first free port from {@value #TCP_OUTBOUND_BASE}. The TCP and TLS ports of ServiceEntries in the
+ * topology get listeners the same way, after the services'.
  */
 public final class RegistryPlanner {
     public static final int OUTBOUND_PORT = 15001;
@@ -37,6 +38,14 @@ public final class RegistryPlanner {
 
     /** Plans with per-pod addresses in block {@code block} (1..254): pod n is 127.block.(n/254).(n%254+1). */
     public static Registry perPodAddresses(MeshSpec mesh, int block) {
+        return perPodAddresses(mesh, block, List.of());
+    }
+
+    /**
+     * As {@link #perPodAddresses(MeshSpec, int)}, every sidecar also listening for the TCP ports {@code extraTcp}
+     * ({@link dev.loopmesh.policy.routing.TcpRoute#key host:port} keys of ServiceEntries), after the services'.
+     */
+    public static Registry perPodAddresses(MeshSpec mesh, int block, List<String> extraTcp) {
         if (block < 1 || block > 254) {
             throw new IllegalArgumentException("block: " + block + " (expected: 1..254)");
         }
@@ -50,7 +59,7 @@ public final class RegistryPlanner {
                     }
                     String address = "127." + block + "." + (n / 254) + "." + (n % 254 + 1);
                     PodInfo p = pod(s, w, r, address, appPort(s, w), w.sidecar() ? INBOUND_PORT : 0, w.sidecar() ? OUTBOUND_PORT : 0);
-                    pods.add(w.sidecar() ? withTcpOutbound(p, mesh, ownPorts(p)) : p);
+                    pods.add(w.sidecar() ? withTcpOutbound(p, mesh, ownPorts(p), extraTcp) : p);
                 }
             }
         }
@@ -59,13 +68,18 @@ public final class RegistryPlanner {
 
     /** Plans for machines where only 127.0.0.1 is routed: every port is allocated. */
     public static Registry sharedLoopback(MeshSpec mesh) {
+        return sharedLoopback(mesh, List.of());
+    }
+
+    /** As {@link #sharedLoopback(MeshSpec)}, with the extra TCP ports of {@link #perPodAddresses(MeshSpec, int, List)}. */
+    public static Registry sharedLoopback(MeshSpec mesh, List<String> extraTcp) {
         List<PodInfo> pods = new ArrayList<>();
         for (ServiceSpec s : mesh.services()) {
             for (WorkloadSpec w : s.workloads()) {
                 for (int r = 0; r < w.replicas(); r++) {
                     int app = w.external() != null ? w.external().port() : freePort();
                     PodInfo p = pod(s, w, r, "127.0.0.1", app, w.sidecar() ? freePort() : 0, w.sidecar() ? freePort() : 0);
-                    pods.add(w.sidecar() ? withTcpOutbound(p, mesh, null) : p);
+                    pods.add(w.sidecar() ? withTcpOutbound(p, mesh, null, extraTcp) : p);
                 }
             }
         }
@@ -95,25 +109,31 @@ public final class RegistryPlanner {
      * The pod with an outbound listener per TCP service: on the service's port where free, else from
      * {@link #TCP_OUTBOUND_BASE}; with {@code used} null (shared 127.0.0.1), on allocated ports.
      */
-    private static PodInfo withTcpOutbound(PodInfo p, MeshSpec mesh, java.util.Set<Integer> used) {
+    private static PodInfo withTcpOutbound(PodInfo p, MeshSpec mesh, java.util.Set<Integer> used, List<String> extraTcp) {
+        java.util.Map<String, Integer> wanted = new java.util.LinkedHashMap<>();
+        for (ServiceSpec s : mesh.services()) {
+            if (s.protocol() == dev.loopmesh.topology.Protocol.TCP) {
+                wanted.put(dev.loopmesh.policy.routing.TcpRoute.key(s.fqdn(), s.port()), s.port());
+            }
+        }
+        for (String key : extraTcp) {
+            wanted.putIfAbsent(key, Integer.parseInt(key.substring(key.lastIndexOf(':') + 1)));
+        }
         java.util.Map<String, Integer> ports = new java.util.LinkedHashMap<>();
         int next = TCP_OUTBOUND_BASE;
-        for (ServiceSpec s : mesh.services()) {
-            if (s.protocol() != dev.loopmesh.topology.Protocol.TCP) {
-                continue;
-            }
+        for (java.util.Map.Entry<String, Integer> w : wanted.entrySet()) {
             int port;
             if (used == null) {
                 port = freePort();
-            } else if (used.add(s.port())) {
-                port = s.port();
+            } else if (used.add(w.getValue())) {
+                port = w.getValue();
             } else {
                 while (!used.add(next)) {
                     next++;
                 }
                 port = next;
             }
-            ports.put(dev.loopmesh.policy.routing.TcpRoute.key(s.fqdn(), s.port()), port);
+            ports.put(w.getKey(), port);
         }
         if (ports.isEmpty()) {
             return p;

@@ -2,100 +2,133 @@ package dev.loopmesh.dataplane;
 
 import dev.loopmesh.chaos.Direction;
 import dev.loopmesh.chaos.LinkFault;
-import dev.loopmesh.controlplane.ProxySnapshot;
+import dev.loopmesh.policy.authn.TlsOrigination;
 import dev.loopmesh.policy.resilience.ConnectionPoolSettings;
 import dev.loopmesh.policy.routing.Endpoint;
 import dev.loopmesh.policy.routing.RequestView;
+import dev.loopmesh.policy.routing.TcpListenerRoutes;
 import dev.loopmesh.policy.routing.TcpRoute;
-import dev.loopmesh.telemetry.metrics.TcpConnection;
-import dev.loopmesh.telemetry.metrics.TcpLabels;
-import io.netty.bootstrap.Bootstrap;
+import dev.loopmesh.security.MeshTls;
+import dev.loopmesh.security.ProxySecurity;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A sidecar's outbound listener for one TCP service (Envoy's tcp_proxy on Istio's {@code 0.0.0.0_<port>}
- * listener): each connection its app opens takes the snapshot's TCP route for the service, one weighted
- * cluster and one endpoint by the cluster's load balancer, then bytes are relayed both ways with explicit
- * backpressure. The cluster's {@code maxConnections} is enforced (overflow closes the connection, UO); a
- * failed connect closes it (UF) and counts as a local-origin failure for outlier detection. Counted in
- * Istio's istio_tcp_* metrics, reported by the source. Chaos on the link to the endpoint acts on the relayed
- * bytes per direction ({@link TcpLinkChaos}); a partition fails the connect (UF), a reset ends the connection
- * after the app's first bytes went upstream.
+ * A sidecar's outbound listener for one TCP service or ServiceEntry port (Envoy's tcp_proxy on Istio's
+ * {@code 0.0.0.0_<port>} listener). Each connection its app opens takes the first of the listener's routes
+ * whose match holds ({@link TcpListenerRoutes}): by the ClientHello's SNI when a {@code tls} rule asks for it
+ * (read by {@link SniPeek} without terminating TLS), by the address the app dialed and dialed from. Then one
+ * weighted cluster and one endpoint by the cluster's load balancer, and bytes are relayed both ways with
+ * explicit backpressure; bytes read before the upstream is ready wait for it. The cluster's
+ * {@code maxConnections} is enforced (overflow closes the connection, UO); no route closes it (NR); a failed
+ * connect closes it (UF) and counts as a local-origin failure for outlier detection. Counted in Istio's
+ * istio_tcp_* metrics and logged at the close, reported by the source ({@link TcpSession}). Chaos on the
+ * link to the endpoint acts on the relayed bytes per direction ({@link TcpLinkChaos}); a partition fails the
+ * connect (UF), a reset ends the connection after the app's first bytes went upstream.
  */
 final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
     private final Proxy proxy;
     private final String service;
+    /** The listener's routes when the connection was accepted: it keeps them for its life. */
+    private final TcpListenerRoutes routes;
+    private TcpSession session;
     private Channel upstream;
     private ClusterRuntime cluster;
     private boolean counted;
-    private TcpConnection metrics;
+    /** Bytes the app sent before the upstream was ready, in order; null once relaying (or refused). */
+    private List<Object> pending = new ArrayList<>(2);
     /** Chaos on the link to the chosen endpoint; null when none acts on it. */
     private TcpLinkChaos chaos;
     private TcpLinkChaos.Lane requests;
     private TcpLinkChaos.Lane responses;
     private boolean resetPending;
 
-    private OutboundTcpRelay(Proxy proxy, String service) {
+    private OutboundTcpRelay(Proxy proxy, String service, TcpListenerRoutes routes) {
         this.proxy = proxy;
         this.service = service;
+        this.routes = routes;
     }
 
     /** The pipeline of a connection accepted on the outbound listener for {@code service}. */
     static void install(Proxy proxy, Channel ch, String service) {
-        ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, 3600, TimeUnit.SECONDS) {
-                    @Override
-                    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
-                        ctx.close();
-                    }
-                })
-                .addLast("tcp-outbound", new OutboundTcpRelay(proxy, service));
+        TcpListenerRoutes routes = proxy.snapshot().tcpRoutes().get(service);
+        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, 3600, TimeUnit.SECONDS) {
+            @Override
+            protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
+                ctx.close();
+            }
+        });
+        if (routes != null && routes.inspectsSni()) {
+            ch.pipeline().addLast("sni", new SniPeek());
+        }
+        ch.pipeline().addLast("tcp-outbound", new OutboundTcpRelay(proxy, service, routes));
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel down = ctx.channel();
         down.config().setAutoRead(false);
-        ProxySnapshot snapshot = proxy.snapshot();
-        TcpRoute route = snapshot.tcpRoutes().get(service);
-        if (route == null) {
-            refuse(down, null, "NR"); // no filter chain for this service on this proxy (a Sidecar hides it)
+        session = new TcpSession(proxy, down);
+        if (routes == null) {
+            // no filter chain for this service on this proxy (a Sidecar hides it)
+            refuse(down, null, null, "NR", "no route for " + service + " on this proxy");
+        } else if (routes.inspectsSni()) {
+            down.read(); // the ClientHello, for SniPeek; routing waits for its event
+        } else {
+            route(down, "");
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SniCompletionEvent) {
+            String sni = ((SniCompletionEvent) evt).hostname();
+            route(ctx.channel(), sni == null ? "" : sni);
             return;
         }
-        TcpRoute.Destination d = route.pick(proxy.random());
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void route(Channel down, String sni) {
+        session.serverName(sni);
+        TcpRoute r = routes.select(sni, ip(down.localAddress()), ip(down.remoteAddress()));
+        if (r == null) {
+            refuse(down, null, null, "NR", "no route of " + service + " matches" + (sni.isEmpty() ? " a connection without SNI" : " SNI " + sni));
+            return;
+        }
+        session.route(r.virtualService().isEmpty() ? "" : r.virtualService() + " " + r.kind() + "[" + r.ruleIndex() + "]", r.why());
+        TcpRoute.Destination d = r.pick(proxy.random());
         ClusterRuntime c = proxy.cluster(d.cluster());
         if (c == null) {
-            refuse(down, d, "NC");
+            refuse(down, d, null, "NC", "no cluster " + d.cluster());
             return;
         }
         ConnectionPoolSettings limits = c.config().connectionPool();
         if (c.connections.incrementAndGet() > limits.maxConnections()) {
             c.connections.decrementAndGet();
-            refuse(down, d, "UO");
+            refuse(down, d, null, "UO", d.cluster() + ": maxConnections " + limits.maxConnections() + " reached");
             return;
         }
         cluster = c;
         counted = true;
-        InetSocketAddress from = (InetSocketAddress) down.remoteAddress();
-        RequestView view = new RequestView("", "tcp", service, "", d.port(), Map.of(),
-                from == null ? "" : from.getAddress().getHostAddress());
+        RequestView view = new RequestView("", "tcp", service, "", d.port(), Map.of(), ip(down.remoteAddress()));
         Endpoint e = c.pick(proxy.random(), List.of(), view);
         if (e == null) {
-            refuse(down, d, "UH");
+            refuse(down, d, null, "UH", d.cluster() + ": no healthy endpoint");
             return;
         }
         LinkFault link = proxy.linkFault(e);
@@ -106,52 +139,32 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
                 down.eventLoop().schedule(() -> {
                     if (down.isActive()) {
                         c.report(e, 503, true);
-                        refuse(down, d, "UF");
+                        refuse(down, d, e, "UF", "partitioned from " + e.pod());
                     }
                 }, proxy.timeScale().scaleNanos(limits.connectTimeout()), TimeUnit.NANOSECONDS);
                 return;
             }
         }
-        dev.loopmesh.security.ProxySecurity sec = proxy.security();
-        dev.loopmesh.policy.authn.TlsOrigination.Kind tls = sec == null ? dev.loopmesh.policy.authn.TlsOrigination.Kind.PLAINTEXT
-                : sec.origination(c.config().tlsMode(), e);
-        connect(down, e, limits, tls).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
+        ProxySecurity sec = proxy.security();
+        TlsOrigination.Kind tls = sec == null ? TlsOrigination.Kind.PLAINTEXT : sec.origination(c.config().tlsMode(), e);
+        TcpUpstream.open(proxy, down, e, tls, Math.max(1, limits.connectTimeout().toMillis()), new Back(down)).addListener(f -> {
+            if (f.isSuccess()) {
+                relay(down, (Channel) f.getNow(), c, d, e);
+            } else {
                 c.report(e, 503, true);
-                refuse(down, d, "UF");
-                return;
+                refuse(down, d, e, "UF", f.cause().getMessage());
             }
-            Channel up = f.channel();
-            io.netty.handler.ssl.SslHandler ssl = up.pipeline().get(io.netty.handler.ssl.SslHandler.class);
-            if (ssl == null) {
-                relay(down, up, c, d, e);
-                return;
-            }
-            // auto mTLS, as for HTTP: the server's SPIFFE identity is checked before a byte is relayed;
-            // the handshake needs reads while auto-read is off, SslHandler asks for them itself
-            up.read();
-            sec.verified(up, ssl, e).addListener(v -> {
-                if (v.isSuccess()) {
-                    relay(down, up, c, d, e);
-                } else {
-                    c.report(e, 503, true);
-                    up.close();
-                    refuse(down, d, "UF");
-                }
-            });
         });
     }
 
     private void relay(Channel down, Channel up, ClusterRuntime c, TcpRoute.Destination d, Endpoint e) {
         c.report(e, 200, false);
         upstream = up;
-        String peer = dev.loopmesh.security.MeshTls.peerId(up);
-        String self = peer.isEmpty() || proxy.security() == null ? "" : proxy.security().spiffeId();
-        metrics = proxy.telemetry().metrics().tcpOpened(new TcpLabels("source", proxy.identity().workload(), proxy.identity().namespace(),
-                self, e.workload(), e.namespace(), peer, e.labels().getOrDefault("version", "unknown"), d.host(), "", !peer.isEmpty()));
+        session.upstream(d.cluster(), e, up);
+        opened(d, e, "-", MeshTls.peerId(up));
         if (!down.isActive()) {
-            metrics.closed(); // the app left while we connected
-            upstream.close();
+            session.closed(); // the app left while we connected
+            up.close();
             return;
         }
         if (chaos != null) {
@@ -159,64 +172,55 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
             responses = chaos.lane(Direction.RESPONSE, up, down);
             resetPending = chaos.resetNow();
         }
-        down.read();
-        upstream.read();
+        List<Object> held = pending;
+        pending = null;
+        for (int i = 0; i < held.size(); i++) {
+            forward(down, up, held.get(i), i == held.size() - 1);
+        }
+        if (held.isEmpty()) {
+            down.read();
+        }
+        up.read();
     }
 
-    /**
-     * The upstream connection, on the downstream connection's event loop, reading only when asked; mTLS
-     * (no ALPN) toward an endpoint with a sidecar unless a DestinationRule says otherwise, as auto mTLS does.
-     */
-    private ChannelFuture connect(Channel down, Endpoint e, ConnectionPoolSettings limits, dev.loopmesh.policy.authn.TlsOrigination.Kind tls) {
-        long connectMillis = Math.max(1, limits.connectTimeout().toMillis());
-        dev.loopmesh.security.ProxySecurity sec = proxy.security();
-        return proxy.eventLoops().connect(new Bootstrap()
-                .group(down.eventLoop())
-                .channel(proxy.eventLoops().socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectMillis))
-                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        io.netty.handler.ssl.SslHandler ssl = sec == null ? null
-                                : sec.originate(ch, tls, e, dev.loopmesh.security.MeshTls.Alpn.NONE);
-                        if (ssl != null) {
-                            ch.pipeline().addLast("tls", ssl);
-                        }
-                        ch.pipeline().addLast("relay", new Back(down));
-                    }
-                }), new InetSocketAddress(e.address(), e.port()));
+    /** Counts the connection toward {@code e} (null when none was chosen); {@code peer} is the server's verified SPIFFE id, or "". */
+    private void opened(TcpRoute.Destination d, Endpoint e, String flags, String peer) {
+        String host = d != null ? d.host() : service.substring(0, service.lastIndexOf(':'));
+        session.open(proxy.sourceTcpLabels(host, e, peer, flags));
     }
 
-    private TcpConnection opened(TcpRoute.Destination d, Endpoint e, String flags) {
-        ProxyIdentity id = proxy.identity();
-        return proxy.telemetry().metrics().tcpOpened(new TcpLabels("source", id.workload(), id.namespace(), "",
-                e == null ? "unknown" : e.workload(), e == null ? "unknown" : e.namespace(), "",
-                e == null ? "unknown" : e.labels().getOrDefault("version", "unknown"),
-                d == null ? service.substring(0, service.lastIndexOf(':')) : d.host(), flags, false));
-    }
-
-    /** Ends the connection without an upstream, as Envoy's tcp_proxy does, counted with its response flag. */
-    private void refuse(Channel down, TcpRoute.Destination d, String flag) {
-        opened(d, null, flag).closed();
+    /** Ends the connection without an upstream, as Envoy's tcp_proxy does, counted and logged with its response flag. */
+    private void refuse(Channel down, TcpRoute.Destination d, Endpoint e, String flag, String why) {
+        session.upstream(d == null ? "" : d.cluster(), e, null);
+        session.fail(flag, why);
+        opened(d, e, flag, "");
+        session.closed();
+        releasePending();
         down.close();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel up = upstream;
+        if (up == null && pending != null) {
+            pending.add(msg); // routing or connecting: the bytes go up once the upstream is ready
+            return;
+        }
         if (up == null || !up.isActive()) {
             ReferenceCountUtil.release(msg);
             return;
         }
+        forward(ctx.channel(), up, msg, true);
+    }
+
+    /** One read of the app's bytes toward the upstream; {@code readNext} asks for the next read once written. */
+    private void forward(Channel down, Channel up, Object msg, boolean readNext) {
         if (msg instanceof ByteBuf) {
-            metrics.received(((ByteBuf) msg).readableBytes());
+            session.received(((ByteBuf) msg).readableBytes());
         }
         if (resetPending) {
             // like the HTTP hop: the request goes out, then the connection is reset
             resetPending = false;
-            Channel down = ctx.channel();
             up.writeAndFlush(msg).addListener(f -> TcpLinkChaos.reset(down, up));
             return;
         }
@@ -225,18 +229,24 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
             return;
         }
         up.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                ctx.channel().read();
-            } else {
+            if (!f.isSuccess()) {
                 f.channel().close();
+            } else if (readNext) {
+                down.read();
             }
         });
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (metrics != null) {
-            metrics.closed();
+        releasePending();
+        if (session != null && !session.isOpen()) {
+            // the app left before its upstream was ready (or before a TLS client finished its ClientHello)
+            session.fail("DC", "downstream closed before the upstream connection was ready");
+            opened(null, null, "DC", "");
+        }
+        if (session != null) {
+            session.closed();
         }
         if (requests != null) {
             // the app's last bytes still cross the link, delayed as the others, before the close does
@@ -256,12 +266,25 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
         TcpRelay.closeOnFlush(ctx.channel());
     }
 
+    private void releasePending() {
+        List<Object> held = pending;
+        pending = null;
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+        }
+    }
+
     /** The connection stops counting against the cluster's limit, once. */
     private void release() {
         if (counted) {
             counted = false;
             cluster.connections.decrementAndGet();
         }
+    }
+
+    private static String ip(SocketAddress a) {
+        return a instanceof InetSocketAddress && ((InetSocketAddress) a).getAddress() != null
+                ? ((InetSocketAddress) a).getAddress().getHostAddress() : "";
     }
 
     /** The endpoint's side: its bytes go back to the app. */
@@ -274,8 +297,8 @@ final class OutboundTcpRelay extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof ByteBuf && metrics != null) {
-                metrics.sent(((ByteBuf) msg).readableBytes());
+            if (msg instanceof ByteBuf && session.isOpen()) {
+                session.sent(((ByteBuf) msg).readableBytes());
             }
             if (responses != null) {
                 responses.offer(msg);

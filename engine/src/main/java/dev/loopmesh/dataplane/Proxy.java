@@ -369,30 +369,32 @@ public final class Proxy implements AutoCloseable {
     }
 
     /**
-     * Istio's TCP metrics for one downstream connection of a tcp service (destination reporter); over mTLS
-     * the caller's SPIFFE id gives the source principal and namespace.
+     * Who a downstream connection of this pod's tcp service is between (Istio's TCP labels, destination
+     * reporter); over mTLS the caller's SPIFFE id gives the source principal and namespace.
      */
-    dev.loopmesh.telemetry.metrics.TcpConnection tcpOpened(Channel down) {
+    dev.loopmesh.telemetry.metrics.TcpLabels inboundTcpLabels(Channel down) {
         String peer = dev.loopmesh.security.MeshTls.peerId(down);
         dev.loopmesh.security.ProxySecurity sec = security;
         boolean mtls = !peer.isEmpty();
-        return telemetry.metrics().tcpOpened(new dev.loopmesh.telemetry.metrics.TcpLabels("destination", "unknown",
+        return new dev.loopmesh.telemetry.metrics.TcpLabels("destination", "unknown",
                 mtls ? dev.loopmesh.ca.SpiffeId.namespace(peer) : "unknown", peer,
                 identity.workload(), identity.namespace(), mtls && sec != null ? sec.spiffeId() : "", identity.version(),
-                identity.app() + "." + identity.namespace() + ".svc.cluster.local", "-", mtls));
+                identity.app() + "." + identity.namespace() + ".svc.cluster.local", "-", mtls);
     }
 
     /**
-     * Istio's TCP metrics for one connection this proxy relays toward {@code e} of {@code service} (source
-     * reporter); {@code up} (null when it never connected) gives the server's identity over mTLS.
+     * Who a connection this proxy relays toward {@code e} (null when none was chosen) of {@code service} is
+     * between (source reporter): {@code peer} is the server's SPIFFE id verified over mTLS, "" otherwise, and
+     * names this proxy's own principal beside it; {@code flags} is how the connection ended when it never
+     * reached the upstream, "-" otherwise.
      */
-    dev.loopmesh.telemetry.metrics.TcpConnection tcpOpenedUpstream(String service, Endpoint e, Channel up) {
-        String peer = up == null ? "" : dev.loopmesh.security.MeshTls.peerId(up);
+    dev.loopmesh.telemetry.metrics.TcpLabels sourceTcpLabels(String service, Endpoint e, String peer, String flags) {
         dev.loopmesh.security.ProxySecurity sec = security;
-        boolean mtls = !peer.isEmpty();
-        return telemetry.metrics().tcpOpened(new dev.loopmesh.telemetry.metrics.TcpLabels("source", identity.workload(),
-                identity.namespace(), mtls && sec != null ? sec.spiffeId() : "", e.workload(), e.namespace(), peer,
-                e.labels().getOrDefault("version", "unknown"), service, "-", mtls));
+        boolean mtls = peer != null && !peer.isEmpty();
+        return new dev.loopmesh.telemetry.metrics.TcpLabels("source", identity.workload(), identity.namespace(),
+                mtls && sec != null ? sec.spiffeId() : "", e == null ? "unknown" : orUnknown(e.workload()),
+                e == null ? "unknown" : orUnknown(e.namespace()), mtls ? peer : "",
+                e == null ? "unknown" : e.labels().getOrDefault("version", "unknown"), service, flags, mtls);
     }
 
     ClusterRuntime inboundCluster() {

@@ -4,23 +4,19 @@ import dev.loopmesh.policy.authn.TlsOrigination;
 import dev.loopmesh.policy.routing.Endpoint;
 import dev.loopmesh.security.MeshTls;
 import dev.loopmesh.security.ProxySecurity;
-import dev.loopmesh.telemetry.metrics.TcpConnection;
-import io.netty.bootstrap.Bootstrap;
+import dev.loopmesh.telemetry.metrics.TcpLabels;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * Plain TCP pass-through for a {@code protocol: tcp} service (Envoy's tcp_proxy): bytes are relayed as
  * they come, with explicit backpressure (a side stops reading while the other side cannot take more),
- * and counted in Istio's istio_tcp_* metrics.
+ * counted in Istio's istio_tcp_* metrics and written to the access log at the close ({@link TcpSession}).
  *
  * <p>Two uses: a sidecar's inbound relays to its app ({@link #toApp}, plaintext on the pod's loopback;
  * mTLS from the caller was terminated before, by the inbound's mTLS handler; the connection is authorized
@@ -31,35 +27,38 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class TcpRelay extends ChannelInboundHandlerAdapter {
     /**
-     * Opens a connection's meters at its first bytes (or its close), when the peers' identities that label
-     * them are known; {@code upstream} is null when the connection closed before its upstream was ready.
+     * Who a connection is between, asked at its first bytes (or its close), when the peers' identities are
+     * known; {@code upstream} is null when the connection closed before its upstream was ready.
      */
     @FunctionalInterface
-    interface Meters {
-        TcpConnection open(Channel downstream, Channel upstream);
+    interface Labels {
+        TcpLabels of(Channel downstream, Channel upstream);
     }
 
     private final Proxy proxy;
     private final Endpoint target;
+    private final String cluster;
     private final TlsOrigination.Kind tls;
-    private final Meters meters;
+    private final Labels labels;
     /** An inbound relay authorizes its connection at the first bytes from the downstream (after mTLS). */
     private final boolean inbound;
     private boolean authorized;
     private Channel upstream;
-    private TcpConnection metrics;
+    private TcpSession session;
 
-    private TcpRelay(Proxy proxy, Endpoint target, TlsOrigination.Kind tls, Meters meters, boolean inbound) {
+    private TcpRelay(Proxy proxy, Endpoint target, String cluster, TlsOrigination.Kind tls, Labels labels, boolean inbound) {
         this.proxy = proxy;
         this.target = target;
+        this.cluster = cluster;
         this.tls = tls;
-        this.meters = meters;
+        this.labels = labels;
         this.inbound = inbound;
     }
 
     /** A sidecar's inbound for a tcp service: to its app, authorized and counted by the destination. */
     static TcpRelay toApp(Proxy proxy, Endpoint app) {
-        return new TcpRelay(proxy, app, TlsOrigination.Kind.PLAINTEXT, (down, up) -> proxy.tcpOpened(down), true);
+        String cluster = proxy.inboundCluster() == null ? "" : proxy.inboundCluster().config().name();
+        return new TcpRelay(proxy, app, cluster, TlsOrigination.Kind.PLAINTEXT, (down, up) -> proxy.inboundTcpLabels(down), true);
     }
 
     /**
@@ -68,14 +67,10 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
      * counted by the source.
      */
     static TcpRelay toUpstream(Proxy proxy, ClusterRuntime cluster, Endpoint e) {
-        return toUpstream(proxy, e, cluster.config().tlsMode(), (down, up) -> proxy.tcpOpenedUpstream(cluster.config().service(), e, up));
-    }
-
-    /** As {@link #toUpstream(Proxy, ClusterRuntime, Endpoint)}, with the tls mode ("" when unset) and meters given. */
-    static TcpRelay toUpstream(Proxy proxy, Endpoint e, String clusterTlsMode, Meters meters) {
         ProxySecurity sec = proxy.security();
-        TlsOrigination.Kind kind = sec == null ? TlsOrigination.Kind.PLAINTEXT : sec.origination(clusterTlsMode, e);
-        return new TcpRelay(proxy, e, kind, meters, false);
+        TlsOrigination.Kind kind = sec == null ? TlsOrigination.Kind.PLAINTEXT : sec.origination(cluster.config().tlsMode(), e);
+        return new TcpRelay(proxy, e, cluster.config().name(), kind, (down, up) -> proxy.sourceTcpLabels(cluster.config().service(), e,
+                up == null ? "" : MeshTls.peerId(up), "-"), false);
     }
 
     /** How this relay's upstream connection starts. */
@@ -87,43 +82,16 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         Channel down = ctx.channel();
         down.config().setAutoRead(false);
-        ProxySecurity sec = proxy.security();
-        proxy.eventLoops().connect(new Bootstrap()
-                .group(down.eventLoop())
-                .channel(proxy.eventLoops().socketChannel())
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        SslHandler ssl = sec == null ? null : sec.originate(ch, tls, target, MeshTls.Alpn.NONE);
-                        if (ssl != null) {
-                            ch.pipeline().addLast("tls", ssl);
-                        }
-                        ch.pipeline().addLast("relay", new Back(down));
-                    }
-                }), new java.net.InetSocketAddress(target.address(), target.port()))
-                .addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        down.close();
-                        return;
-                    }
-                    Channel up = f.channel();
-                    SslHandler ssl = up.pipeline().get(SslHandler.class);
-                    if (ssl == null) {
-                        start(down, up);
-                        return;
-                    }
-                    // the handshake needs reads while auto-read is off: SslHandler asks for them itself
-                    up.read();
-                    sec.verified(up, ssl, target).addListener(v -> {
-                        if (v.isSuccess()) {
-                            start(down, up);
-                        } else {
-                            up.close();
-                            down.close();
-                        }
-                    });
-                });
+        session = new TcpSession(proxy, down);
+        TcpUpstream.open(proxy, down, target, tls, 0, new Back(down)).addListener(f -> {
+            if (f.isSuccess()) {
+                start(down, (Channel) f.getNow());
+            } else {
+                session.upstream(cluster, target, null);
+                session.fail("UF", f.cause().getMessage());
+                down.close();
+            }
+        });
     }
 
     private void start(Channel down, Channel up) {
@@ -132,6 +100,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
             return;
         }
         upstream = up;
+        session.upstream(cluster, target, up);
         if (down.pipeline().get("headers-timeout") != null) {
             // bytes, not HTTP: no request head will come (and a server-first protocol sends none at all)
             down.pipeline().remove("headers-timeout");
@@ -140,11 +109,11 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
         up.read();
     }
 
-    private TcpConnection metrics(Channel down, Channel up) {
-        if (metrics == null) {
-            metrics = meters.open(down, up);
+    private TcpSession session(Channel down, Channel up) {
+        if (!session.isOpen()) {
+            session.open(labels.of(down, up));
         }
-        return metrics;
+        return session;
     }
 
     @Override
@@ -167,7 +136,9 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
             // Envoy's network RBAC decides on the connection's first data: a denial closes it, nothing reaches the app
             authorized = true;
             ProxySecurity sec = proxy.security();
-            if (sec != null && sec.checkConnection(ctx.channel(), proxy.snapshot().inbound(), proxy.identity().proxy()) != null) {
+            String denied = sec == null ? null : sec.checkConnection(ctx.channel(), proxy.snapshot().inbound(), proxy.identity().proxy());
+            if (denied != null) {
+                session.fail("RBAC", denied);
                 ReferenceCountUtil.release(msg);
                 up.close();
                 ctx.close();
@@ -175,7 +146,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
             }
         }
         if (msg instanceof ByteBuf) {
-            metrics(ctx.channel(), up).received(((ByteBuf) msg).readableBytes());
+            session(ctx.channel(), up).received(((ByteBuf) msg).readableBytes());
         }
         up.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
@@ -188,7 +159,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        metrics(ctx.channel(), upstream).closed();
+        session(ctx.channel(), upstream).closed();
         closeOnFlush(upstream);
     }
 
@@ -214,7 +185,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ByteBuf) {
-                metrics(down, ctx.channel()).sent(((ByteBuf) msg).readableBytes());
+                session(down, ctx.channel()).sent(((ByteBuf) msg).readableBytes());
             }
             down.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
                 if (f.isSuccess()) {

@@ -22,7 +22,9 @@ import java.util.Map;
  *
  * (one line). JSON uses the field names of Istio's {@code EnvoyJSONLogFormatIstio}, plus Envoy's
  * {@code upstream_request_attempt_count}. As in Envoy, a value we do not have is {@code -} in TEXT and
- * {@code null} in JSON. Both encodings come from one ordered map, so a client holding the JSON (the CLI)
+ * {@code null} in JSON. A TCP connection (Envoy's tcp_proxy) is one line at its close, in the same format:
+ * {@code "- - -" 0}, its flags, bytes received from and sent to the downstream, its lifetime, the upstream
+ * host and cluster, the addresses and the SNI of TLS pass-through. Both encodings come from one ordered map, so a client holding the JSON (the CLI)
  * prints exactly the line the server would.
  */
 public final class AccessLogFormat {
@@ -64,10 +66,10 @@ public final class AccessLogFormat {
         m.put("authority", orNull(r.authority()));
         m.put("upstream_host", orNull(r.upstreamHost()));
         m.put("upstream_cluster", orNull(r.upstreamCluster()));
-        m.put("upstream_local_address", null);
-        m.put("downstream_local_address", null);
+        m.put("upstream_local_address", orNull(r.upstreamLocalAddress()));
+        m.put("downstream_local_address", orNull(r.downstreamLocalAddress()));
         m.put("downstream_remote_address", orNull(r.downstreamAddress()));
-        m.put("requested_server_name", null);
+        m.put("requested_server_name", orNull(r.requestedServerName()));
         m.put("route_name", orNull(r.routeName()));
         m.put(ATTEMPTS, r.attempts() > 0 ? r.attempts() : null);
         return m;
@@ -154,6 +156,9 @@ public final class AccessLogFormat {
      * "Response Code Details" page) for the reasons a Loopmesh proxy ends a request.
      */
     static String responseCodeDetails(RequestRecord r) {
+        if (r.isTcp()) {
+            return null; // a connection has no response: Envoy's tcp_proxy logs "-"
+        }
         String flags = r.responseFlags() == null ? "-" : r.responseFlags();
         List<String> f = flags.equals("-") ? List.of() : List.of(flags.split(","));
         if (f.contains("NR")) {

@@ -18,6 +18,9 @@ import java.util.List;
  * @param grpcStatus          Istio's {@code grpc_response_status} for a gRPC request: the grpc-status of the
  *                            trailers, else of the headers (trailers-only), else derived from the HTTP status;
  *                            "" for other requests and for a gRPC request that got no response
+ * @param requestedServerName Envoy's {@code %REQUESTED_SERVER_NAME%}: the SNI of a TLS connection, "" when none
+ * @param upstreamLocalAddress   {@code address:port} this proxy's upstream connection was bound to, "" when unknown
+ * @param downstreamLocalAddress {@code address:port} the downstream connected to (the listener), "" when unknown
  */
 public record RequestRecord(String reporter, String proxy, long startEpochMillis, String method, String path,
                             String protocol, String authority, int status, String responseFlags,
@@ -27,10 +30,31 @@ public record RequestRecord(String reporter, String proxy, long startEpochMillis
                             String upstreamCluster, String upstreamHost, int attempts, long durationMicros,
                             long upstreamServiceMicros, long requestBytes, long responseBytes, boolean mtls,
                             String requestId, String userAgent, String downstreamAddress, List<String> trace,
-                            String grpcStatus) {
+                            String grpcStatus, String requestedServerName, String upstreamLocalAddress,
+                            String downstreamLocalAddress) {
     public RequestRecord {
         trace = trace == null ? List.of() : List.copyOf(trace);
         grpcStatus = grpcStatus == null ? "" : grpcStatus;
+        requestedServerName = requestedServerName == null ? "" : requestedServerName;
+        upstreamLocalAddress = upstreamLocalAddress == null ? "" : upstreamLocalAddress;
+        downstreamLocalAddress = downstreamLocalAddress == null ? "" : downstreamLocalAddress;
+    }
+
+    /** A record of an HTTP or gRPC request (the connection's addresses and SNI unknown). */
+    public RequestRecord(String reporter, String proxy, long startEpochMillis, String method, String path,
+                         String protocol, String authority, int status, String responseFlags,
+                         String sourceWorkload, String sourceNamespace, String sourcePrincipal,
+                         String destinationWorkload, String destinationNamespace, String destinationService,
+                         String destinationPrincipal, String destinationVersion, String routeName,
+                         String upstreamCluster, String upstreamHost, int attempts, long durationMicros,
+                         long upstreamServiceMicros, long requestBytes, long responseBytes, boolean mtls,
+                         String requestId, String userAgent, String downstreamAddress, List<String> trace,
+                         String grpcStatus) {
+        this(reporter, proxy, startEpochMillis, method, path, protocol, authority, status, responseFlags, sourceWorkload,
+                sourceNamespace, sourcePrincipal, destinationWorkload, destinationNamespace, destinationService,
+                destinationPrincipal, destinationVersion, routeName, upstreamCluster, upstreamHost, attempts, durationMicros,
+                upstreamServiceMicros, requestBytes, responseBytes, mtls, requestId, userAgent, downstreamAddress, trace, grpcStatus,
+                "", "", "");
     }
 
     /** A record of a request that is not gRPC. */
@@ -48,8 +72,19 @@ public record RequestRecord(String reporter, String proxy, long startEpochMillis
                 upstreamServiceMicros, requestBytes, responseBytes, mtls, requestId, userAgent, downstreamAddress, trace, "");
     }
 
-    /** Answered below 500; a gRPC call also needs grpc-status 0 (it fails with HTTP 200 and a non-zero status). */
+    /** A TCP connection's record (Envoy's tcp_proxy access log): no request, no status, one line at close. */
+    public boolean isTcp() {
+        return "tcp".equals(protocol);
+    }
+
+    /**
+     * Answered below 500; a gRPC call also needs grpc-status 0 (it fails with HTTP 200 and a non-zero status);
+     * a TCP connection, relayed without a response flag.
+     */
     public boolean isSuccess() {
+        if (isTcp()) {
+            return responseFlags == null || responseFlags.isEmpty() || responseFlags.equals("-");
+        }
         return status > 0 && status < 500 && (grpcStatus.isEmpty() || grpcStatus.equals("0"));
     }
 }

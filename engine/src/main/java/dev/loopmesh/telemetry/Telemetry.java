@@ -13,11 +13,17 @@ public final class Telemetry implements RequestSink {
     private final EventLog events = new EventLog(java.time.Clock.systemUTC(), 5000);
     private final java.util.List<RequestSink> more = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /**
+     * A finished request, or a closed TCP connection: the latter goes to the access logs only, since Istio's
+     * istio_tcp_* meters counted it as it went and the request statistics have no place for it.
+     */
     @Override
     public void record(RequestRecord r) {
-        edges.record(r);
-        workloads.record(r);
-        metrics.record(r);
+        if (!r.isTcp()) {
+            edges.record(r);
+            workloads.record(r);
+            metrics.record(r);
+        }
         accessLog.record(r);
         for (RequestSink s : more) {
             s.record(r);

@@ -118,6 +118,31 @@ final class MeshFixture implements AutoCloseable {
         return "";
     }
 
+    /** Waits until the mesh's Prometheus text has a line matching each pattern. */
+    void awaitMetrics(String... patterns) {
+        org.awaitility.Awaitility.await().untilAsserted(() -> {
+            String scrape = mesh.telemetry().metrics().scrape();
+            for (String p : patterns) {
+                org.assertj.core.api.Assertions.assertThat(scrape).containsPattern(p);
+            }
+        });
+    }
+
+    /** Waits for the access-log line of {@code proxy} that {@code matches}, and returns it (the last such). */
+    dev.loopmesh.telemetry.RequestRecord awaitAccessLog(String proxy, java.util.function.Predicate<dev.loopmesh.telemetry.RequestRecord> matches) {
+        java.util.concurrent.atomic.AtomicReference<dev.loopmesh.telemetry.RequestRecord> found = new java.util.concurrent.atomic.AtomicReference<>();
+        org.awaitility.Awaitility.await().untilAsserted(() -> {
+            List<dev.loopmesh.telemetry.RequestRecord> log = mesh.telemetry().accessLog().last(proxy, 1000);
+            for (dev.loopmesh.telemetry.RequestRecord r : log) {
+                if (matches.test(r)) {
+                    found.set(r);
+                }
+            }
+            org.assertj.core.api.Assertions.assertThat(found.get()).as("access log of %s: %s", proxy, log).isNotNull();
+        });
+        return found.get();
+    }
+
     @Override
     public void close() {
         mesh.close();

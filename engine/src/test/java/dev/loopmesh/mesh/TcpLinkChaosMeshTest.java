@@ -1,7 +1,6 @@
 package dev.loopmesh.mesh;
 
 import dev.loopmesh.controlplane.PodInfo;
-import dev.loopmesh.policy.routing.TcpRoute;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 
+import static dev.loopmesh.testing.TcpTopologies.DB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -21,7 +21,6 @@ import static org.awaitility.Awaitility.await;
  * outbound listener for a {@code protocol: tcp} service sees them over real sockets.
  */
 class TcpLinkChaosMeshTest {
-    private static final String DB = TcpRoute.key("db.default.svc.cluster.local", 5432);
 
     private MeshFixture f;
 

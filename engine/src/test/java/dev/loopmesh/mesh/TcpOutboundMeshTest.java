@@ -2,21 +2,27 @@ package dev.loopmesh.mesh;
 
 import dev.loopmesh.admin.AdminApi;
 import dev.loopmesh.controlplane.PodInfo;
-import dev.loopmesh.policy.routing.TcpRoute;
+import dev.loopmesh.telemetry.AccessLogFormat;
+import dev.loopmesh.telemetry.RequestRecord;
+import dev.loopmesh.testing.TcpClient;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
+import static dev.loopmesh.testing.TcpTopologies.BY_SOURCE_LABELS;
+import static dev.loopmesh.testing.TcpTopologies.DB;
+import static dev.loopmesh.testing.TcpTopologies.MAX_ONE_CONNECTION;
+import static dev.loopmesh.testing.TcpTopologies.MESH;
+import static dev.loopmesh.testing.TcpTopologies.SPLIT;
+import static dev.loopmesh.testing.TcpTopologies.dbVirtualService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,31 +32,8 @@ import static org.awaitility.Awaitility.await;
  * limited by the DestinationRule's {@code maxConnections}, over real sockets.
  */
 class TcpOutboundMeshTest {
-    /** web calls db over TCP; db has v1 (2 replicas) and v2; tools is a second client. */
-    static final String MESH = """
-            apiVersion: loopmesh.dev/v1
-            kind: Mesh
-            metadata: {name: tcp}
-            spec:
-              services:
-              - name: web
-                port: 8080
-                workloads: [{version: v1, behavior: {calls: [{service: db, path: /orders, timeout: 5s}]}}]
-              - {name: tools, port: 8080, workloads: [{version: v1}]}
-              - name: db
-                port: 5432
-                protocol: tcp
-                workloads: [{version: v1, replicas: 2}, {version: v2}]
-              ingress: {routes: [{prefix: /, service: web}]}
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: DestinationRule
-            metadata: {name: db}
-            spec:
-              host: db
-              subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
-            """;
-    private static final String DB = TcpRoute.key("db.default.svc.cluster.local", 5432);
+    /** The start of a istio_tcp_connections_opened_total series, its labels to follow. */
+    static final String OPENED = "istio_tcp_connections_opened_total\\{";
 
     private MeshFixture f;
 
@@ -70,9 +53,8 @@ class TcpOutboundMeshTest {
         assertThat(db.get("status").asInt()).isEqualTo(200);
         assertThat(db.get("pod").asText()).startsWith("db-v");
         // Istio's TCP metrics, reported by the caller's sidecar (source) and the callee's (destination)
-        await().untilAsserted(() -> assertThat(f.mesh.telemetry().metrics().scrape())
-                .containsPattern("istio_tcp_connections_opened_total\\{[^}]*reporter=\"source\"[^}]*source_workload=\"web-v1\"")
-                .containsPattern("istio_tcp_connections_opened_total\\{[^}]*destination_workload=\"db-v[12]\"[^}]*reporter=\"destination\""));
+        f.awaitMetrics(OPENED + "[^}]*reporter=\"source\"[^}]*source_workload=\"web-v1\"",
+                OPENED + "[^}]*destination_workload=\"db-v[12]\"[^}]*reporter=\"destination\"");
     }
 
     @Test
@@ -88,11 +70,10 @@ class TcpOutboundMeshTest {
         JsonNode db = MeshFixture.call(f.tree("/"), "db");
         assertThat(db).isNotNull();
         assertThat(db.get("status").asInt()).isEqualTo(200);
-        await().untilAsserted(() -> assertThat(f.mesh.telemetry().metrics().scrape())
-                // the caller's sidecar names the peer it verified; only the destination reporter states the policy (Istio's rule)
-                .containsPattern("istio_tcp_connections_opened_total\\{[^}]*destination_principal=\"spiffe://cluster.local/ns/default/sa/[^\"]+\""
-                        + "[^}]*reporter=\"source\"[^}]*source_principal=\"spiffe://[^\"]+\"[^}]*source_workload=\"web-v1\"")
-                .containsPattern("istio_tcp_connections_opened_total\\{connection_security_policy=\"mutual_tls\"[^}]*reporter=\"destination\""));
+        // the caller's sidecar names the peer it verified; only the destination reporter states the policy (Istio's rule)
+        f.awaitMetrics(OPENED + "[^}]*destination_principal=\"spiffe://cluster.local/ns/default/sa/[^\"]+\""
+                        + "[^}]*reporter=\"source\"[^}]*source_principal=\"spiffe://[^\"]+\"[^}]*source_workload=\"web-v1\"",
+                OPENED + "connection_security_policy=\"mutual_tls\"[^}]*reporter=\"destination\"");
     }
 
     @Test
@@ -111,19 +92,7 @@ class TcpOutboundMeshTest {
     @Test
     void tcpRouteWeightsSplitConnectionsAndAnApplyTakesEffectForNewConnections() {
         // Istio TCPRoute "route: … weight": the proportion of connections forwarded to each destination
-        f = MeshFixture.start(MESH + """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: db}
-                spec:
-                  hosts: [db]
-                  tcp:
-                  - match: [{port: 5432}]
-                    route:
-                    - {destination: {host: db, subset: v1}, weight: 50}
-                    - {destination: {host: db, subset: v2}, weight: 50}
-                """);
+        f = MeshFixture.start(MESH + SPLIT);
         PodInfo tools = f.mesh.registry().pod("tools-v1-0").orElseThrow();
         int v2 = 0;
         for (int i = 0; i < 100; i++) {
@@ -132,14 +101,7 @@ class TcpOutboundMeshTest {
             }
         }
         assertThat(v2).isBetween(35, 65);
-        assertThat(f.apply("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: db}
-                spec:
-                  hosts: [db]
-                  tcp: [{route: [{destination: {host: db, subset: v2}}]}]
-                """).allAccepted()).isTrue();
+        assertThat(f.apply(dbVirtualService("tcp: [{route: [{destination: {host: db, subset: v2}}]}]")).allAccepted()).isTrue();
         for (int i = 0; i < 10; i++) {
             assertThat(exchange(tools, "x")).isEqualTo("db-v2-0");
         }
@@ -148,18 +110,7 @@ class TcpOutboundMeshTest {
     @Test
     void aTcpRuleMatchesOnTheCallersLabelsAndTheOthersTakeTheNextRule() {
         // Istio L4MatchAttributes.sourceLabels: "applicable to workloads with the given labels"; first matching rule wins
-        f = MeshFixture.start(MESH + """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: db}
-                spec:
-                  hosts: [db]
-                  tcp:
-                  - match: [{sourceLabels: {app: tools}}]
-                    route: [{destination: {host: db, subset: v2}}]
-                  - route: [{destination: {host: db, subset: v1}}]
-                """);
+        f = MeshFixture.start(MESH + BY_SOURCE_LABELS);
         PodInfo tools = f.mesh.registry().pod("tools-v1-0").orElseThrow();
         PodInfo web = f.mesh.registry().pod("web-v1-0").orElseThrow();
         for (int i = 0; i < 6; i++) {
@@ -171,7 +122,7 @@ class TcpOutboundMeshTest {
     @Test
     void connectionsOverMaxConnectionsAreClosedAndCountedAsUo() throws Exception {
         // DestinationRule connectionPool.tcp.maxConnections: "Maximum number of HTTP1 /TCP connections to a destination host"
-        f = MeshFixture.start(MESH.replace("subsets: [{name: v1", "trafficPolicy: {connectionPool: {tcp: {maxConnections: 1}}}\n  subsets: [{name: v1"));
+        f = MeshFixture.start(MAX_ONE_CONNECTION);
         PodInfo tools = f.mesh.registry().pod("tools-v1-0").orElseThrow();
         try (Socket held = new Socket(tools.address(), tools.tcpOutbound().get(DB))) {
             held.getOutputStream().write("first\n".getBytes(StandardCharsets.US_ASCII));
@@ -182,8 +133,12 @@ class TcpOutboundMeshTest {
                 assertThat(over.getInputStream().read()).isEqualTo(-1); // closed without an upstream
             }
         }
-        await().untilAsserted(() -> assertThat(f.mesh.telemetry().metrics().scrape())
-                .containsPattern("istio_tcp_connections_opened_total\\{[^}]*reporter=\"source\"[^}]*response_flags=\"UO\""));
+        f.awaitMetrics(OPENED + "[^}]*reporter=\"source\"[^}]*response_flags=\"UO\"");
+        // Envoy's tcp_proxy access log: the refused connection is one line with its flag and no upstream host
+        RequestRecord uo = f.awaitAccessLog("tools-v1-0", r -> r.isTcp() && r.responseFlags().equals("UO"));
+        assertThat(uo.upstreamHost()).isEqualTo("-");
+        assertThat(uo.upstreamCluster()).isEqualTo("outbound|5432||db.default.svc.cluster.local");
+        assertThat(AccessLogFormat.text(uo)).contains("\"- - -\" 0 UO - - \"-\" 0 0 ");
         // the held connection is gone: a new one gets through again
         await().untilAsserted(() -> assertThat(exchange(tools, "again")).startsWith("db-v"));
     }
@@ -205,15 +160,8 @@ class TcpOutboundMeshTest {
         assertThat(topology.toString()).contains("\"tcpOutbound\":{\"" + DB + "\":\"" + web.address() + ":5432\"}");
     }
 
-    /** One connection through {@code pod}'s outbound listener for db: the line the db pod answers, its pod name first. */
-    private static String exchange(PodInfo pod, String text) {
-        try (Socket s = new Socket(pod.address(), pod.tcpOutbound().get(DB))) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write((text + "\n").getBytes(StandardCharsets.US_ASCII));
-            String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-            return line == null ? "(closed)" : line.substring(0, line.indexOf(' '));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** One connection through {@code pod}'s outbound listener for db: the name of the db pod that answered. */
+    static String exchange(PodInfo pod, String text) {
+        return TcpClient.exchange(pod.address(), pod.tcpOutbound().get(DB), text);
     }
 }

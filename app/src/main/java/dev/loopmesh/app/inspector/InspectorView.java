@@ -231,8 +231,11 @@ public final class InspectorView extends VBox {
                 return;
             }
             String dir = "source".equals(r.reporter()) ? "out" : "in ";
-            setText(TIME.format(Instant.ofEpochMilli(r.startEpochMillis())) + " " + dir + " " + r.status()
-                    + ("-".equals(r.responseFlags()) ? "" : " " + r.responseFlags()) + " " + r.method() + " " + r.path() + " "
+            // a TCP connection has no status, method or path: its line says tcp and the bytes each way
+            String what = r.isTcp() ? "tcp" + ("-".equals(r.responseFlags()) ? "" : " " + r.responseFlags()) + " "
+                    + r.requestBytes() + "B in, " + r.responseBytes() + "B out"
+                    : r.status() + ("-".equals(r.responseFlags()) ? "" : " " + r.responseFlags()) + " " + r.method() + " " + r.path();
+            setText(TIME.format(Instant.ofEpochMilli(r.startEpochMillis())) + " " + dir + " " + what + " "
                     + String.format(Locale.ROOT, "%.0fms", r.durationMicros() / 1000.0) + " → " + r.upstreamHost());
             // formatted only when shown: cells update ten times a second
             tip.setOnShowing(e -> tip.setText(dev.loopmesh.telemetry.AccessLog.envoyFormat(r)));

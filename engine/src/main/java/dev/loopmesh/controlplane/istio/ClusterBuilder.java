@@ -39,13 +39,31 @@ final class ClusterBuilder {
                     int p = port.name() != null && e.ports().containsKey(port.name()) ? e.ports().get(port.name()) : target;
                     endpoints.add(new Endpoint(e.address() + ":" + p, "", e.address(), p, e.labels(), false, "", se.namespace()));
                 }
+            } else if (ServiceEntries.isTcp(port) && !loopbackAddresses(se).isEmpty()) {
+                // a TCP connection has no authority: NONE forwards to the address the app dialed, the entry's own
+                for (String a : loopbackAddresses(se)) {
+                    endpoints.add(new Endpoint(a + ":" + target, "", a, target, Map.of(), false, "", se.namespace()));
+                }
             } else if (!host.startsWith("*")) {
                 // DNS resolves the host itself; NONE forwards to where the caller was going: the host too
                 endpoints.add(new Endpoint(host + ":" + target, "", host, target, Map.of(), false, "", se.namespace()));
             }
             LbPolicy lb = se.resolution().equals("NONE") ? new LbPolicy(LbPolicy.Kind.PASSTHROUGH, null, null) : null;
-            add(host, se.namespace(), port.number(), endpoints, lb, Protocol.HTTP, proxy, out, used);
+            add(host, se.namespace(), port.number(), endpoints, lb, ServiceEntries.isTcp(port) ? Protocol.TCP : Protocol.HTTP,
+                    proxy, out, used);
         }
+    }
+
+    /** The entry's {@code addresses} that are single loopback addresses (127.x.y.z or 127.x.y.z/32). */
+    private static List<String> loopbackAddresses(ServiceEntry se) {
+        List<String> out = new ArrayList<>();
+        for (String a : se.addresses()) {
+            String ip = a.endsWith("/32") ? a.substring(0, a.length() - 3) : a;
+            if (ip.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+                out.add(ip);
+            }
+        }
+        return out;
     }
 
     private void add(String host, String hostNamespace, int port, List<Endpoint> all, LbPolicy defaultLb, Protocol protocol,

@@ -108,6 +108,12 @@ public final class IstioTranslator implements Translator {
                 shared.resources(), shared.tcpRoutes());
     }
 
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
     /** The label selectors a sidecar's translation evaluates: VirtualService sourceLabels (http and tcp) and Sidecar workloadSelectors. */
     private static List<Map<String, String>> selectors(IstioConfig config) {
         Set<Map<String, String>> out = new java.util.LinkedHashSet<>();
@@ -121,7 +127,7 @@ public final class IstioTranslator implements Translator {
             }
         }
         for (VirtualService vs : config.virtualServices) {
-            for (VirtualService.TcpRule rule : vs.tcp()) {
+            for (VirtualService.TcpRule rule : concat(vs.tcp(), vs.tls())) {
                 for (VirtualService.L4Match m : rule.match()) {
                     if (!m.sourceLabels().isEmpty()) {
                         out.add(m.sourceLabels());
@@ -158,7 +164,8 @@ public final class IstioTranslator implements Translator {
         IstioRouteTable.UnknownHosts unknown = sc != null && "REGISTRY_ONLY".equals(sc.outboundTrafficPolicyMode())
                 ? IstioRouteTable.UnknownHosts.REGISTRY_ONLY : IstioRouteTable.UnknownHosts.ALLOW_ANY;
         IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, List.of(), unknown);
-        Map<String, dev.loopmesh.policy.routing.TcpRoute> tcp = new TcpRouteBuilder(config).sidecar(ctx, visible, used);
+        Map<String, dev.loopmesh.policy.routing.TcpListenerRoutes> tcp = new TcpRouteBuilder(config).sidecar(ctx,
+                tcpTargets(config, ctx, visible), used);
         return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, visible, used), inbound, List.copyOf(used), tcp);
     }
 
@@ -176,6 +183,36 @@ public final class IstioTranslator implements Translator {
         IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, builder.ingress(), IstioRouteTable.UnknownHosts.NOT_FOUND);
         return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, (h, ns) -> true, used),
                 inbound, List.copyOf(used));
+    }
+
+    /**
+     * The TCP ports a sidecar listens for: every {@code protocol: tcp} service it sees, then every TCP-like port
+     * ({@link ServiceEntries#isTcp}) of the ServiceEntries exported to it, for hosts no service has.
+     */
+    private static List<TcpRouteBuilder.Target> tcpTargets(IstioConfig config, ProxyContext ctx, RouteTableBuilder.Visibility visible) {
+        List<TcpRouteBuilder.Target> out = new java.util.ArrayList<>();
+        for (ServiceSpec s : config.services.values()) {
+            if (s.protocol() == dev.loopmesh.topology.Protocol.TCP && visible.test(s.fqdn(), s.namespace())) {
+                out.add(new TcpRouteBuilder.Target(s.fqdn(), s.namespace(), s.port()));
+            }
+        }
+        for (ServiceEntry se : config.serviceEntries) {
+            if (!IstioConfig.exported(se.exportTo(), se.namespace(), ctx.namespace())) {
+                continue;
+            }
+            for (String h : se.hosts()) {
+                String host = HostNames.fqdn(h, se.namespace());
+                if (host.startsWith("*") || config.services.containsKey(host) || !visible.test(host, se.namespace())) {
+                    continue;
+                }
+                for (ServiceEntry.Port port : se.ports()) {
+                    if (ServiceEntries.isTcp(port)) {
+                        out.add(new TcpRouteBuilder.Target(host, se.namespace(), port.number()));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static Map<String, ClusterConfig> clusters(IstioConfig config, ProxyContext ctx,

@@ -54,6 +54,12 @@ final class References {
                     subset(config, vs, route.get(j).destination(), res, "spec.tcp[" + i + "].route[" + j + "].destination", out);
                 }
             }
+            for (int i = 0; i < vs.tls().size(); i++) {
+                List<RouteDestination> route = vs.tls().get(i).route();
+                for (int j = 0; j < route.size(); j++) {
+                    subset(config, vs, route.get(j).destination(), res, "spec.tls[" + i + "].route[" + j + "].destination", out);
+                }
+            }
             for (int g = 0; g < vs.gateways().size(); g++) {
                 String ref = vs.gateways().get(g);
                 String key = RuleCompiler.gatewayKey(ref, vs.namespace());
@@ -92,6 +98,9 @@ final class References {
         }
         for (int i = 0; i < vs.tcp().size(); i++) {
             unknownHosts(vs, vs.tcp().get(i).route(), "spec.tcp[" + i + "]", res, config, out);
+        }
+        for (int i = 0; i < vs.tls().size(); i++) {
+            unknownHosts(vs, vs.tls().get(i).route(), "spec.tls[" + i + "]", res, config, out);
         }
         return out;
     }

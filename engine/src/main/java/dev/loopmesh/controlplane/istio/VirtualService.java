@@ -14,9 +14,13 @@ import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
-/** Istio {@code VirtualService} (networking.istio.io), bound from YAML: its http and tcp rules (tls is not routed). */
+/**
+ * Istio {@code VirtualService} (networking.istio.io), bound from YAML: its http, tcp and tls rules ({@code tls}
+ * routes TLS connections passed through unterminated, by their SNI).
+ */
 public record VirtualService(String name, String namespace, List<String> hosts, List<String> gateways,
-                             List<HttpRule> http, List<String> exportTo, Position position, List<TcpRule> tcp) {
+                             List<HttpRule> http, List<String> exportTo, Position position, List<TcpRule> tcp,
+                             List<TcpRule> tls) {
     public VirtualService {
         requireNonNull(name, "name");
         requireNonNull(namespace, "namespace");
@@ -25,15 +29,25 @@ public record VirtualService(String name, String namespace, List<String> hosts, 
         http = List.copyOf(http);
         exportTo = List.copyOf(exportTo);
         tcp = List.copyOf(tcp == null ? List.of() : tcp);
+        tls = List.copyOf(tls == null ? List.of() : tls);
+    }
+
+    /** A VirtualService without tls rules. */
+    public VirtualService(String name, String namespace, List<String> hosts, List<String> gateways, List<HttpRule> http,
+                          List<String> exportTo, Position position, List<TcpRule> tcp) {
+        this(name, namespace, hosts, gateways, http, exportTo, position, tcp, List.of());
     }
 
     /** A VirtualService without tcp rules. */
     public VirtualService(String name, String namespace, List<String> hosts, List<String> gateways, List<HttpRule> http,
                           List<String> exportTo, Position position) {
-        this(name, namespace, hosts, gateways, http, exportTo, position, List.of());
+        this(name, namespace, hosts, gateways, http, exportTo, position, List.of(), List.of());
     }
 
-    /** One {@code tcp} rule (Istio's TCPRoute): the first whose match applies to the connection routes it. */
+    /**
+     * One {@code tcp} rule (Istio's TCPRoute) or {@code tls} rule (TLSRoute, whose match blocks need
+     * {@code sniHosts}): the first whose match applies to the connection routes it.
+     */
     public record TcpRule(List<L4Match> match, List<RouteDestination> route, Position position) {
         public TcpRule {
             match = List.copyOf(match);
@@ -42,19 +56,25 @@ public record VirtualService(String name, String namespace, List<String> hosts, 
     }
 
     /**
-     * Istio's L4MatchAttributes: every condition set must hold.
+     * Istio's L4MatchAttributes or TLSMatchAttributes: every condition set must hold. Port, source labels,
+     * namespace and gateways are decided per proxy by the control plane; SNI and subnets per connection by the
+     * listener (Envoy's filter_chain_match).
      *
-     * @param port    0 for any
-     * @param subnets destinationSubnets and sourceSubnet as written: not applied by Loopmesh (there are no service
-     *                VIPs on loopback), so a block with any never matches
+     * @param port               0 for any
+     * @param destinationSubnets CIDRs or addresses the app's connection must be addressed to (on loopback: the
+     *                           sidecar listener's address, the caller pod's own)
+     * @param sourceSubnet       "" for any (tcp only)
+     * @param sniHosts           the ClientHello's server name (tls only; wildcard prefix allowed)
      */
     public record L4Match(int port, Map<String, String> sourceLabels, String sourceNamespace, List<String> gateways,
-                          List<String> subnets) {
+                          List<String> destinationSubnets, String sourceSubnet, List<String> sniHosts) {
         public L4Match {
             sourceLabels = Map.copyOf(sourceLabels);
             sourceNamespace = sourceNamespace == null ? "" : sourceNamespace;
             gateways = List.copyOf(gateways);
-            subnets = List.copyOf(subnets);
+            destinationSubnets = List.copyOf(destinationSubnets);
+            sourceSubnet = sourceSubnet == null ? "" : sourceSubnet;
+            sniHosts = List.copyOf(sniHosts);
         }
     }
 

@@ -6,7 +6,6 @@ import dev.loopmesh.controlplane.istio.VirtualService.DirectResponse;
 import dev.loopmesh.controlplane.istio.VirtualService.HeaderMatch;
 import dev.loopmesh.controlplane.istio.VirtualService.HttpMatch;
 import dev.loopmesh.controlplane.istio.VirtualService.HttpRule;
-import dev.loopmesh.controlplane.istio.VirtualService.L4Match;
 import dev.loopmesh.controlplane.istio.VirtualService.TcpRule;
 import dev.loopmesh.controlplane.istio.VirtualService.MirrorTarget;
 import dev.loopmesh.controlplane.istio.VirtualService.Redirect;
@@ -44,10 +43,6 @@ final class VirtualServiceBinder {
     VirtualService bind(MeshResource res) {
         YamlNode.Mapping spec = res.spec();
         r.keys(spec, "hosts", "gateways", "http", "tcp", "tls", "exportTo");
-        if (spec.entries().containsKey("tls")) {
-            r.warning(IstioCodes.UNSUPPORTED, spec.entries().get("tls"),
-                    "tls routes are not applied by Loopmesh (TLS traffic goes to the service's default cluster)");
-        }
         List<String> hosts = r.strings(spec, "hosts");
         for (String h : hosts) {
             if (h.contains("/")) {
@@ -71,48 +66,17 @@ final class VirtualServiceBinder {
                         + "directResponse here, or hosts to make this a root VirtualService)");
             }
         }
+        L4RuleBinder l4 = new L4RuleBinder(r, this::routeDestination, this::checkWeights);
         List<TcpRule> tcp = new ArrayList<>();
         for (YamlNode.Mapping rule : r.mappings(spec, "tcp")) {
-            tcp.add(tcpRule(rule));
+            tcp.add(l4.tcp(rule));
+        }
+        List<TcpRule> tls = new ArrayList<>();
+        for (YamlNode.Mapping rule : r.mappings(spec, "tls")) {
+            tls.add(l4.tls(rule, hosts));
         }
         return new VirtualService(res.name(), res.namespace(), hosts, gateways, rules, r.strings(spec, "exportTo"), res.position(),
-                tcp);
-    }
-
-    /** Istio's TCPRoute: match blocks (L4MatchAttributes) and weighted destinations ("TCP route is required"). */
-    private TcpRule tcpRule(YamlNode.Mapping m) {
-        r.keys(m, "match", "route");
-        List<L4Match> matches = new ArrayList<>();
-        for (YamlNode.Mapping mm : r.mappings(m, "match")) {
-            r.keys(mm, "destinationSubnets", "port", "sourceLabels", "gateways", "sourceNamespace", "sourceSubnet");
-            List<String> subnets = new ArrayList<>(r.strings(mm, "destinationSubnets"));
-            String source = r.string(mm, "sourceSubnet");
-            if (source != null) {
-                subnets.add(source);
-            }
-            if (!subnets.isEmpty()) {
-                r.warning(IstioCodes.UNSUPPORTED, mm.entries().getOrDefault("destinationSubnets", mm.entries().get("sourceSubnet")),
-                        "destinationSubnets and sourceSubnet are not applied by Loopmesh (no service VIPs on loopback): "
-                                + "this match block never matches");
-            }
-            matches.add(new L4Match(r.integer(mm, "port", 1, 65535, 0), r.stringMap(mm, "sourceLabels"),
-                    r.string(mm, "sourceNamespace"), r.strings(mm, "gateways"), subnets));
-        }
-        List<RouteDestination> route = new ArrayList<>();
-        for (YamlNode.Mapping d : r.mappings(m, "route")) {
-            RouteDestination rd = routeDestination(d);
-            if (rd != null) {
-                if (!rd.requestHeaders().equals(HeaderOps.NONE) || !rd.responseHeaders().equals(HeaderOps.NONE)) {
-                    r.error(IstioCodes.INVALID_VALUE, d.entries().get("headers"), "a tcp route destination has no headers");
-                }
-                route.add(rd);
-            }
-        }
-        if (route.isEmpty() && !m.entries().containsKey("route")) {
-            r.error(IstioCodes.MISSING_FIELD, m, "a tcp rule needs `route` (Istio: \"TCP route is required\")");
-        }
-        checkWeights(m, route);
-        return new TcpRule(matches, route, m.position());
+                tcp, tls);
     }
 
     private HttpRule rule(YamlNode.Mapping m) {

@@ -13,8 +13,11 @@ import static java.util.Objects.requireNonNull;
  * @param virtualService {@code namespace/name} of the VirtualService whose tcp rule applies, "" for the default route
  * @param ruleIndex      the index of that {@code tcp} rule, -1 for the default route
  * @param why            how the route was chosen, for the decision trace and {@code describe}
+ * @param kind           "tcp" or "tls" for the VirtualService's rule list, "" for the default route
+ * @param match          what a connection must show for this route to take it (SNI, addresses)
  */
-public record TcpRoute(String service, String virtualService, int ruleIndex, List<Destination> destinations, String why) {
+public record TcpRoute(String service, String virtualService, int ruleIndex, List<Destination> destinations, String why,
+                       String kind, ConnectionMatch match) {
     /** One weighted cluster of the route. */
     public record Destination(String cluster, String host, String subset, int port, int weight) {
         public Destination {
@@ -34,6 +37,13 @@ public record TcpRoute(String service, String virtualService, int ruleIndex, Lis
             throw new IllegalArgumentException("destinations: none (expected: at least one)");
         }
         why = why == null ? "" : why;
+        kind = kind == null ? "" : kind;
+        match = match == null ? ConnectionMatch.ANY : match;
+    }
+
+    /** A route that takes every connection: a {@code tcp} rule's, or the default route when {@code ruleIndex} is -1. */
+    public TcpRoute(String service, String virtualService, int ruleIndex, List<Destination> destinations, String why) {
+        this(service, virtualService, ruleIndex, destinations, why, ruleIndex < 0 ? "" : "tcp", ConnectionMatch.ANY);
     }
 
     /** Envoy's weighted_clusters: a uniform draw over the total weight; weights are relative. */

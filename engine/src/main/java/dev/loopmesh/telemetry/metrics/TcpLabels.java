@@ -14,4 +14,10 @@ public record TcpLabels(String reporter, String sourceWorkload, String sourceNam
         reporter = reporter == null ? "source" : reporter;
         responseFlags = responseFlags == null || responseFlags.isEmpty() ? "-" : responseFlags;
     }
+
+    /** These labels with {@code flags} (Envoy's response flags, "-" for none). */
+    public TcpLabels withResponseFlags(String flags) {
+        return new TcpLabels(reporter, sourceWorkload, sourceNamespace, sourcePrincipal, destinationWorkload, destinationNamespace,
+                destinationPrincipal, destinationVersion, destinationService, flags, mtls);
+    }
 }
