@@ -38,16 +38,11 @@ public record ProxySnapshot(String proxy, long version, RouteTable routes, Map<S
         this(proxy, version, routes, clusters, inbound, resources, Map.of());
     }
 
-    /** The same content at another version: what the cache compares to decide whether to push. */
-    public boolean sameContent(ProxySnapshot other) {
-        return other != null && routes.equals(other.routes) && clusters.equals(other.clusters)
-                && inbound.equals(other.inbound) && resources.equals(other.resources) && tcpRoutes.equals(other.tcpRoutes);
-    }
-
     /**
-     * {@link #sameContent(ProxySnapshot)}, remembering in {@code memo} the comparisons of parts that
-     * proxies share (one translation per sidecar shape), so a push to N proxies compares each shared
-     * part once instead of N times.
+     * The same content at another version: what the cache compares to decide whether to push. {@code memo}
+     * (an {@link java.util.IdentityHashMap}, one per wave of comparisons) remembers the comparisons of parts
+     * that proxies share (one translation per sidecar shape), so a push to N proxies compares each shared
+     * part once instead of N times. Routes are compared by proxy name and by content.
      */
     public boolean sameContent(ProxySnapshot other, Map<Object, Map<Object, Boolean>> memo) {
         return other != null && routes.proxyName().equals(other.routes.proxyName())

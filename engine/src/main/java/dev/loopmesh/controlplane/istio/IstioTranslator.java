@@ -77,6 +77,7 @@ public final class IstioTranslator implements Translator {
         List<Map<String, String>> selectors = selectors(config);
         Map<Shape, ProxySnapshot> shapes = new HashMap<>();
         Map<Shape, ProxySnapshot> before = lastShapes;
+        Map<Object, Map<Object, Boolean>> compared = new java.util.IdentityHashMap<>();
         for (PodInfo pod : registry.pods()) {
             if (pod.sidecar()) {
                 Shape shape = new Shape(pod.namespace(), matches(pod.labels(), selectors));
@@ -85,7 +86,7 @@ public final class IstioTranslator implements Translator {
                     ProxySnapshot fresh = sidecar(config, ctx, version, InboundConfig.DEFAULT);
                     ProxySnapshot old = before.get(k);
                     // the same content as last time: keep those instances, so comparing per pod is cheap
-                    return old != null && old.sameContent(forPod(fresh, old.proxy(), version, InboundConfig.DEFAULT))
+                    return old != null && old.sameContent(forPod(fresh, old.proxy(), version, InboundConfig.DEFAULT), compared)
                             ? forPod(old, pod.name(), version, InboundConfig.DEFAULT) : fresh;
                 });
                 out.put(pod.name(), forPod(shared, pod.name(), version, InboundConfig.DEFAULT.withSecurity(security.inbound(pod))));
