@@ -20,9 +20,11 @@ import static java.util.Objects.requireNonNull;
  * @param inbound   what the inbound listener enforces
  * @param resources {@code Kind namespace/name} of every resource that shaped this snapshot
  * @param tcpRoutes the outbound TCP listeners' routes (Envoy's tcp_proxy), by {@link TcpRoute#key service key}
+ * @param invalid   why a proxy must refuse this snapshot (it NACKs and keeps its last good one), "" when it is
+ *                  valid: the translator checks each cluster map once, where proxies of one shape share it
  */
 public record ProxySnapshot(String proxy, long version, RouteTable routes, Map<String, ClusterConfig> clusters,
-                            InboundConfig inbound, List<String> resources, Map<String, TcpRoute> tcpRoutes) {
+                            InboundConfig inbound, List<String> resources, Map<String, TcpRoute> tcpRoutes, String invalid) {
     public ProxySnapshot {
         requireNonNull(proxy, "proxy");
         requireNonNull(routes, "routes");
@@ -30,12 +32,19 @@ public record ProxySnapshot(String proxy, long version, RouteTable routes, Map<S
         inbound = inbound == null ? InboundConfig.DEFAULT : inbound;
         resources = List.copyOf(resources);
         tcpRoutes = Map.copyOf(tcpRoutes == null ? Map.of() : tcpRoutes);
+        invalid = invalid == null ? "" : invalid;
     }
 
-    /** A snapshot without outbound TCP routes. */
+    /** A valid snapshot. */
+    public ProxySnapshot(String proxy, long version, RouteTable routes, Map<String, ClusterConfig> clusters,
+                         InboundConfig inbound, List<String> resources, Map<String, TcpRoute> tcpRoutes) {
+        this(proxy, version, routes, clusters, inbound, resources, tcpRoutes, "");
+    }
+
+    /** A valid snapshot without outbound TCP routes. */
     public ProxySnapshot(String proxy, long version, RouteTable routes, Map<String, ClusterConfig> clusters,
                          InboundConfig inbound, List<String> resources) {
-        this(proxy, version, routes, clusters, inbound, resources, Map.of());
+        this(proxy, version, routes, clusters, inbound, resources, Map.of(), "");
     }
 
     /**
@@ -47,7 +56,8 @@ public record ProxySnapshot(String proxy, long version, RouteTable routes, Map<S
     public boolean sameContent(ProxySnapshot other, Map<Object, Map<Object, Boolean>> memo) {
         return other != null && routes.proxyName().equals(other.routes.proxyName())
                 && equal(routes.content(), other.routes.content(), memo) && equal(clusters, other.clusters, memo)
-                && inbound.equals(other.inbound) && resources.equals(other.resources) && equal(tcpRoutes, other.tcpRoutes, memo);
+                && inbound.equals(other.inbound) && resources.equals(other.resources) && equal(tcpRoutes, other.tcpRoutes, memo)
+                && invalid.equals(other.invalid);
     }
 
     private static boolean equal(Object a, Object b, Map<Object, Map<Object, Boolean>> memo) {
@@ -58,11 +68,11 @@ public record ProxySnapshot(String proxy, long version, RouteTable routes, Map<S
     }
 
     public ProxySnapshot withVersion(long v) {
-        return new ProxySnapshot(proxy, v, routes, clusters, inbound, resources, tcpRoutes);
+        return new ProxySnapshot(proxy, v, routes, clusters, inbound, resources, tcpRoutes, invalid);
     }
 
     /** The same snapshot with another inbound config and resource list (what the rate-limit binding adds). */
     public ProxySnapshot withInbound(InboundConfig in, List<String> res) {
-        return new ProxySnapshot(proxy, version, routes, clusters, in, res, tcpRoutes);
+        return new ProxySnapshot(proxy, version, routes, clusters, in, res, tcpRoutes, invalid);
     }
 }

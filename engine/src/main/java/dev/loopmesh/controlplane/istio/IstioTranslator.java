@@ -106,7 +106,7 @@ public final class IstioTranslator implements Translator {
 
     private static ProxySnapshot forPod(ProxySnapshot shared, String pod, long version, InboundConfig inbound) {
         return new ProxySnapshot(pod, version, ((IstioRouteTable) shared.routes()).forProxy(pod), shared.clusters(), inbound,
-                shared.resources(), shared.tcpRoutes());
+                shared.resources(), shared.tcpRoutes(), shared.invalid());
     }
 
     /** The label selectors a sidecar's translation evaluates: VirtualService sourceLabels (http and tcp) and Sidecar workloadSelectors. */
@@ -160,7 +160,9 @@ public final class IstioTranslator implements Translator {
                 ? IstioRouteTable.UnknownHosts.REGISTRY_ONLY : IstioRouteTable.UnknownHosts.ALLOW_ANY;
         IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, List.of(), unknown);
         Map<String, dev.loopmesh.policy.routing.TcpRoute> tcp = new TcpRouteBuilder(config).sidecar(ctx, visible, used);
-        return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, visible, used), inbound, List.copyOf(used), tcp);
+        // once per shape: the pods of the shape share this cluster map, and with it the verdict
+        Map<String, ClusterConfig> clusters = Map.copyOf(clusters(config, ctx, visible, used));
+        return new ProxySnapshot(ctx.id(), version, table, clusters, inbound, List.copyOf(used), tcp, invalid(clusters));
     }
 
     private static ProxySnapshot gateway(IstioConfig config, long version, InboundConfig inbound) {
@@ -175,8 +177,21 @@ public final class IstioTranslator implements Translator {
         RouteTableBuilder builder = new RouteTableBuilder(config);
         List<VirtualHost> hosts = builder.gateway(ctx, used);
         IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, builder.ingress(), IstioRouteTable.UnknownHosts.NOT_FOUND);
-        return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, (h, ns) -> true, used),
-                inbound, List.copyOf(used));
+        Map<String, ClusterConfig> clusters = Map.copyOf(clusters(config, ctx, (h, ns) -> true, used));
+        return new ProxySnapshot(ctx.id(), version, table, clusters, inbound, List.copyOf(used), Map.of(), invalid(clusters));
+    }
+
+    /**
+     * Why a proxy cannot load {@code clusters} (it NACKs the snapshot and keeps its last good one), or "":
+     * a connection pool must allow a connection.
+     */
+    static String invalid(Map<String, ClusterConfig> clusters) {
+        for (ClusterConfig c : clusters.values()) {
+            if (c.connectionPool().maxConnections() < 1) {
+                return "cluster " + c.name() + ": maxConnections " + c.connectionPool().maxConnections() + " (expected: >= 1)";
+            }
+        }
+        return "";
     }
 
     private static Map<String, ClusterConfig> clusters(IstioConfig config, ProxyContext ctx,
