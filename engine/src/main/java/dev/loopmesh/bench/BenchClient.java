@@ -5,6 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -30,15 +31,30 @@ import java.util.concurrent.TimeoutException;
  * scanner that allocates nothing per response. Two kinds of phase: open loop (a fixed arrival rate;
  * latency from each request's intended send time, so a slow answer cannot hide behind a late send)
  * and closed loop (every connection sends again as soon as it is answered: saturation throughput).
+ *
+ * <p>A server may close a keep-alive connection at any time: the sidecar closes one that sends no request
+ * within its request-headers timeout, HAProxy and nginx close idle ones, a proxy may reset one mid-request.
+ * So a connection is not assumed to live from one phase to the next: each phase starts by reopening every
+ * connection that closed, or that still waits for an answer of an earlier phase (its late answer would
+ * count against this one), and during a phase a connection that closes is replaced at once, its request
+ * counted as lost. Without this, requests queued for a connection that no longer exists would wait
+ * forever with every thread idle.
  */
 final class BenchClient implements AutoCloseable {
     /** Latencies are recorded in nanoseconds, up to a minute, to 3 significant digits. */
     static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+    /** Pause before opening a connection again after a failed attempt, during a phase. */
+    private static final long RETRY_MILLIS = 100;
 
-    /** What one phase measured. Latencies are nanoseconds. */
+    /**
+     * What one phase measured. Latencies are nanoseconds; {@code lost} requests were in flight on a connection
+     * that closed; {@code reopened} connections were opened anew for the phase (before it, as the server had
+     * closed them, or during it).
+     */
     record Phase(Histogram latency, long completed, long errors, long unanswered, long elapsedNanos, int maxQueued,
-                 java.util.Map<Integer, Long> errorStatuses, long lost) {
+                 java.util.Map<Integer, Long> errorStatuses, long lost, long reopened) {
         double rps() {
             return elapsedNanos <= 0 ? 0 : completed * 1e9 / elapsedNanos;
         }
@@ -64,19 +80,19 @@ final class BenchClient implements AutoCloseable {
 
     /** Opens {@code n} keep-alive connections to {@code address} that all send {@code request}. */
     Connections connect(InetSocketAddress address, byte[] request, int n) {
-        Connections c = new Connections(Unpooled.directBuffer(request.length).writeBytes(request));
-        Bootstrap b = new Bootstrap().group(loop).channel(loops.socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("bench", new Conn(c, ch));
-                    }
-                });
-        for (int i = 0; i < n; i++) {
-            Channel ch = b.connect(address).syncUninterruptibly().channel();
-            c.all.add(ch.pipeline().get(Conn.class));
+        if (n < 1) {
+            throw new IllegalArgumentException("n: " + n + " (expected: >= 1)");
+        }
+        Connections c = new Connections(address, Unpooled.directBuffer(request.length).writeBytes(request), n);
+        List<ChannelFuture> opened = call(() -> {
+            List<ChannelFuture> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(c.open(i));
+            }
+            return out;
+        });
+        for (ChannelFuture f : opened) {
+            f.syncUninterruptibly();
         }
         return c;
     }
@@ -86,14 +102,16 @@ final class BenchClient implements AutoCloseable {
         if (!(rps > 0)) {
             throw new IllegalArgumentException("rps: " + rps + " (expected: > 0)");
         }
-        OpenLoop run = new OpenLoop(c, 1e9 / rps, duration.toNanos());
+        long reopened = c.prepare();
+        OpenLoop run = new OpenLoop(c, 1e9 / rps, duration.toNanos(), reopened);
         loop.execute(run::begin);
         return await(run.done, duration);
     }
 
     /** Keeps every connection busy for {@code duration}: the most the target answers. */
     Phase closedLoop(Connections c, Duration duration) {
-        ClosedLoop run = new ClosedLoop(c, duration.toNanos());
+        long reopened = c.prepare();
+        ClosedLoop run = new ClosedLoop(c, duration.toNanos(), reopened);
         loop.execute(run::begin);
         return await(run.done, duration);
     }
@@ -122,28 +140,131 @@ final class BenchClient implements AutoCloseable {
         loops.close();
     }
 
-    /** A set of connections to one target; touched only on the client's event loop. */
+    /**
+     * A fixed number of connection slots to one target; each holds an open connection or none (closed,
+     * reopening). Touched only on the client's event loop.
+     */
     final class Connections implements AutoCloseable {
+        private final InetSocketAddress address;
         private final ByteBuf raw;
         /** Sends take duplicates of this; only {@link #close()} releases the bytes. */
         private final ByteBuf request;
-        private final List<Conn> all = new ArrayList<>();
+        private final Conn[] slots;
+        /** Slots whose connection is being opened. */
+        private final boolean[] opening;
+        private final Bootstrap bootstrap;
         private Run run;
+        private boolean closed;
 
-        private Connections(ByteBuf raw) {
+        private Connections(InetSocketAddress address, ByteBuf raw, int n) {
+            this.address = address;
             this.raw = raw;
             this.request = Unpooled.unreleasableBuffer(raw);
+            this.slots = new Conn[n];
+            this.opening = new boolean[n];
+            this.bootstrap = new Bootstrap().group(loop).channel(loops.socketChannel())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
         }
 
-        /** Whether every connection is open and between two responses (false after a reset or an unanswered request). */
-        boolean healthy() {
-            return call(() -> all.stream().allMatch(x -> x.channel.isActive() && x.scanner.idle() && !x.busy));
+        /** Opens the connection of {@code slot}; it takes the slot once connected. On the client's loop. */
+        private ChannelFuture open(int slot) {
+            Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast("bench", new Conn(Connections.this, ch, slot));
+                }
+            });
+            opening[slot] = true;
+            ChannelFuture f = b.connect(address);
+            f.addListener((ChannelFuture done) -> {
+                opening[slot] = false;
+                if (closed) {
+                    done.channel().close();
+                } else if (done.isSuccess() && done.channel().isActive()) {
+                    Conn conn = done.channel().pipeline().get(Conn.class);
+                    slots[slot] = conn;
+                    if (run != null) {
+                        run.connected(conn);
+                    }
+                } else if (run != null) {
+                    // the target may be restarting: try again shortly, while a phase needs the connection
+                    loop.schedule(() -> reopenIfNeeded(slot), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            });
+            return f;
+        }
+
+        /** A phase is running and {@code slot} has no connection: open one. */
+        private void reopenIfNeeded(int slot) {
+            if (!closed && run != null && slots[slot] == null && !opening[slot]) {
+                run.reopened++;
+                open(slot);
+            }
+        }
+
+        /** The connection of {@code conn}'s slot closed. */
+        private void gone(Conn conn) {
+            if (slots[conn.slot] != conn) {
+                return; // replaced already (prepare closed it)
+            }
+            slots[conn.slot] = null;
+            Run r = run;
+            if (r != null) {
+                r.disconnected(conn);
+                reopenIfNeeded(conn.slot);
+            }
+        }
+
+        /**
+         * Before a phase (on the caller's thread): reopens every connection that is closed, or that still waits
+         * for an answer or holds part of one from an earlier phase, and waits for them to connect.
+         *
+         * @return how many connections were opened anew
+         */
+        private long prepare() {
+            List<ChannelFuture> opening = call(() -> {
+                List<ChannelFuture> out = new ArrayList<>();
+                for (int i = 0; i < slots.length; i++) {
+                    Conn x = slots[i];
+                    if (x != null && x.ready()) {
+                        continue;
+                    }
+                    if (x != null) {
+                        slots[i] = null;
+                        x.channel.close();
+                    }
+                    out.add(open(i));
+                }
+                return out;
+            });
+            for (ChannelFuture f : opening) {
+                // a connection that cannot be opened leaves its slot empty: the phase shows it as unanswered requests
+                f.awaitUninterruptibly(CONNECT_TIMEOUT_MILLIS + 1000L);
+            }
+            return opening.size();
+        }
+
+        /** Open connections that stand between two responses (for tests). */
+        int ready() {
+            return call(() -> (int) java.util.Arrays.stream(slots).filter(x -> x != null && x.ready()).count());
         }
 
         @Override
         public void close() {
-            for (Conn x : all) {
-                x.channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            List<ChannelFuture> closing = call(() -> {
+                closed = true;
+                List<ChannelFuture> out = new ArrayList<>();
+                for (int i = 0; i < slots.length; i++) {
+                    if (slots[i] != null) {
+                        out.add(slots[i].channel.close());
+                        slots[i] = null;
+                    }
+                }
+                return out;
+            });
+            for (ChannelFuture f : closing) {
+                f.awaitUninterruptibly(2, TimeUnit.SECONDS);
             }
             if (raw.refCnt() > 0) {
                 raw.release();
@@ -154,19 +275,27 @@ final class BenchClient implements AutoCloseable {
     private final class Conn extends ChannelInboundHandlerAdapter {
         final Connections owner;
         final Channel channel;
+        final int slot;
         final ResponseScanner scanner = new ResponseScanner();
         final ResponseScanner.Sink sink = this::answered;
         long intendedNanos;
         boolean busy;
 
-        Conn(Connections owner, Channel channel) {
+        Conn(Connections owner, Channel channel, int slot) {
             this.owner = owner;
             this.channel = channel;
+            this.slot = slot;
+        }
+
+        /** Open, and between two responses: a request sent now is the only one on this connection. */
+        boolean ready() {
+            return channel.isActive() && !busy && scanner.idle();
         }
 
         void send(long intended) {
             intendedNanos = intended;
             busy = true;
+            // a failed write fires exceptionCaught, which closes the connection: the request is then counted as lost
             channel.writeAndFlush(owner.request.retainedDuplicate(), channel.voidPromise());
         }
 
@@ -197,6 +326,7 @@ final class BenchClient implements AutoCloseable {
                 busy = false;
                 r.lost(this);
             }
+            owner.gone(this);
         }
 
         @Override
@@ -219,10 +349,13 @@ final class BenchClient implements AutoCloseable {
         final java.util.TreeMap<Integer, Long> errorStatuses = new java.util.TreeMap<>();
         int inFlight;
         boolean sending = true;
+        /** Connections opened anew for this phase: before it (counted by the caller) and during it. */
+        long reopened;
 
-        Run(Connections c, long durationNanos) {
+        Run(Connections c, long durationNanos, long reopenedBefore) {
             this.c = c;
             this.durationNanos = durationNanos;
+            this.reopened = reopenedBefore;
         }
 
         void begin() {
@@ -231,11 +364,21 @@ final class BenchClient implements AutoCloseable {
             endNanos = startNanos + durationNanos;
             loop.schedule(this::giveUp, durationNanos + DRAIN_NANOS, TimeUnit.NANOSECONDS);
             start();
+            for (int i = 0; i < c.slots.length; i++) {
+                c.reopenIfNeeded(i); // a slot whose connection could not be opened before the phase
+            }
         }
 
         abstract void start();
 
         abstract void answered(Conn conn, int status, long latencyNanos);
+
+        /** A connection (re)opened during the phase is ready for requests. */
+        abstract void connected(Conn conn);
+
+        /** A connection closed (its request in flight, if any, was reported lost first). */
+        void disconnected(Conn conn) {
+        }
 
         void lost(Conn conn) {
             inFlight--;
@@ -284,7 +427,7 @@ final class BenchClient implements AutoCloseable {
                 return;
             }
             c.run = null;
-            done.complete(new Phase(histogram, completed, errors, unanswered, measuredNanos(), maxQueued(), errorStatuses, lost));
+            done.complete(new Phase(histogram, completed, errors, unanswered, measuredNanos(), maxQueued(), errorStatuses, lost, reopened));
         }
     }
 
@@ -295,15 +438,15 @@ final class BenchClient implements AutoCloseable {
         private long index;
         private int maxQueued;
 
-        OpenLoop(Connections c, double periodNanos, long durationNanos) {
-            super(c, durationNanos);
+        OpenLoop(Connections c, double periodNanos, long durationNanos, long reopenedBefore) {
+            super(c, durationNanos, reopenedBefore);
             this.periodNanos = periodNanos;
         }
 
         @Override
         void start() {
-            for (Conn x : c.all) {
-                if (x.channel.isActive()) {
+            for (Conn x : c.slots) {
+                if (x != null && x.ready()) {
                     idle.add(x);
                 }
             }
@@ -332,6 +475,7 @@ final class BenchClient implements AutoCloseable {
         private void dispatch(long intended) {
             inFlight++;
             Conn conn = idle.pollFirst();
+            // idle holds only open connections with nothing in flight: one that closes leaves it (disconnected)
             if (conn != null) {
                 conn.send(intended);
             } else {
@@ -344,6 +488,16 @@ final class BenchClient implements AutoCloseable {
         void answered(Conn conn, int status, long latencyNanos) {
             record(status, latencyNanos);
             next(conn);
+        }
+
+        @Override
+        void connected(Conn conn) {
+            next(conn);
+        }
+
+        @Override
+        void disconnected(Conn conn) {
+            idle.remove(conn);
         }
 
         private void next(Conn conn) {
@@ -367,20 +521,30 @@ final class BenchClient implements AutoCloseable {
     }
 
     private final class ClosedLoop extends Run {
-        ClosedLoop(Connections c, long durationNanos) {
-            super(c, durationNanos);
+        ClosedLoop(Connections c, long durationNanos, long reopenedBefore) {
+            super(c, durationNanos, reopenedBefore);
         }
 
         @Override
         void start() {
-            for (Conn x : c.all) {
-                if (x.channel.isActive()) {
+            for (Conn x : c.slots) {
+                if (x != null && x.ready()) {
                     inFlight++;
                     x.send(System.nanoTime());
                 }
             }
-            sending = inFlight > 0;
-            maybeDone();
+            loop.schedule(() -> {
+                sending = false;
+                maybeDone();
+            }, durationNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        void connected(Conn conn) {
+            if (System.nanoTime() < endNanos) {
+                inFlight++;
+                conn.send(System.nanoTime());
+            }
         }
 
         @Override

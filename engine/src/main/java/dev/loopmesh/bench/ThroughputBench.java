@@ -205,7 +205,6 @@ final class ThroughputBench {
         for (Totals t : all) {
             client.closedLoop(t.connections, settings.warmup());
             client.openLoop(t.connections, settings.rps(), settings.warmup().dividedBy(2));
-            reconnectIfBroken(client, t);
         }
     }
 
@@ -228,7 +227,6 @@ final class ThroughputBench {
         t.gcMillis += after.gcMillis - before.gcMillis;
         t.maxQueued = Math.max(t.maxQueued, p.maxQueued());
         reportErrors(t, "latency", p);
-        reconnectIfBroken(client, t);
     }
 
     private void saturationPhase(BenchClient client, Totals t) {
@@ -243,21 +241,12 @@ final class ThroughputBench {
         t.satLoopCpu += after.loops - before.loops;
         t.satAllocated += after.allocated - before.allocated;
         reportErrors(t, "saturation", p);
-        reconnectIfBroken(client, t);
     }
 
     private void reportErrors(Totals t, String phase, BenchClient.Phase p) {
         if (p.errors() + p.unanswered() > 0) {
-            progress.printf(Locale.ROOT, "%s %s: %d errors (statuses %s, %d connections lost, %d unanswered)%n", t.target.name(), phase,
-                    p.errors() + p.unanswered(), p.errorStatuses(), p.lost(), p.unanswered());
-        }
-    }
-
-    private void reconnectIfBroken(BenchClient client, Totals t) {
-        if (!t.connections.healthy()) {
-            progress.printf(Locale.ROOT, "%s: a connection broke; reconnecting%n", t.target.name());
-            t.connections.close();
-            t.connections = client.connect(t.target.address(), t.target.request(), settings.connections());
+            progress.printf(Locale.ROOT, "%s %s: %d errors (statuses %s, %d connections lost, %d unanswered, %d connections reopened)%n",
+                    t.target.name(), phase, p.errors() + p.unanswered(), p.errorStatuses(), p.lost(), p.unanswered(), p.reopened());
         }
     }
 

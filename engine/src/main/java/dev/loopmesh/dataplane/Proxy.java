@@ -242,9 +242,6 @@ public final class Proxy implements AutoCloseable {
                 new dev.loopmesh.chaos.LinkPeer(e.labels().getOrDefault("app", ""), e.workload(), e.pod()));
     }
 
-    /** The clusters of the last snapshot any proxy accepted (pushes come from one control-plane thread). */
-    private static volatile Map<String, ClusterConfig> lastValidClusters = Map.of();
-
     /** Applies a snapshot from the control plane: all of it, or nothing (NACK). */
     public PushResult push(ProxySnapshot s) {
         requireNonNull(s, "snapshot");
@@ -252,15 +249,9 @@ public final class Proxy implements AutoCloseable {
         if (current != null && s.version() < current.version()) {
             return new PushResult(false, s.version(), "stale version " + s.version() + " < " + current.version());
         }
-        // proxies of one shape share their clusters: a wave of pushes checks each shared map once
-        if (s.clusters() != lastValidClusters) {
-            for (ClusterConfig c : s.clusters().values()) {
-                if (c.connectionPool().maxConnections() < 1) {
-                    return new PushResult(false, s.version(), "cluster " + c.name() + ": maxConnections " + c.connectionPool().maxConnections()
-                            + " (expected: >= 1)");
-                }
-            }
-            lastValidClusters = s.clusters();
+        // the translator validated the clusters once per shape, not once per proxy
+        if (!s.invalid().isEmpty()) {
+            return new PushResult(false, s.version(), s.invalid());
         }
         // the snapshot first: a cluster made from here on is made from it; then the live ones follow it.
         // Cluster state is made on first use, as most of a sidecar's clusters (one per service it can

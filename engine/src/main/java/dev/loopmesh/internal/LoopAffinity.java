@@ -32,6 +32,8 @@ final class LoopAffinity {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     private final EventLoopGroup group;
+    /** {@code -Dloopmesh.noAffinity=true} spreads accepted connections as Netty does (to measure what affinity gains); read once, not per accept. */
+    private final boolean disabled = Boolean.getBoolean("loopmesh.noAffinity");
     private final Map<SocketAddress, EventLoop> outgoing = new ConcurrentHashMap<>();
     private final ChildGroup children = new ChildGroup();
 
@@ -86,7 +88,7 @@ final class LoopAffinity {
     /** The loop an accepted channel should run on: its peer's, when the peer is a channel of the mesh. */
     private EventLoop loopFor(Channel accepted) {
         SocketAddress peer = accepted.remoteAddress();
-        EventLoop loop = peer == null || Boolean.getBoolean("loopmesh.noAffinity") ? null : outgoing.get(peer);
+        EventLoop loop = peer == null || disabled ? null : outgoing.get(peer);
         return loop != null ? loop : group.next();
     }
 

@@ -77,6 +77,7 @@ public final class IstioTranslator implements Translator {
         List<Map<String, String>> selectors = selectors(config);
         Map<Shape, ProxySnapshot> shapes = new HashMap<>();
         Map<Shape, ProxySnapshot> before = lastShapes;
+        Map<Object, Map<Object, Boolean>> compared = new java.util.IdentityHashMap<>();
         for (PodInfo pod : registry.pods()) {
             if (pod.sidecar()) {
                 Shape shape = new Shape(pod.namespace(), matches(pod.labels(), selectors));
@@ -85,7 +86,7 @@ public final class IstioTranslator implements Translator {
                     ProxySnapshot fresh = sidecar(config, ctx, version, InboundConfig.DEFAULT);
                     ProxySnapshot old = before.get(k);
                     // the same content as last time: keep those instances, so comparing per pod is cheap
-                    return old != null && old.sameContent(forPod(fresh, old.proxy(), version, InboundConfig.DEFAULT))
+                    return old != null && old.sameContent(forPod(fresh, old.proxy(), version, InboundConfig.DEFAULT), compared)
                             ? forPod(old, pod.name(), version, InboundConfig.DEFAULT) : fresh;
                 });
                 out.put(pod.name(), forPod(shared, pod.name(), version, InboundConfig.DEFAULT.withSecurity(security.inbound(pod))));
@@ -105,7 +106,7 @@ public final class IstioTranslator implements Translator {
 
     private static ProxySnapshot forPod(ProxySnapshot shared, String pod, long version, InboundConfig inbound) {
         return new ProxySnapshot(pod, version, ((IstioRouteTable) shared.routes()).forProxy(pod), shared.clusters(), inbound,
-                shared.resources(), shared.tcpRoutes());
+                shared.resources(), shared.tcpRoutes(), shared.invalid());
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
@@ -166,7 +167,9 @@ public final class IstioTranslator implements Translator {
         IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, List.of(), unknown);
         Map<String, dev.loopmesh.policy.routing.TcpListenerRoutes> tcp = new TcpRouteBuilder(config).sidecar(ctx,
                 tcpTargets(config, ctx, visible), used);
-        return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, visible, used), inbound, List.copyOf(used), tcp);
+        // once per shape: the pods of the shape share this cluster map, and with it the verdict
+        Map<String, ClusterConfig> clusters = Map.copyOf(clusters(config, ctx, visible, used));
+        return new ProxySnapshot(ctx.id(), version, table, clusters, inbound, List.copyOf(used), tcp, invalid(clusters));
     }
 
     private static ProxySnapshot gateway(IstioConfig config, long version, InboundConfig inbound) {
@@ -181,8 +184,21 @@ public final class IstioTranslator implements Translator {
         RouteTableBuilder builder = new RouteTableBuilder(config);
         List<VirtualHost> hosts = builder.gateway(ctx, used);
         IstioRouteTable table = new IstioRouteTable(ctx.id(), hosts, builder.ingress(), IstioRouteTable.UnknownHosts.NOT_FOUND);
-        return new ProxySnapshot(ctx.id(), version, table, clusters(config, ctx, (h, ns) -> true, used),
-                inbound, List.copyOf(used));
+        Map<String, ClusterConfig> clusters = Map.copyOf(clusters(config, ctx, (h, ns) -> true, used));
+        return new ProxySnapshot(ctx.id(), version, table, clusters, inbound, List.copyOf(used), Map.of(), invalid(clusters));
+    }
+
+    /**
+     * Why a proxy cannot load {@code clusters} (it NACKs the snapshot and keeps its last good one), or "":
+     * a connection pool must allow a connection.
+     */
+    static String invalid(Map<String, ClusterConfig> clusters) {
+        for (ClusterConfig c : clusters.values()) {
+            if (c.connectionPool().maxConnections() < 1) {
+                return "cluster " + c.name() + ": maxConnections " + c.connectionPool().maxConnections() + " (expected: >= 1)";
+            }
+        }
+        return "";
     }
 
     /**

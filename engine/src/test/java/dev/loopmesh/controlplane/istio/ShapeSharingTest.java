@@ -1,8 +1,11 @@
 package dev.loopmesh.controlplane.istio;
 
 import dev.loopmesh.controlplane.ProxySnapshot;
+import dev.loopmesh.policy.resilience.ConnectionPoolSettings;
+import dev.loopmesh.policy.routing.ClusterConfig;
 import org.junit.jupiter.api.Test;
 
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -58,10 +61,26 @@ class ShapeSharingTest {
 
         assertThat(again.get("ratings-v1-0").version()).isEqualTo(2);
         assertThat(again.get("ratings-v1-0").clusters()).isSameAs(first.get("ratings-v1-0").clusters());
-        assertThat(again.get("ratings-v1-0").sameContent(first.get("ratings-v1-0"))).isTrue();
+        assertThat(again.get("ratings-v1-0").sameContent(first.get("ratings-v1-0"), new IdentityHashMap<>())).isTrue();
 
         Map<String, ProxySnapshot> changed = t.translate(TestYaml.registry(), TestYaml.resources(ROUTE.replace("subset: v2", "subset: v3")), 3);
-        assertThat(changed.get("ratings-v1-0").sameContent(first.get("ratings-v1-0"))).isFalse();
+        assertThat(changed.get("ratings-v1-0").sameContent(first.get("ratings-v1-0"), new IdentityHashMap<>())).isFalse();
         assertThat(changed.get("ratings-v1-0").routes().route(get("reviews", "/"), new SplittableRandom(1)).subset()).isEqualTo("v3");
+    }
+
+    @Test
+    void theTranslatorValidatesTheSharedClustersOnceAndAClusterAllowingNoConnectionMakesTheSnapshotInvalid() {
+        Map<String, ProxySnapshot> s = new IstioTranslator().translate(TestYaml.registry(), TestYaml.resources(ROUTE), 1);
+        assertThat(s.values()).allSatisfy(p -> assertThat(p.invalid()).as(p.proxy()).isEmpty());
+
+        ClusterConfig c = s.get("ratings-v1-0").clusters().get("outbound|9080||reviews.default.svc.cluster.local");
+        ConnectionPoolSettings d = c.connectionPool();
+        ClusterConfig none = new ClusterConfig(c.name(), c.service(), c.subset(), c.port(), c.endpoints(), c.lb(),
+                new ConnectionPoolSettings(0, d.connectTimeout(), d.http1MaxPendingRequests(), d.http2MaxRequests(),
+                        d.maxRequestsPerConnection(), d.maxRetries(), d.idleTimeout()),
+                c.outlier(), c.tlsMode(), c.destinationRule(), c.protocol(), c.retryBudget());
+        assertThat(IstioTranslator.invalid(Map.of(c.name(), c))).isEmpty();
+        assertThat(IstioTranslator.invalid(Map.of(none.name(), none)))
+                .isEqualTo("cluster outbound|9080||reviews.default.svc.cluster.local: maxConnections 0 (expected: >= 1)");
     }
 }
