@@ -197,6 +197,9 @@ public final class Mesh implements AutoCloseable {
                 return "no such proxy";
             }
             Proxy.PushResult r = p.push(snapshot);
+            if (r.ack()) {
+                openTcpListeners(proxy, p, snapshot);
+            }
             return r.ack() ? null : r.detail();
         });
         ticker = loops.group().next().scheduleAtFixedRate(telemetry::tick, 1, 1, TimeUnit.SECONDS);
@@ -306,6 +309,50 @@ public final class Mesh implements AutoCloseable {
             }
             throw new MeshStartException("cannot listen on " + l.host() + ":" + l.port() + " for " + p.identity().proxy() + ": "
                     + e.getMessage() + (l.port() == options.ingressPort() ? " — is another mesh running? Try --ingress-port 0" : ""), e);
+        }
+    }
+
+    /**
+     * A ServiceEntry applied to a running mesh can bring TCP ports: each sidecar opens their outbound
+     * listeners with the push that routes them (on the port's number on the pod's address where free, else
+     * from {@link RegistryPlanner#TCP_OUTBOUND_BASE}; any port on a shared 127.0.0.1), as at start.
+     * A listener whose routes go stays open and answers as for an unknown service.
+     */
+    private void openTcpListeners(String proxyName, Proxy p, ProxySnapshot snapshot) {
+        PodInfo pod = registry.pod(proxyName).orElse(null);
+        if (pod == null || !pod.sidecar() || snapshot.tcpRoutes().isEmpty()) {
+            return;
+        }
+        Map<String, InetSocketAddress> open = p.tcpListeners();
+        java.util.Set<Integer> used = new java.util.HashSet<>(List.of(pod.inboundPort(), pod.outboundPort(), pod.appPort()));
+        open.values().forEach(a -> used.add(a.getPort()));
+        int next = RegistryPlanner.TCP_OUTBOUND_BASE;
+        for (String key : snapshot.tcpRoutes().keySet()) {
+            if (open.containsKey(key)) {
+                continue;
+            }
+            int wanted = Integer.parseInt(key.substring(key.lastIndexOf(':') + 1));
+            for (int tries = 0; tries < 20; tries++) {
+                int port;
+                if (!perPodAddresses) {
+                    port = 0;
+                } else if (tries == 0 && used.add(wanted)) {
+                    port = wanted;
+                } else {
+                    while (!used.add(next)) {
+                        next++;
+                    }
+                    port = next;
+                }
+                try {
+                    p.listen(List.of(new Proxy.Listener(pod.address(), port, dev.loopmesh.dataplane.ListenerMode.OUTBOUND_TCP, key)));
+                    break;
+                } catch (RuntimeException e) { // taken by something else on this address: the next port
+                    if (!perPodAddresses) {
+                        break;
+                    }
+                }
+            }
         }
     }
 

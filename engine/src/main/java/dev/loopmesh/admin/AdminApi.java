@@ -160,6 +160,9 @@ public final class AdminApi implements AdminServer.Handler {
                         pod.put("outboundPort", p.outboundPort());
                         Map<String, String> tcp = new LinkedHashMap<>();
                         p.tcpOutbound().forEach((service, port) -> tcp.put(service, p.address() + ":" + port));
+                        // and those a ServiceEntry applied since the start opened
+                        mesh.proxy(p.name()).ifPresent(px -> px.tcpListeners().forEach((service, at) ->
+                                tcp.putIfAbsent(service, at.getHostString() + ":" + at.getPort())));
                         pod.put("tcpOutbound", tcp);
                         pod.put("sidecar", p.sidecar());
                         pod.put("labels", p.labels());

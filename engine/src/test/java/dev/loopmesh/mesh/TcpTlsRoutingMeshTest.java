@@ -189,6 +189,31 @@ class TcpTlsRoutingMeshTest {
         f.awaitMetrics("istio_tcp_connections_opened_total\\{[^}]*destination_service=\"ledger.internal\"[^}]*source_workload=\"web-v1\"");
     }
 
+    @Test
+    void aTcpServiceEntryAppliedToARunningMeshGetsItsListenersWithThePush() {
+        // istiod pushes the listener of a new ServiceEntry port to every sidecar that sees it; no restart
+        int port = plainServer("127.0.0.77");
+        f = MeshFixture.start(MESH);
+        String key = "ledger.internal:" + port;
+        assertThat(f.mesh.proxy("web-v1-0").orElseThrow().tcpListeners()).doesNotContainKey(key);
+        assertThat(f.apply("""
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: ledger}
+                spec:
+                  hosts: [ledger.internal]
+                  addresses: [127.0.0.77]
+                  ports: [{number: %d, name: tcp, protocol: TCP}]
+                  resolution: NONE
+                  location: MESH_INTERNAL
+                """.formatted(port)).allAccepted()).isTrue();
+        java.net.InetSocketAddress listener = f.mesh.proxy("web-v1-0").orElseThrow().tcpListeners().get(key);
+        assertThat(listener).as("the sidecar listens once apply returns").isNotNull();
+        assertThat(listener.getHostString()).isEqualTo(pod("web-v1-0").address());
+        assertThat(TcpClient.exchange(listener.getHostString(), listener.getPort(), "hi")).isEqualTo("ledger");
+        f.awaitMetrics("istio_tcp_connections_opened_total\\{[^}]*destination_service=\"ledger.internal\"[^}]*source_workload=\"web-v1\"");
+    }
+
     private static TrustManagerFactory trustFactory(X509Certificate root) throws Exception {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
