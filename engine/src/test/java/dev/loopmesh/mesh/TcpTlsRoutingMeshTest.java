@@ -168,18 +168,7 @@ class TcpTlsRoutingMeshTest {
     void aTcpServiceEntryWithALoopbackAddressAndResolutionNoneGoesToThatAddress() {
         // Istio resolution NONE: the connection goes to the address the caller was going to, here the entry's address
         int port = plainServer("127.0.0.77");
-        String yaml = MESH + """
-                ---
-                apiVersion: networking.istio.io/v1
-                kind: ServiceEntry
-                metadata: {name: ledger}
-                spec:
-                  hosts: [ledger.internal]
-                  addresses: [127.0.0.77]
-                  ports: [{number: %d, name: tcp, protocol: TCP}]
-                  resolution: NONE
-                  location: MESH_INTERNAL
-                """.formatted(port);
+        String yaml = MESH + "---\n" + ledgerEntry(port);
         f = MeshFixture.start(yaml);
         PodInfo web = pod("web-v1-0");
         assertThat(TcpClient.exchange(web.address(), web.tcpOutbound().get("ledger.internal:" + port), "hi")).isEqualTo("ledger");
@@ -196,7 +185,17 @@ class TcpTlsRoutingMeshTest {
         f = MeshFixture.start(MESH);
         String key = "ledger.internal:" + port;
         assertThat(f.mesh.proxy("web-v1-0").orElseThrow().tcpListeners()).doesNotContainKey(key);
-        assertThat(f.apply("""
+        assertThat(f.apply(ledgerEntry(port)).allAccepted()).isTrue();
+        java.net.InetSocketAddress listener = f.mesh.proxy("web-v1-0").orElseThrow().tcpListeners().get(key);
+        assertThat(listener).as("the sidecar listens once apply returns").isNotNull();
+        assertThat(listener.getHostString()).isEqualTo(pod("web-v1-0").address());
+        assertThat(TcpClient.exchange(listener.getHostString(), listener.getPort(), "hi")).isEqualTo("ledger");
+        f.awaitMetrics("istio_tcp_connections_opened_total\\{[^}]*destination_service=\"ledger.internal\"[^}]*source_workload=\"web-v1\"");
+    }
+
+    /** A TCP ServiceEntry, resolution NONE, for ledger.internal at 127.0.0.77:{@code port}. */
+    private static String ledgerEntry(int port) {
+        return """
                 apiVersion: networking.istio.io/v1
                 kind: ServiceEntry
                 metadata: {name: ledger}
@@ -206,12 +205,7 @@ class TcpTlsRoutingMeshTest {
                   ports: [{number: %d, name: tcp, protocol: TCP}]
                   resolution: NONE
                   location: MESH_INTERNAL
-                """.formatted(port)).allAccepted()).isTrue();
-        java.net.InetSocketAddress listener = f.mesh.proxy("web-v1-0").orElseThrow().tcpListeners().get(key);
-        assertThat(listener).as("the sidecar listens once apply returns").isNotNull();
-        assertThat(listener.getHostString()).isEqualTo(pod("web-v1-0").address());
-        assertThat(TcpClient.exchange(listener.getHostString(), listener.getPort(), "hi")).isEqualTo("ledger");
-        f.awaitMetrics("istio_tcp_connections_opened_total\\{[^}]*destination_service=\"ledger.internal\"[^}]*source_workload=\"web-v1\"");
+                """.formatted(port);
     }
 
     private static TrustManagerFactory trustFactory(X509Certificate root) throws Exception {
