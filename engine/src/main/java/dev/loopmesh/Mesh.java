@@ -316,14 +316,20 @@ public final class Mesh implements AutoCloseable {
      * A ServiceEntry applied to a running mesh can bring TCP ports: each sidecar opens their outbound
      * listeners with the push that routes them (on the port's number on the pod's address where free, else
      * from {@link RegistryPlanner#TCP_OUTBOUND_BASE}; any port on a shared 127.0.0.1), as at start.
-     * A listener whose routes go stays open and answers as for an unknown service.
+     * Such a listener is closed when no route names its port any more (its ServiceEntry deleted).
      */
     private void openTcpListeners(String proxyName, Proxy p, ProxySnapshot snapshot) {
         PodInfo pod = registry.pod(proxyName).orElse(null);
-        if (pod == null || !pod.sidecar() || snapshot.tcpRoutes().isEmpty()) {
+        if (pod == null || !pod.sidecar()) {
             return;
         }
         Map<String, InetSocketAddress> open = p.tcpListeners();
+        for (String key : open.keySet()) {
+            // only those opened here: the ones planned at start stay (a port no route names answers NR)
+            if (!snapshot.tcpRoutes().containsKey(key) && !pod.tcpOutbound().containsKey(key)) {
+                p.closeTcpListener(key);
+            }
+        }
         java.util.Set<Integer> used = new java.util.HashSet<>(List.of(pod.inboundPort(), pod.outboundPort(), pod.appPort()));
         open.values().forEach(a -> used.add(a.getPort()));
         int next = RegistryPlanner.TCP_OUTBOUND_BASE;

@@ -91,6 +91,7 @@ public final class Proxy implements AutoCloseable {
     private final Map<ListenerMode, Channel> listenerChannels = new ConcurrentHashMap<>();
     /** The outbound TCP listeners: service key → where it listens. */
     private final Map<String, InetSocketAddress> tcpListeners = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<String, Channel> tcpListenerChannels = new ConcurrentHashMap<>();
     private volatile dev.loopmesh.chaos.LinkFaultTable links;
     private final java.util.Set<ProxyExchange> inFlight = ConcurrentHashMap.newKeySet();
     /** mTLS, JWT and authorization hooks; null for a proxy without mesh security (plaintext everywhere). */
@@ -196,6 +197,7 @@ public final class Proxy implements AutoCloseable {
             listening.add(ch);
             if (l.mode() == ListenerMode.OUTBOUND_TCP) {
                 tcpListeners.put(l.tcpService(), (InetSocketAddress) ch.localAddress());
+                tcpListenerChannels.put(l.tcpService(), ch);
                 return ch;
             }
             listenerSpecs.put(l.mode(), l);
@@ -219,6 +221,19 @@ public final class Proxy implements AutoCloseable {
             listening.remove(ch);
         } else if (!refuse && (ch == null || !ch.isOpen())) {
             bind(l);
+        }
+    }
+
+    /**
+     * Closes the outbound TCP listener for {@code key} (its ServiceEntry is gone), as Envoy removes a listener
+     * its config no longer has; connections already open on it go on.
+     */
+    public synchronized void closeTcpListener(String key) {
+        Channel ch = tcpListenerChannels.remove(key);
+        tcpListeners.remove(key);
+        if (ch != null) {
+            listening.remove(ch);
+            ch.close().syncUninterruptibly();
         }
     }
 

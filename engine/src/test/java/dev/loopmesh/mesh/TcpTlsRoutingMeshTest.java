@@ -45,6 +45,7 @@ import static dev.loopmesh.testing.TcpTopologies.DB;
 import static dev.loopmesh.testing.TcpTopologies.MESH;
 import static dev.loopmesh.testing.TcpTopologies.dbVirtualService;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * VirtualService {@code tls} routes (TLS passed through unterminated, routed by the ClientHello's SNI),
@@ -190,6 +191,12 @@ class TcpTlsRoutingMeshTest {
         assertThat(listener).as("the sidecar listens once apply returns").isNotNull();
         assertThat(listener.getHostString()).isEqualTo(pod("web-v1-0").address());
         assertThat(TcpClient.exchange(listener.getHostString(), listener.getPort(), "hi")).isEqualTo("ledger");
+        // and deleting the entry takes its listener away again
+        assertThat(f.mesh.delete(f.mesh.parseResources(ledgerEntry(port))).allAccepted())
+                .isTrue();
+        assertThat(f.mesh.proxy("web-v1-0").orElseThrow().tcpListeners()).doesNotContainKey(key);
+        assertThatThrownBy(() -> new java.net.Socket(listener.getHostString(), listener.getPort()).close())
+                .isInstanceOf(java.net.ConnectException.class);
         f.awaitMetrics("istio_tcp_connections_opened_total\\{[^}]*destination_service=\"ledger.internal\"[^}]*source_workload=\"web-v1\"");
     }
 
