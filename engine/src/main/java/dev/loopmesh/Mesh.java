@@ -330,30 +330,23 @@ public final class Mesh implements AutoCloseable {
                 p.closeTcpListener(key);
             }
         }
-        java.util.Set<Integer> used = new java.util.HashSet<>(List.of(pod.inboundPort(), pod.outboundPort(), pod.appPort()));
+        if (open.keySet().containsAll(snapshot.tcpRoutes().keySet())) {
+            return; // most pushes: nothing new to listen for
+        }
+        java.util.Set<Integer> used = RegistryPlanner.ownPorts(pod);
         open.values().forEach(a -> used.add(a.getPort()));
-        int next = RegistryPlanner.TCP_OUTBOUND_BASE;
         for (String key : snapshot.tcpRoutes().keySet()) {
             if (open.containsKey(key)) {
                 continue;
             }
             int wanted = Integer.parseInt(key.substring(key.lastIndexOf(':') + 1));
             for (int tries = 0; tries < 20; tries++) {
-                int port;
-                if (!perPodAddresses) {
-                    port = 0;
-                } else if (tries == 0 && used.add(wanted)) {
-                    port = wanted;
-                } else {
-                    while (!used.add(next)) {
-                        next++;
-                    }
-                    port = next;
-                }
+                // a port taken by something else on this address: the planner's next choice
+                int port = perPodAddresses ? RegistryPlanner.tcpListenerPort(wanted, used) : 0;
                 try {
                     p.listen(List.of(new Proxy.Listener(pod.address(), port, dev.loopmesh.dataplane.ListenerMode.OUTBOUND_TCP, key)));
                     break;
-                } catch (RuntimeException e) { // taken by something else on this address: the next port
+                } catch (RuntimeException e) {
                     if (!perPodAddresses) {
                         break;
                     }

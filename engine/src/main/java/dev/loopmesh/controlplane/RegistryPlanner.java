@@ -97,7 +97,7 @@ public final class RegistryPlanner {
     }
 
     /** The ports a pod's own address already has: its app (unless external), and Istio's. */
-    private static java.util.Set<Integer> ownPorts(PodInfo p) {
+    public static java.util.Set<Integer> ownPorts(PodInfo p) {
         java.util.Set<Integer> used = new java.util.HashSet<>(ISTIO_PORTS);
         if (p.appHost().equals(p.address())) {
             used.add(p.appPort());
@@ -120,26 +120,29 @@ public final class RegistryPlanner {
             wanted.putIfAbsent(key, Integer.parseInt(key.substring(key.lastIndexOf(':') + 1)));
         }
         java.util.Map<String, Integer> ports = new java.util.LinkedHashMap<>();
-        int next = TCP_OUTBOUND_BASE;
         for (java.util.Map.Entry<String, Integer> w : wanted.entrySet()) {
-            int port;
-            if (used == null) {
-                port = freePort();
-            } else if (used.add(w.getValue())) {
-                port = w.getValue();
-            } else {
-                while (!used.add(next)) {
-                    next++;
-                }
-                port = next;
-            }
-            ports.put(w.getKey(), port);
+            ports.put(w.getKey(), used == null ? freePort() : tcpListenerPort(w.getValue(), used));
         }
         if (ports.isEmpty()) {
             return p;
         }
         return new PodInfo(p.name(), p.workload(), p.service(), p.namespace(), p.version(), p.address(), p.appHost(), p.appPort(),
                 p.inboundPort(), p.outboundPort(), p.servicePort(), p.labels(), p.sidecar(), p.serviceAccount(), p.protocol(), ports);
+    }
+
+    /**
+     * The port of an outbound TCP listener that wants {@code wanted} on a pod's address: that one where
+     * {@code used} does not hold it, else the first free from {@link #TCP_OUTBOUND_BASE}; it joins {@code used}.
+     */
+    public static int tcpListenerPort(int wanted, java.util.Set<Integer> used) {
+        if (used.add(wanted)) {
+            return wanted;
+        }
+        int port = TCP_OUTBOUND_BASE;
+        while (!used.add(port)) {
+            port++;
+        }
+        return port;
     }
 
     private static int appPort(ServiceSpec s, WorkloadSpec w) {

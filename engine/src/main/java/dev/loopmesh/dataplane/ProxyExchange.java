@@ -856,12 +856,7 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
         HttpHeaders h = head.headers();
         upstreamReusable = HttpUtil.isKeepAlive(head);
         boolean framed = HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head);
-        h.remove(HttpHeaderNames.CONNECTION);
-        h.remove("keep-alive");
-        if (mode != ListenerMode.INBOUND) {
-            h.set("x-envoy-upstream-service-time", TimeUnit.NANOSECONDS.toMillis(proxy.timeScale().toConfiguredNanos(upstreamNanos)));
-        }
-        applyOps(h, decision.responseHeaders());
+        upstreamResponseHeaders(h);
         boolean bodyless = request.method() == io.netty.handler.codec.http.HttpMethod.HEAD || status == 204 || status == 304
                 || status < 200;
         if (bodyless) {
@@ -1113,15 +1108,19 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
         write(res);
     }
 
-    private void respondUpstream(FullHttpResponse upstreamResponse) {
-        FullHttpResponse res = upstreamResponse;
-        HttpHeaders h = res.headers();
+    /** What the router does to an upstream response's headers, whole or streamed: hop-by-hop out, service time and the route's ops in. */
+    private void upstreamResponseHeaders(HttpHeaders h) {
         h.remove(HttpHeaderNames.CONNECTION);
         h.remove("keep-alive");
         if (mode != ListenerMode.INBOUND) {
             h.set("x-envoy-upstream-service-time", TimeUnit.NANOSECONDS.toMillis(proxy.timeScale().toConfiguredNanos(upstreamNanos)));
         }
         applyOps(h, decision.responseHeaders());
+    }
+
+    private void respondUpstream(FullHttpResponse upstreamResponse) {
+        FullHttpResponse res = upstreamResponse;
+        upstreamResponseHeaders(res.headers());
         if (responseSlicer != null) {
             // only what crossed the link is sliced, not the sidecar's own local replies
             writeSlicer = responseSlicer;
