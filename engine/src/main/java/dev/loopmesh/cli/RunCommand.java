@@ -169,8 +169,9 @@ public class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private static void printAddresses(PrintStream out, Mesh mesh, long startMillis) {
-        out.printf(Locale.ROOT, "mesh %s: %d services, %d pods, started in %d ms%n", mesh.topology().mesh().name(),
-                mesh.topology().mesh().services().size(), mesh.registry().pods().size(), startMillis);
+        out.printf(Locale.ROOT, "mesh %s: %d services, %d pods, started in %d ms (mTLS on %s)%n", mesh.topology().mesh().name(),
+                mesh.topology().mesh().services().size(), mesh.registry().pods().size(), startMillis,
+                dev.loopmesh.security.MeshTls.providerName());
         if (!mesh.perPodAddresses()) {
             out.println("note: this machine routes only 127.0.0.1, so pods share it with allocated ports");
         }

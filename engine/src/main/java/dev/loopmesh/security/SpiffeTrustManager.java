@@ -1,6 +1,5 @@
 package dev.loopmesh.security;
 
-import dev.loopmesh.ca.ChainValidator;
 import dev.loopmesh.ca.SpiffeId;
 
 import javax.net.ssl.SSLEngine;
@@ -36,7 +35,7 @@ final class SpiffeTrustManager extends X509ExtendedTrustManager {
             throw new CertificateException("peer sent no certificate");
         }
         try {
-            ChainValidator.validate(Arrays.asList(chain), root, Date.from(clock.instant()));
+            ValidatedChains.SHARED.validate(Arrays.asList(chain), root, Date.from(clock.instant()));
         } catch (GeneralSecurityException e) {
             throw new CertificateException("peer certificate does not chain to the mesh root: " + e.getMessage(), e);
         }

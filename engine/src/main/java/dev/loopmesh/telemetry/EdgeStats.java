@@ -94,7 +94,6 @@ public final class EdgeStats implements RequestSink {
             c.next = (c.next + 1) % Recent.SIZE;
         }
         e.recorder.recordValue(Math.min(Math.max(r.durationMicros(), 1), MAX_MICROS));
-        e.requests.increment();
         e.status(r.status()).increment();
         if (r.status() > 0 && r.status() < 500 && !r.isSuccess()) {
             // a gRPC call that failed with HTTP 200 and a non-zero grpc-status
@@ -106,6 +105,8 @@ public final class EdgeStats implements RequestSink {
             }
         }
         e.mtls = r.mtls();
+        // counted last: a tick that sees the new count sees everything else of this request (see Edge.roll)
+        e.requests.increment();
     }
 
     /** Folds the last second in; call once a second from one thread. */
@@ -164,12 +165,17 @@ public final class EdgeStats implements RequestSink {
         final Map<String, Long> counts = new HashMap<>();
 
         void reset() {
-            histogram.reset();
+            if (histogram.getTotalCount() > 0) {
+                histogram.reset();
+            }
             counts.clear();
         }
 
         void add(Bucket b) {
-            histogram.add(b.histogram);
+            // HdrHistogram's add sweeps every count slot, empty or not: a quiet second costs nothing
+            if (b.histogram.getTotalCount() > 0) {
+                histogram.add(b.histogram);
+            }
             b.counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
         }
     }
@@ -220,11 +226,29 @@ public final class EdgeStats implements RequestSink {
             if (firstTick < 0) {
                 firstTick = tick;
             }
-            interval = recorder.getIntervalHistogram(interval);
             Bucket b = seconds[(int) (tick % SHORT)];
             b.reset();
-            b.histogram.add(interval);
-            total.add(interval);
+            // a request is counted after its latency, status and flags: with no new count there is nothing new
+            // to fold in (what was recorded in between is folded in with its count at the next tick). Most edges
+            // of a big mesh are quiet in a given second; swapping their recorders would clear a histogram each.
+            if (requests.sum() != lastCounts.getOrDefault("requests", 0L)) {
+                foldIn(b);
+            }
+            current10.add(b);
+            if (tick % SHORT == 0) {
+                Bucket t = tens[(int) ((tick / SHORT) % LONG)];
+                t.reset();
+                t.add(current10);
+                current10.reset();
+            }
+        }
+
+        private void foldIn(Bucket b) {
+            interval = recorder.getIntervalHistogram(interval);
+            if (interval.getTotalCount() > 0) {
+                b.histogram.add(interval);
+                total.add(interval);
+            }
             Map<String, Long> now = new HashMap<>();
             now.put("requests", requests.sum());
             now.put("grpcErrors", grpcErrors.sum());
@@ -239,13 +263,6 @@ public final class EdgeStats implements RequestSink {
             lastCounts.putAll(now);
             totalCounts.clear();
             totalCounts.putAll(now);
-            current10.add(b);
-            if (tick % SHORT == 0) {
-                Bucket t = tens[(int) ((tick / SHORT) % LONG)];
-                t.reset();
-                t.add(current10);
-                current10.reset();
-            }
         }
 
         EdgeSnapshot window(Key k, boolean shortWindow, long tick) {

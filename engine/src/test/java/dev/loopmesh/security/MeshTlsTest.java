@@ -41,6 +41,14 @@ class MeshTlsTest {
         GROUP.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    @Test
+    void onLinuxX64TheMeshTalksTlsThroughBoringSsl() {
+        // the native library ships for this platform only; elsewhere the JDK's TLS serves (same contexts)
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && System.getProperty("os.arch").matches("amd64|x86_64") && System.getProperty("loopmesh.tls") == null);
+        assertThat(MeshTls.providerName()).isEqualTo("BoringSSL");
+    }
+
     /** A server that answers each line with "peer=<spiffe id of the caller>". */
     Channel server(MeshTls tls, MtlsMode mode) {
         return new ServerBootstrap().group(GROUP).channel(NioServerSocketChannel.class)

@@ -8,9 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EdgeStatsSnapshotTest {
     private static RequestRecord call(int status) {
+        return call(status, 1000);
+    }
+
+    private static RequestRecord call(int status, long micros) {
         return new RequestRecord("source", "front-v1-0", 0L, "GET", "/", "http", "back:9080",
                 status, "-", "front-v1", "default", "", "back-v1", "default", "back.default.svc.cluster.local", "", "v1",
-                "", "", "127.0.1.3:9080", 1, 1000, 900, 5, 7, false, "id", "curl", "127.0.1.1:4000", List.of(), "");
+                "", "", "127.0.1.3:9080", 1, micros, 900, 5, 7, false, "id", "curl", "127.0.1.1:4000", List.of(), "");
     }
 
     @Test
@@ -28,5 +32,30 @@ class EdgeStatsSnapshotTest {
             assertThat(e.successRate()).isEqualTo(0.5);
         });
         assertThat(edges.snapshot(60)).singleElement().satisfies(e -> assertThat(e.requests()).isEqualTo(2));
+    }
+
+    @Test
+    void aQuietEdgeLeavesTheShortWindowAndComesBackWithOnlyItsNewSeconds() {
+        EdgeStats edges = new EdgeStats();
+        edges.record(call(200, 900_000));
+        edges.tick();
+        for (int i = 0; i < 12; i++) {
+            edges.tick();
+        }
+        assertThat(edges.snapshot(10)).as("nothing in the last 10 s").isEmpty();
+        assertThat(edges.snapshot(60)).singleElement().satisfies(e -> assertThat(e.p99Ms()).isGreaterThan(800));
+
+        edges.record(call(503, 2_000));
+        edges.tick();
+        assertThat(edges.snapshot(10)).singleElement().satisfies(e -> {
+            assertThat(e.requests()).isEqualTo(1);
+            assertThat(e.successRate()).isEqualTo(0.0);
+            assertThat(e.p99Ms()).isLessThan(5);
+        });
+        assertThat(edges.snapshot(60)).singleElement().satisfies(e -> {
+            assertThat(e.requests()).isEqualTo(2);
+            assertThat(e.responses()).containsEntry("200", 1L).containsEntry("503", 1L);
+        });
+        assertThat(edges.totals()).singleElement().satisfies(e -> assertThat(e.requests()).isEqualTo(2));
     }
 }

@@ -48,7 +48,7 @@ public final class PerfReport {
     private PerfReport() {
     }
 
-    /** The generated mesh: {@code s<layer>-<i>}, ingress routes {@code /e<i>} to the first layer. */
+    /** The generated mesh: {@code s<layer>-<i>}, ingress routes {@code /e<i>/} to the first layer. */
     public static Topology generated(double rate) {
         List<ServiceSpec> services = new ArrayList<>();
         for (int l = 0; l < LAYERS; l++) {
@@ -72,8 +72,9 @@ public final class PerfReport {
         List<IngressSpec.Route> routes = new ArrayList<>();
         List<TrafficClientSpec.Weighted> paths = new ArrayList<>();
         for (int i = 0; i < PER_LAYER; i++) {
-            routes.add(new IngressSpec.Route("/e" + i, name(0, i), "default", null));
-            paths.add(new TrafficClientSpec.Weighted("/e" + i, 1));
+            // "/e1/", not "/e1": a prefix route for /e1 would also take /e10 to /e19
+            routes.add(new IngressSpec.Route("/e" + i + "/", name(0, i), "default", null));
+            paths.add(new TrafficClientSpec.Weighted("/e" + i + "/", 1));
         }
         MeshSpec mesh = new MeshSpec("generated-200", "default", services, new IngressSpec(routes),
                 List.of(new TrafficClientSpec("perf", "ingress", "GET", paths, rate, Map.of(), null)), null);
