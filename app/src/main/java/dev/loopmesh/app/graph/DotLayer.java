@@ -31,6 +31,9 @@ final class DotLayer {
     private int drawnCount;
     private int minY;
     private int maxY;
+    /** Cells of {@link #SIZE} pixels a side under a metric chip: a dot there is not drawn, the chip stays readable. */
+    private boolean[] covered = new boolean[0];
+    private int cellsX;
 
     DotLayer() {
         view.setMouseTransparent(true);
@@ -55,6 +58,35 @@ final class DotLayer {
         buffer = new PixelBuffer<>(width, height, IntBuffer.wrap(pixels), PixelFormat.getIntArgbPreInstance());
         view.setImage(new WritableImage(buffer));
         drawnCount = 0;
+        cellsX = width / SIZE + 1;
+        covered = new boolean[cellsX * (height / SIZE + 1)];
+    }
+
+    private boolean covered(int px, int py) {
+        if (px < 0 || py < 0) {
+            return false;
+        }
+        int cx = px / SIZE;
+        int cell = py / SIZE * cellsX + cx;
+        return cx < cellsX && cell < covered.length && covered[cell];
+    }
+
+    /** Nothing hides dots any more. */
+    void uncoverAll() {
+        java.util.Arrays.fill(covered, false);
+    }
+
+    /** Dots whose centre falls in this rectangle (layer pixels) are not drawn, until {@link #uncoverAll}. */
+    void cover(double x, double y, double w, double h) {
+        int cx0 = Math.max(0, (int) Math.floor(x / SIZE));
+        int cy0 = Math.max(0, (int) Math.floor(y / SIZE));
+        int cx1 = Math.min(cellsX - 1, (int) Math.floor((x + w) / SIZE));
+        int cy1 = Math.min(covered.length / Math.max(1, cellsX) - 1, (int) Math.floor((y + h) / SIZE));
+        for (int cy = cy0; cy <= cy1; cy++) {
+            for (int cx = cx0; cx <= cx1; cx++) {
+                covered[cy * cellsX + cx] = true;
+            }
+        }
     }
 
     /** Wipes last frame's dots and draws the particles now, for a view of {@code scale} and offset in graph pixels. */
@@ -81,6 +113,9 @@ final class DotLayer {
                 int x = (int) Math.round(px) - SIZE / 2;
                 int y = (int) Math.round(py) - SIZE / 2;
                 if (x <= -SIZE || y <= -SIZE || x >= width || y >= height) {
+                    return;
+                }
+                if (covered(x + SIZE / 2, y + SIZE / 2)) {
                     return;
                 }
                 fill(x, y, argb);

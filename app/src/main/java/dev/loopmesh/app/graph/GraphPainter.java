@@ -127,6 +127,12 @@ final class GraphPainter {
                 nodes.drawInto(null, 1, 0, 0);
             });
         }
+        under.uncoverAll();
+        for (MetricChips.Chip c : chips.chips) {
+            if (c.edgeKey() != null) {
+                under.cover(c.x(), c.y(), c.w(), c.h());
+            }
+        }
         chips.refresh(chipG, chips.size());
     }
 

@@ -26,6 +26,8 @@ final class MetricChips {
     /** Below this scale edge chips would cover the graph: they hide (zoom in to read them). */
     static final double EDGE_CHIPS_MIN_SCALE = 0.5;
     static final double ROW_CHIPS_MIN_SCALE = 0.55;
+    /** Where along its edge a chip may sit, in order of preference. */
+    private static final double[] ALONG = {0.5, 0.4, 0.6, 0.3, 0.7};
 
     /** A metric box: an edge's ({@code edgeKey}) or a version row's ({@code workload}), in screen pixels. */
     record Chip(double x, double y, double w, double h, String edgeKey, String workload) {
@@ -117,9 +119,18 @@ final class MetricChips {
             g.setFill(palette.color("row-fill"));
             g.fillRect(c.x(), c.y(), c.w(), c.h());
             if (in.requests() > 0) {
+                // the chip is what the version's name leaves of the row: a rate that does not fit loses its decimal,
+                // then its unit, rather than run into the name
+                String text = String.format(Locale.ROOT, "%.1f rps", in.rps());
+                if (fonts.textWidth(text) > c.w()) {
+                    text = String.format(Locale.ROOT, "%.0f rps", in.rps());
+                }
+                if (fonts.textWidth(text) > c.w()) {
+                    text = String.format(Locale.ROOT, "%.0f", in.rps());
+                }
                 g.setFill(palette.color("text-dim"));
                 g.setTextAlign(TextAlignment.RIGHT);
-                g.fillText(String.format(Locale.ROOT, "%.1f rps", in.rps()), c.x() + c.w(), c.y() + c.h() / 2);
+                g.fillText(text, c.x() + c.w(), c.y() + c.h() / 2);
             }
         }
     }
@@ -131,7 +142,7 @@ final class MetricChips {
                     double right = ox + (r.x() + r.w() - 6) * scale;
                     double cy = oy + (r.y() + r.h() / 2) * scale;
                     // the chip starts after the version's name ("gateway" is longer than "v1"), never over it
-                    double free = (r.w() - 6 - 22 - fonts.textWidth(r.version()) - 4) * scale;
+                    double free = (r.w() - 6 - 22 - fonts.textWidth(r.version()) - 10) * scale;
                     double cw = Math.max(0, Math.min(ROW_CHIP_W * fonts.textScale(), free));
                     if (cw < 24 * fonts.textScale()) {
                         continue;
@@ -146,23 +157,51 @@ final class MetricChips {
         }
         double cw = (mode == EdgeLabelMode.ALL ? CHIP_W : 62) * fonts.textScale();
         double ch = (mode == EdgeLabelMode.ALL ? CHIP_H : 18) * fonts.textScale();
-        List<Chip> wanted = new ArrayList<>();
-        for (EdgeSnapshot e : edges) {
-            Optional<EdgeGeometry> geo = EdgeGeometry.between(layout, e.source(), e.destination());
-            geo.ifPresent(x -> wanted.add(new Chip(ox + x.x(0.5) * scale - cw / 2, oy + x.y(0.5) * scale - ch / 2, cw, ch, GraphPainter.key(e), null)));
+        // each chip sits on its edge: at the middle if it is free, else a little before or after it along the
+        // curve; only when every such place is taken (or over a box) is it pushed below the chips in its way
+        List<Chip> boxes = new ArrayList<>();
+        for (GraphLayout.Node n : layout.nodes()) {
+            boxes.add(new Chip(ox + n.x() * scale, oy + n.y() * scale, n.w() * scale, n.h() * scale, null, null));
         }
-        wanted.sort(Comparator.comparingDouble(Chip::y));
+        List<EdgeSnapshot> sorted = new ArrayList<>(edges);
+        sorted.sort(Comparator.comparingDouble(e -> EdgeGeometry.between(layout, e.source(), e.destination()).map(g -> g.y(0.5)).orElse(0.0)));
         List<Chip> placed = new ArrayList<>();
-        for (Chip p : wanted) {
-            double y = p.y();
-            for (Chip q : placed) {
-                boolean overlapX = p.x() < q.x() + q.w() && q.x() < p.x() + p.w();
-                if (overlapX && y < q.y() + ch + 1 && q.y() < y + ch + 1) {
-                    y = q.y() + ch + 1;
+        for (EdgeSnapshot e : sorted) {
+            Optional<EdgeGeometry> geo = EdgeGeometry.between(layout, e.source(), e.destination());
+            if (geo.isEmpty()) {
+                continue;
+            }
+            EdgeGeometry x = geo.get();
+            Chip chosen = null;
+            for (double t : ALONG) {
+                Chip c = new Chip(ox + x.x(t) * scale - cw / 2, oy + x.y(t) * scale - ch / 2, cw, ch, GraphPainter.key(e), null);
+                if (free(c, placed) && free(c, boxes)) {
+                    chosen = c;
+                    break;
                 }
             }
-            placed.add(new Chip(p.x(), y, p.w(), p.h(), p.edgeKey(), null));
+            if (chosen == null) {
+                double y = oy + x.y(0.5) * scale - ch / 2;
+                double left = ox + x.x(0.5) * scale - cw / 2;
+                for (Chip q : placed) {
+                    boolean overlapX = left < q.x() + q.w() && q.x() < left + cw;
+                    if (overlapX && y < q.y() + ch + 1 && q.y() < y + ch + 1) {
+                        y = q.y() + ch + 1;
+                    }
+                }
+                chosen = new Chip(left, y, cw, ch, GraphPainter.key(e), null);
+            }
+            placed.add(chosen);
         }
         chips.addAll(placed);
+    }
+
+    private static boolean free(Chip c, List<Chip> others) {
+        for (Chip q : others) {
+            if (c.x() < q.x() + q.w() + 1 && q.x() < c.x() + c.w() + 1 && c.y() < q.y() + q.h() + 1 && q.y() < c.y() + c.h() + 1) {
+                return false;
+            }
+        }
+        return true;
     }
 }
