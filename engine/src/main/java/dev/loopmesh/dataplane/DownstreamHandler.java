@@ -53,7 +53,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext context;
     /** A request whose head arrived and whose body is being gathered, not started yet. */
     private HttpRequest head;
-    /** Its body so far: null while empty, the one buffer read, or a composite of several. */
+    /** Its body so far ({@link BodyParts}). */
     private ByteBuf body;
     /** The exchange in flight while the rest of its request body streams to it. */
     private ProxyExchange streamingTo;
@@ -151,10 +151,10 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             c.release();
             return;
         }
-        gather(ctx, c.content());
+        body = BodyParts.append(body, c.content(), ctx.alloc(), 64);
         if (c instanceof LastHttpContent) {
-            FullHttpRequest full = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), bodySoFar(),
-                    head.headers(), ((LastHttpContent) c).trailingHeaders().copy());
+            FullHttpRequest full = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
+                    BodyParts.orEmpty(body), head.headers(), ((LastHttpContent) c).trailingHeaders().copy());
             c.release();
             head = null;
             body = null;
@@ -162,7 +162,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         c.release();
-        int size = body == null ? 0 : body.readableBytes();
+        int size = BodyParts.size(body);
         if (inFlight == null && size >= STREAM_AFTER_BYTES) {
             startStreaming(ctx);
         } else if (inFlight != null && size > MAX_PIPELINED_BYTES) {
@@ -212,30 +212,6 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
             streamingTo = inFlight;
         }
         inFlight.start();
-    }
-
-    /** Most bodies come in one buffer, kept as it is; a second makes a composite. */
-    private void gather(ChannelHandlerContext ctx, ByteBuf data) {
-        if (!data.isReadable()) {
-            return;
-        }
-        if (body == null) {
-            body = data.retain();
-            return;
-        }
-        CompositeByteBuf all;
-        if (body instanceof CompositeByteBuf) {
-            all = (CompositeByteBuf) body;
-        } else {
-            all = ctx.alloc().compositeBuffer(64);
-            all.addComponent(true, body);
-            body = all;
-        }
-        all.addComponent(true, data.retain());
-    }
-
-    private ByteBuf bodySoFar() {
-        return body == null ? Unpooled.EMPTY_BUFFER : body;
     }
 
     private void dropAssembling() {

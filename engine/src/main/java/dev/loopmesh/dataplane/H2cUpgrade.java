@@ -20,7 +20,7 @@ final class H2cUpgrade {
     private H2cUpgrade() {
     }
 
-    /** The upgrade handler, to sit between the HTTP/1.1 codec ({@code decoder}, {@code encoder}) and the aggregator. */
+    /** The upgrade handler, to sit between the HTTP/1.1 codec ({@code decoder}, {@code encoder}) and the proxy ({@code downstream}). */
     static ChannelHandler handler(Proxy proxy, ListenerMode mode) {
         HttpServerUpgradeHandler.SourceCodec http1 = H2cUpgrade::removeHttp1;
         HttpServerUpgradeHandler.UpgradeCodecFactory h2c = protocol ->
@@ -34,7 +34,7 @@ final class H2cUpgrade {
     /** The HTTP/1.1 handlers of the connection give way to the HTTP/2 codec the upgrade installs. */
     private static void removeHttp1(ChannelHandlerContext ctx) {
         ChannelPipeline p = ctx.pipeline();
-        for (String name : new String[] {"decoder", "encoder", "aggregator", "downstream"}) {
+        for (String name : new String[] {"decoder", "encoder", "downstream"}) {
             if (p.get(name) != null) {
                 p.remove(name);
             }

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
@@ -53,11 +54,19 @@ final class ProtocolDetector extends ByteToMessageDecoder {
     }
 
     private void http1(ChannelHandlerContext ctx) {
-        ctx.pipeline().addAfter(ctx.name(), "decoder", new StrictRequestDecoder());
-        ctx.pipeline().addAfter("decoder", "encoder", new HttpResponseEncoder());
-        ctx.pipeline().addAfter("encoder", "h2c-upgrade", H2cUpgrade.handler(proxy, mode));
-        ctx.pipeline().addAfter("h2c-upgrade", "downstream", new DownstreamHandler(proxy, mode));
+        http1(ctx.pipeline(), ctx.name(), proxy, mode);
         ctx.pipeline().remove(this);
+    }
+
+    /**
+     * The HTTP/1.1 pipeline, after the handler named {@code after}: requests decoded as strictly as Envoy
+     * does, responses encoded, the h2c upgrade, then the proxy ({@code downstream}).
+     */
+    static void http1(ChannelPipeline p, String after, Proxy proxy, ListenerMode mode) {
+        p.addAfter(after, "decoder", new StrictRequestDecoder());
+        p.addAfter("decoder", "encoder", new HttpResponseEncoder());
+        p.addAfter("encoder", "h2c-upgrade", H2cUpgrade.handler(proxy, mode));
+        p.addAfter("h2c-upgrade", "downstream", new DownstreamHandler(proxy, mode));
     }
 
     private void http2(ChannelHandlerContext ctx) {

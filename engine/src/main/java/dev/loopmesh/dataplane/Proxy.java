@@ -528,21 +528,63 @@ public final class Proxy implements AutoCloseable {
         String self = peer.isEmpty() || security == null ? "" : security.spiffeId();
         String sourcePrincipal = inboundMode ? peer : self;
         String destinationPrincipal = inboundMode ? self : peer;
-        sink.record(new RequestRecord(inboundMode ? "destination" : "source", identity.proxy(), System.currentTimeMillis()
-                - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ex.startNanos()), req.method().name(), req.uri(),
-                ex.grpc() ? "grpc" : "http",
-                ex.authority(), status, ResponseFlag.format(ex.flags()), source, sourceNs, sourcePrincipal, destWorkload, destNs, destService,
-                destinationPrincipal, destVersion, d == null ? "" : d.routeName(), d == null ? "" : d.cluster(),
-                e == null ? "-" : e.hostPort(), ex.attempts(), durationNanos / 1000,
-                timeScale.toConfiguredNanos(ex.upstreamNanos()) / 1000, ex.requestBytes(), responseBytes, !peer.isEmpty(),
-                req.headers().get("x-request-id", ""), req.headers().get(HttpHeaderNames.USER_AGENT, "-"),
-                sourceIp(ex.downstream().channel()), trace, ex.grpcStatus()));
+        sink.record(RequestRecord.builder()
+                .reporter(inboundMode ? "destination" : "source")
+                .proxy(identity.proxy())
+                .startEpochMillis(System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ex.startNanos()))
+                .method(req.method().name())
+                .path(req.uri())
+                .protocol(ex.grpc() ? "grpc" : "http")
+                .authority(ex.authority())
+                .status(status)
+                .responseFlags(ResponseFlag.format(ex.flags()))
+                .sourceWorkload(source)
+                .sourceNamespace(sourceNs)
+                .sourcePrincipal(sourcePrincipal)
+                .destinationWorkload(destWorkload)
+                .destinationNamespace(destNs)
+                .destinationService(destService)
+                .destinationPrincipal(destinationPrincipal)
+                .destinationVersion(destVersion)
+                .routeName(d == null ? "" : d.routeName())
+                .upstreamCluster(d == null ? "" : d.cluster())
+                .upstreamHost(e == null ? "-" : e.hostPort())
+                .attempts(ex.attempts())
+                .durationMicros(durationNanos / 1000)
+                .upstreamServiceMicros(timeScale.toConfiguredNanos(ex.upstreamNanos()) / 1000)
+                .requestBytes(ex.requestBytes())
+                .responseBytes(responseBytes)
+                .mtls(!peer.isEmpty())
+                .requestId(req.headers().get("x-request-id", ""))
+                .userAgent(req.headers().get(HttpHeaderNames.USER_AGENT, "-"))
+                .downstreamAddress(sourceIp(ex.downstream().channel()))
+                .trace(trace)
+                .grpcStatus(ex.grpcStatus())
+                .build());
     }
 
     void recordProtocolError(ChannelHandlerContext ctx, int status, String why) {
-        sink.record(new RequestRecord("source", identity.proxy(), System.currentTimeMillis(), "-", "-", "http", "-", status,
-                ResponseFlag.DPE.name(), "unknown", "unknown", "", "unknown", "unknown", "unknown", "", "unknown", "", "", "-", 0,
-                0, 0, 0, 0, false, "", "-", sourceIp(ctx.channel()), List.of(why)));
+        sink.record(RequestRecord.builder()
+                .reporter("source")
+                .proxy(identity.proxy())
+                .startEpochMillis(System.currentTimeMillis())
+                .method("-")
+                .path("-")
+                .protocol("http")
+                .authority("-")
+                .status(status)
+                .responseFlags(ResponseFlag.DPE.name())
+                .sourceWorkload("unknown")
+                .sourceNamespace("unknown")
+                .destinationWorkload("unknown")
+                .destinationNamespace("unknown")
+                .destinationService("unknown")
+                .destinationVersion("unknown")
+                .upstreamHost("-")
+                .userAgent("-")
+                .downstreamAddress(sourceIp(ctx.channel()))
+                .trace(List.of(why))
+                .build());
     }
 
     private static String orUnknown(String s) {

@@ -105,11 +105,34 @@ final class TcpSession {
         metrics.closed();
         TcpLabels l = labels;
         long durationNanos = proxy.timeScale().toConfiguredNanos(System.nanoTime() - startNanos);
-        proxy.telemetry().record(new RequestRecord(l.reporter(), proxy.identity().proxy(), startMillis, "", "", "tcp", "",
-                0, flags.equals("-") ? l.responseFlags() : flags, l.sourceWorkload(), l.sourceNamespace(), l.sourcePrincipal(), l.destinationWorkload(),
-                l.destinationNamespace(), l.destinationService(), l.destinationPrincipal(), l.destinationVersion(), routeName,
-                cluster, upstreamHost, 0, TimeUnit.NANOSECONDS.toMicros(durationNanos), 0, received, sent, l.mtls(),
-                "", "", downstreamRemote, trace, "", serverName, upstreamLocal, downstreamLocal));
+        // no request on a connection: no method, path, authority, status, attempts, request id or user agent
+        proxy.telemetry().record(RequestRecord.builder()
+                .reporter(l.reporter())
+                .proxy(proxy.identity().proxy())
+                .startEpochMillis(startMillis)
+                .protocol("tcp")
+                .responseFlags(flags.equals("-") ? l.responseFlags() : flags)
+                .sourceWorkload(l.sourceWorkload())
+                .sourceNamespace(l.sourceNamespace())
+                .sourcePrincipal(l.sourcePrincipal())
+                .destinationWorkload(l.destinationWorkload())
+                .destinationNamespace(l.destinationNamespace())
+                .destinationService(l.destinationService())
+                .destinationPrincipal(l.destinationPrincipal())
+                .destinationVersion(l.destinationVersion())
+                .routeName(routeName)
+                .upstreamCluster(cluster)
+                .upstreamHost(upstreamHost)
+                .durationMicros(TimeUnit.NANOSECONDS.toMicros(durationNanos))
+                .requestBytes(received)
+                .responseBytes(sent)
+                .mtls(l.mtls())
+                .downstreamAddress(downstreamRemote)
+                .trace(trace)
+                .requestedServerName(serverName)
+                .upstreamLocalAddress(upstreamLocal)
+                .downstreamLocalAddress(downstreamLocal)
+                .build());
     }
 
     private static String hostPort(SocketAddress a) {

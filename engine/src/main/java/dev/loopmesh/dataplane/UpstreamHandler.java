@@ -1,7 +1,6 @@
 package dev.loopmesh.dataplane;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -130,7 +129,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         private final Listener target;
         private final int max;
         private HttpResponse head;
-        private CompositeByteBuf body;
+        /** The body so far ({@link BodyParts}). */
+        private ByteBuf body;
         private boolean failed;
 
         Collecting(Listener target, int max) {
@@ -150,20 +150,19 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             ByteBuf data = content.content();
-            if (body == null) {
-                body = data.alloc().compositeBuffer(1024);
-            }
-            if (body.readableBytes() + data.readableBytes() > max) {
+            if (BodyParts.size(body) + data.readableBytes() > max) {
                 content.release();
-                body.release();
+                if (body != null) {
+                    body.release();
+                }
                 body = null;
                 failed = true;
                 target.onReset(new TooLongFrameException("response body larger than " + max + " bytes"));
                 return;
             }
-            body.addComponent(true, data.retain());
+            body = BodyParts.append(body, data, data.alloc(), 1024);
             if (content instanceof LastHttpContent) {
-                FullHttpResponse full = new DefaultFullHttpResponse(head.protocolVersion(), head.status(), body,
+                FullHttpResponse full = new DefaultFullHttpResponse(head.protocolVersion(), head.status(), BodyParts.orEmpty(body),
                         head.headers(), ((LastHttpContent) content).trailingHeaders());
                 content.release();
                 body = null;

@@ -43,8 +43,7 @@ public final class AccessLogFiles implements RequestSink, AutoCloseable {
     }
 
     private static final int QUEUE = 1 << 16;
-    private static final RequestRecord STOP = new RequestRecord("", "", 0, "", "", "", "", 0, "-", "", "", "", "", "", "", "", "",
-            "", "", "-", 0, 0, 0, 0, 0, false, "", "", "", List.of());
+    private static final RequestRecord STOP = RequestRecord.builder().build();
 
     private final Path dir;
     private final Encoding encoding;

@@ -13,11 +13,34 @@ class AccessLogFormatTest {
     static final long START = 1606339578409L;
 
     static RequestRecord outbound(String path, int status, String flags, String upstreamHost, List<String> trace) {
-        return new RequestRecord("source", "productpage-v1-0", START, "GET", path, "http", "reviews:9080", status, flags,
-                "productpage-v1", "default", "", "reviews-v2", "default", "reviews.default.svc.cluster.local", "", "v2",
-                "reviews.default.svc.cluster.local:9080/*", "outbound|9080|v2|reviews.default.svc.cluster.local", upstreamHost, 2,
-                4_200, 1_700, 0, 135, false, "84961386-6d84-929d-98bd-c5aee93b5c88", "Go-http-client/1.1", "127.0.1.1",
-                trace);
+        return RequestRecord.builder()
+                .reporter("source")
+                .proxy("productpage-v1-0")
+                .startEpochMillis(START)
+                .method("GET")
+                .path(path)
+                .protocol("http")
+                .authority("reviews:9080")
+                .status(status)
+                .responseFlags(flags)
+                .sourceWorkload("productpage-v1")
+                .sourceNamespace("default")
+                .destinationWorkload("reviews-v2")
+                .destinationNamespace("default")
+                .destinationService("reviews.default.svc.cluster.local")
+                .destinationVersion("v2")
+                .routeName("reviews.default.svc.cluster.local:9080/*")
+                .upstreamCluster("outbound|9080|v2|reviews.default.svc.cluster.local")
+                .upstreamHost(upstreamHost)
+                .attempts(2)
+                .durationMicros(4_200)
+                .upstreamServiceMicros(1_700)
+                .responseBytes(135)
+                .requestId("84961386-6d84-929d-98bd-c5aee93b5c88")
+                .userAgent("Go-http-client/1.1")
+                .downstreamAddress("127.0.1.1")
+                .trace(trace)
+                .build();
     }
 
     @Test
@@ -33,12 +56,7 @@ class AccessLogFormatTest {
     @Test
     void startTimeAlwaysHasMilliseconds() {
         RequestRecord r = outbound("/", 200, "-", "127.0.1.3:9080", List.of());
-        RequestRecord onTheSecond = new RequestRecord(r.reporter(), r.proxy(), 1606339578000L, r.method(), r.path(), r.protocol(),
-                r.authority(), r.status(), r.responseFlags(), r.sourceWorkload(), r.sourceNamespace(), r.sourcePrincipal(),
-                r.destinationWorkload(), r.destinationNamespace(), r.destinationService(), r.destinationPrincipal(),
-                r.destinationVersion(), r.routeName(), r.upstreamCluster(), r.upstreamHost(), r.attempts(), r.durationMicros(),
-                r.upstreamServiceMicros(), r.requestBytes(), r.responseBytes(), r.mtls(), r.requestId(), r.userAgent(),
-                r.downstreamAddress(), r.trace());
+        RequestRecord onTheSecond = r.toBuilder().startEpochMillis(1606339578000L).build();
 
         assertThat(AccessLogFormat.text(onTheSecond)).startsWith("[2020-11-25T21:26:18.000Z] ");
     }

@@ -8,8 +8,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class AccessLogTest {
     private static RequestRecord at(String proxy, String path) {
-        return new RequestRecord("source", proxy, 0, "GET", path, "http", "a", 200, "-", "a", "default", "", "b", "default", "b",
-                "", "v1", "", "", "-", 1, 1, 0, 0, 0, false, "", "", "", List.of());
+        return RequestRecord.builder()
+                .reporter("source")
+                .proxy(proxy)
+                .method("GET")
+                .path(path)
+                .protocol("http")
+                .authority("a")
+                .status(200)
+                .sourceWorkload("a")
+                .sourceNamespace("default")
+                .destinationWorkload("b")
+                .destinationNamespace("default")
+                .destinationService("b")
+                .destinationVersion("v1")
+                .attempts(1)
+                .durationMicros(1)
+                .build();
     }
 
     @Test

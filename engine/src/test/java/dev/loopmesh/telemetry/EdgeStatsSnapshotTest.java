@@ -12,9 +12,30 @@ class EdgeStatsSnapshotTest {
     }
 
     private static RequestRecord call(int status, long micros) {
-        return new RequestRecord("source", "front-v1-0", 0L, "GET", "/", "http", "back:9080",
-                status, "-", "front-v1", "default", "", "back-v1", "default", "back.default.svc.cluster.local", "", "v1",
-                "", "", "127.0.1.3:9080", 1, micros, 900, 5, 7, false, "id", "curl", "127.0.1.1:4000", List.of(), "");
+        return RequestRecord.builder()
+                .reporter("source")
+                .proxy("front-v1-0")
+                .method("GET")
+                .path("/")
+                .protocol("http")
+                .authority("back:9080")
+                .status(status)
+                .sourceWorkload("front-v1")
+                .sourceNamespace("default")
+                .destinationWorkload("back-v1")
+                .destinationNamespace("default")
+                .destinationService("back.default.svc.cluster.local")
+                .destinationVersion("v1")
+                .upstreamHost("127.0.1.3:9080")
+                .attempts(1)
+                .durationMicros(micros)
+                .upstreamServiceMicros(900)
+                .requestBytes(5)
+                .responseBytes(7)
+                .requestId("id")
+                .userAgent("curl")
+                .downstreamAddress("127.0.1.1:4000")
+                .build();
     }
 
     @Test

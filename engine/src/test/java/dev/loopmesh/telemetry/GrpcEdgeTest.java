@@ -2,15 +2,35 @@ package dev.loopmesh.telemetry;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GrpcEdgeTest {
     private static RequestRecord call(int status, String grpcStatus) {
-        return new RequestRecord("source", "front-v1-0", 0L, "POST", "/inventory.Inventory/GetStock", "grpc", "inventory:50051",
-                status, "-", "front-v1", "default", "", "inventory-v1", "default", "inventory.default.svc.cluster.local", "", "v1",
-                "", "", "127.0.1.3:50051", 1, 1000, 900, 5, 7, false, "id", "grpc-java", "127.0.1.1:4000", List.of(), grpcStatus);
+        return RequestRecord.builder()
+                .reporter("source")
+                .proxy("front-v1-0")
+                .method("POST")
+                .path("/inventory.Inventory/GetStock")
+                .protocol("grpc")
+                .authority("inventory:50051")
+                .status(status)
+                .sourceWorkload("front-v1")
+                .sourceNamespace("default")
+                .destinationWorkload("inventory-v1")
+                .destinationNamespace("default")
+                .destinationService("inventory.default.svc.cluster.local")
+                .destinationVersion("v1")
+                .upstreamHost("127.0.1.3:50051")
+                .attempts(1)
+                .durationMicros(1000)
+                .upstreamServiceMicros(900)
+                .requestBytes(5)
+                .responseBytes(7)
+                .requestId("id")
+                .userAgent("grpc-java")
+                .downstreamAddress("127.0.1.1:4000")
+                .grpcStatus(grpcStatus)
+                .build();
     }
 
     @Test

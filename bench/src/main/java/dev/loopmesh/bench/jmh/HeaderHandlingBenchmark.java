@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Header handling on the proxy's hot path. {@code Proxy.requestView} and the upstream header copy of
- * {@code ProxyExchange.send} are package-private in the data plane: their logic is copied here as it
+ * {@code UpstreamAttempt.send} are package-private in the data plane: their logic is copied here as it
  * stands, next to leaner variants, so the difference is measured before anyone changes the proxy.
  */
 @State(Scope.Thread)
@@ -114,7 +114,7 @@ public class HeaderHandlingBenchmark {
         return new RequestView(request.method().name(), "http", authority, uri, 9080, headers, "127.1.0.3");
     }
 
-    /** The upstream request's headers as {@code ProxyExchange.send} builds them: copy all, drop hop-by-hop, add Envoy's. */
+    /** The upstream request's headers as {@code UpstreamAttempt.send} builds them: copy all, drop hop-by-hop, add Envoy's. */
     @Benchmark
     public HttpHeaders upstreamHeadersAsToday() {
         FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), "/reviews/0", Unpooled.EMPTY_BUFFER);

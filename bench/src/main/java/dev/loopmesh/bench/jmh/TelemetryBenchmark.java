@@ -39,12 +39,34 @@ public class TelemetryBenchmark {
 
     /** A request as the client sidecar of productpage reports it (the fields Proxy.recordRequest fills). */
     static RequestRecord record(long micros) {
-        return new RequestRecord("source", "productpage-v1-0", System.currentTimeMillis(), "GET", "/reviews/0", "http", "reviews:9080",
-                200, "-", "productpage-v1", "default", "", "reviews-v2", "default", "reviews.default.svc.cluster.local", "", "v2",
-                "reviews", "outbound|9080|v2|reviews.default.svc.cluster.local", "127.1.0.5:15006", 1, micros, micros - 40, 0, 1024,
-                false, "5f0c1a2e-7b7d-4c9e-9a3b-3c2d1e0f9a8b", "Mozilla/5.0", "127.1.0.3",
-                List.of("+0.0ms route reviews: matches every request → reviews v2", "+0.1ms attempt 1 → reviews-v2-0 (127.1.0.5:15006)",
-                        "+0.3ms attempt 1 answered 200"));
+        return RequestRecord.builder()
+                .reporter("source")
+                .proxy("productpage-v1-0")
+                .startEpochMillis(System.currentTimeMillis())
+                .method("GET")
+                .path("/reviews/0")
+                .protocol("http")
+                .authority("reviews:9080")
+                .status(200)
+                .sourceWorkload("productpage-v1")
+                .sourceNamespace("default")
+                .destinationWorkload("reviews-v2")
+                .destinationNamespace("default")
+                .destinationService("reviews.default.svc.cluster.local")
+                .destinationVersion("v2")
+                .routeName("reviews")
+                .upstreamCluster("outbound|9080|v2|reviews.default.svc.cluster.local")
+                .upstreamHost("127.1.0.5:15006")
+                .attempts(1)
+                .durationMicros(micros)
+                .upstreamServiceMicros(micros - 40)
+                .responseBytes(1024)
+                .requestId("5f0c1a2e-7b7d-4c9e-9a3b-3c2d1e0f9a8b")
+                .userAgent("Mozilla/5.0")
+                .downstreamAddress("127.1.0.3")
+                .trace(List.of("+0.0ms route reviews: matches every request → reviews v2",
+                        "+0.1ms attempt 1 → reviews-v2-0 (127.1.0.5:15006)", "+0.3ms attempt 1 answered 200"))
+                .build();
     }
 
     @Benchmark

@@ -62,9 +62,25 @@ class IstioMetricsTest {
 
     @Test
     void gatewayAndUnknownDestinationGetIstiosPlaceholders() {
-        RequestRecord r = new RequestRecord("source", "istio-ingressgateway", 0L, "GET", "/x", "http", "nowhere", 404, "NR",
-                "istio-ingressgateway", "istio-system", "", "unknown", "unknown", "nowhere", "", "unknown", "", "", "-", 0,
-                100, 0, 0, 0, false, "", "-", "-", List.of());
+        RequestRecord r = RequestRecord.builder()
+                .reporter("source")
+                .proxy("istio-ingressgateway")
+                .method("GET")
+                .path("/x")
+                .protocol("http")
+                .authority("nowhere")
+                .status(404)
+                .responseFlags("NR")
+                .sourceWorkload("istio-ingressgateway")
+                .sourceNamespace("istio-system")
+                .destinationWorkload("unknown")
+                .destinationNamespace("unknown")
+                .destinationService("nowhere")
+                .destinationVersion("unknown")
+                .durationMicros(100)
+                .userAgent("-")
+                .downstreamAddress("-")
+                .build();
         metrics.record(r);
 
         Map<String, String> l = Exposition.named(metrics.scrape(), "istio_requests_total").get(0).labels();
@@ -143,9 +159,25 @@ class IstioMetricsTest {
 
     @Test
     void labelValuesEscapeQuotesBackslashesAndNewlines() {
-        RequestRecord r = new RequestRecord("source", "p", 0L, "GET", "/", "http", "a", 200, "-",
-                "we\"ird\\wl\nx-v1", "default", "", "unknown", "unknown", "svc", "", "unknown", "", "", "-", 1,
-                10, 0, 0, 0, false, "", "-", "-", List.of());
+        RequestRecord r = RequestRecord.builder()
+                .reporter("source")
+                .proxy("p")
+                .method("GET")
+                .path("/")
+                .protocol("http")
+                .authority("a")
+                .status(200)
+                .sourceWorkload("we\"ird\\wl\nx-v1")
+                .sourceNamespace("default")
+                .destinationWorkload("unknown")
+                .destinationNamespace("unknown")
+                .destinationService("svc")
+                .destinationVersion("unknown")
+                .attempts(1)
+                .durationMicros(10)
+                .userAgent("-")
+                .downstreamAddress("-")
+                .build();
         metrics.record(r);
         String text = metrics.scrape();
 

@@ -2,8 +2,6 @@ package dev.loopmesh.telemetry.metrics;
 
 import dev.loopmesh.telemetry.RequestRecord;
 
-import java.util.List;
-
 /** Request records as the proxies write them, for tests. */
 final class Records {
     static final String REVIEWS = "reviews.default.svc.cluster.local";
@@ -16,10 +14,36 @@ final class Records {
     static RequestRecord request(String reporter, String proxy, String source, String destination, String version,
                                  int status, String flags, long durationMicros, long requestBytes, long responseBytes,
                                  boolean mtls) {
-        return new RequestRecord(reporter, proxy, 0L, "GET", "/reviews/0", "http", "reviews:9080", status, flags,
-                source, "default", mtls ? PRODUCTPAGE_SA : "", destination, "default", REVIEWS,
-                mtls ? REVIEWS_SA : "", version, "reviews", "outbound|9080|" + version + "|" + REVIEWS, "127.0.1.3:9080", 1,
-                durationMicros, durationMicros, requestBytes, responseBytes, mtls, "id-1", "curl", "127.0.1.1:4000", List.of());
+        return RequestRecord.builder()
+                .reporter(reporter)
+                .proxy(proxy)
+                .method("GET")
+                .path("/reviews/0")
+                .protocol("http")
+                .authority("reviews:9080")
+                .status(status)
+                .responseFlags(flags)
+                .sourceWorkload(source)
+                .sourceNamespace("default")
+                .sourcePrincipal(mtls ? PRODUCTPAGE_SA : "")
+                .destinationWorkload(destination)
+                .destinationNamespace("default")
+                .destinationService(REVIEWS)
+                .destinationPrincipal(mtls ? REVIEWS_SA : "")
+                .destinationVersion(version)
+                .routeName("reviews")
+                .upstreamCluster("outbound|9080|" + version + "|" + REVIEWS)
+                .upstreamHost("127.0.1.3:9080")
+                .attempts(1)
+                .durationMicros(durationMicros)
+                .upstreamServiceMicros(durationMicros)
+                .requestBytes(requestBytes)
+                .responseBytes(responseBytes)
+                .mtls(mtls)
+                .requestId("id-1")
+                .userAgent("curl")
+                .downstreamAddress("127.0.1.1:4000")
+                .build();
     }
 
     static RequestRecord outbound(String destination, String version, int status, String flags, long durationMicros) {
