@@ -48,6 +48,8 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     static final int MAX_PIPELINED = 128;
 
     private ProxyExchange inFlight;
+    /** What an exchange calls when it is done, made once per connection rather than per request. */
+    private final java.util.function.Consumer<Boolean> onExchangeDone = this::exchangeDone;
     /** Requests decoded from the same read as the one in flight (HTTP/1.1 pipelining), answered in order. */
     private final java.util.ArrayDeque<Object> pipelined = new java.util.ArrayDeque<>();
     private ChannelHandlerContext context;
@@ -207,7 +209,7 @@ final class DownstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest req, boolean whole) {
-        inFlight = new ProxyExchange(proxy, mode, ctx, req, whole, this::exchangeDone);
+        inFlight = new ProxyExchange(proxy, mode, ctx, req, whole, onExchangeDone);
         if (!whole) {
             streamingTo = inFlight;
         }
