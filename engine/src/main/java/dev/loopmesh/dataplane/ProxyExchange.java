@@ -244,7 +244,7 @@ final class ProxyExchange implements UpstreamHandler.StreamListener {
         }
         if (cluster == null) {
             flags.add(ResponseFlag.NC);
-            respondLocal(503, "no cluster " + decision.cluster(), false);
+            respondLocal(decision.clusterNotFoundStatus(), "no cluster " + decision.cluster(), false);
             return;
         }
         corsOrigin = Cors.allowedOrigin(decision.cors(), request);
