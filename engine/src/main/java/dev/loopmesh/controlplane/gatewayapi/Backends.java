@@ -57,12 +57,14 @@ final class Backends {
      */
     Resolution resolve(BackendRef ref, String routeKind, String routeNamespace, boolean enforceGrants) {
         String host = ref.name() + "." + ref.namespace() + CLUSTER_SUFFIX;
+        // istiod routes a backend it may not use to an empty destination: no cluster, so 500; ".invalid" never resolves
+        Destination nowhere = new Destination(ref.name() + "." + ref.namespace() + ".backend.invalid", "", ref.port());
         if (!ref.isService()) {
-            return new Resolution(new Destination(host, "", ref.port()), "backendRef kind " + (ref.group().isEmpty() ? "" : ref.group() + "/")
+            return new Resolution(nowhere, "backendRef kind " + (ref.group().isEmpty() ? "" : ref.group() + "/")
                     + ref.kind() + " is not supported (expected: a Service): its requests answer 500", GatewayApiCodes.UNSUPPORTED);
         }
         if (enforceGrants && !ref.namespace().equals(routeNamespace) && !granted(routeKind, routeNamespace, ref)) {
-            return new Resolution(new Destination(host, "", ref.port()), "backendRef " + ref.namespace() + "/" + ref.name()
+            return new Resolution(nowhere, "backendRef " + ref.namespace() + "/" + ref.name()
                     + " is in another namespace and no ReferenceGrant in " + ref.namespace() + " allows " + routeKind
                     + "s of " + routeNamespace + " to refer to it: its requests answer 500", GatewayApiCodes.NOT_PERMITTED);
         }
