@@ -160,7 +160,7 @@ final class FilterBinder {
             String name = r.required(h, "name");
             String value = r.string(h, "value");
             if (value == null && !h.entries().containsKey("value")) {
-                r.error(GatewayApiCodes.MISSING_FIELD, h, "missing `value`");
+                r.missing(h, "value", "a header");
             }
             if (name != null && value != null) {
                 // "Subsequent entries with an equivalent header name MUST be ignored"

@@ -87,7 +87,7 @@ public final class GatewayApiBinder {
         String hostname = r.string(l, "hostname");
         Long port = r.integer(l, "port", 1, 65535);
         if (port == null && !l.entries().containsKey("port")) {
-            r.error(GatewayApiCodes.MISSING_FIELD, l, "missing `port`");
+            r.missing(l, "port", "a listener");
         }
         String protocol = r.required(l, "protocol");
         if (protocol != null && !protocol.equals("HTTP")) {

@@ -235,7 +235,7 @@ final class RouteBinder {
             String name = r.required(c, "name");
             String value = r.string(c, "value");
             if (value == null && !c.entries().containsKey("value")) {
-                r.error(GatewayApiCodes.MISSING_FIELD, c, "missing `value`");
+                r.missing(c, "value", header ? "a header match" : "a query parameter match");
             }
             String type = c.entries().containsKey("type") ? r.enumValue(c, "type", "Exact", "RegularExpression") : "Exact";
             if (name == null || value == null || type == null) {
@@ -274,7 +274,9 @@ final class RouteBinder {
         String kind = m.entries().containsKey("kind") ? nullToEmpty(r.string(m, "kind")) : "Service";
         String ns = r.string(m, "namespace");
         int port = r.integer(m, "port", 1, 65535, 0);
-        if (port == 0 && !m.entries().containsKey("port") && group.isEmpty() && kind.equals("Service")) {
+        boolean misspelled = m.entries().keySet().stream()
+                .anyMatch(k -> !k.equals("port") && dev.loopmesh.topology.Suggestions.nearest(k, List.of("port")).isPresent());
+        if (port == 0 && !m.entries().containsKey("port") && !misspelled && group.isEmpty() && kind.equals("Service")) {
             r.error(GatewayApiCodes.MISSING_FIELD, m, "missing `port`: a backendRef to a Service needs the port (istiod: "
                     + "\"port is required in backendRef\")");
         }
