@@ -65,6 +65,24 @@ public final class IngressRoutes {
         return out;
     }
 
+    /**
+     * The services of the mesh that Gateway API routes attach to as their parent (GAMMA), each with the first such
+     * route's label ({@code HTTPRoute default/reviews}): their sidecars route calls to them by those routes.
+     */
+    public static Map<String, String> meshRouted(MeshSpec mesh, List<MeshResource> resources) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (MeshResource r : resources) {
+            if (GatewayApiBinder.handles(r) && GatewayApiBinder.bind(r).value() instanceof RouteSpec route) {
+                for (RouteSpec.ParentRef p : route.parentRefs()) {
+                    if (p.isService() && mesh.service(p.name(), p.namespace()).isPresent()) {
+                        out.putIfAbsent(p.name(), route.label());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** A route's {@link Faults#ANNOTATION} value for {@code faults} (service → Istio HTTPFaultInjection as plain maps), in flow YAML. */
     public static String annotationValue(Map<String, Map<String, Object>> faults) {
         StringBuilder b = new StringBuilder("{");
