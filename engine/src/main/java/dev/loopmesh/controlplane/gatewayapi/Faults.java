@@ -3,7 +3,6 @@ package dev.loopmesh.controlplane.gatewayapi;
 import dev.loopmesh.controlplane.istio.IstioBinder;
 import dev.loopmesh.policy.resilience.FaultPolicy;
 import dev.loopmesh.topology.MeshResource;
-import dev.loopmesh.topology.Position;
 import dev.loopmesh.topology.Problem;
 import dev.loopmesh.topology.TopologyException;
 import dev.loopmesh.topology.YamlNode;
@@ -50,21 +49,17 @@ public final class Faults {
         }
         for (Map.Entry<String, YamlNode> e : m.entries().entrySet()) {
             if (!(e.getValue() instanceof YamlNode.Mapping fault)) {
-                problems.add(Problem.error(GatewayApiCodes.WRONG_TYPE, at(r), where, "the fault for " + e.getKey()
+                problems.add(Problem.error(GatewayApiCodes.WRONG_TYPE, r.position(), where, "the fault for " + e.getKey()
                         + " is " + e.getValue().describe() + " (expected: a map with delay and/or abort)"));
                 continue;
             }
             List<Problem> found = new java.util.ArrayList<>();
             FaultPolicy f = IstioBinder.fault(fault, found);
-            found.forEach(p -> problems.add(new Problem(p.severity(), p.code(), at(r), where + "." + e.getKey(), p.message())));
+            found.forEach(p -> problems.add(new Problem(p.severity(), p.code(), r.position(), where + "." + e.getKey(), p.message())));
             if (f != null) {
                 out.put(e.getKey(), f);
             }
         }
         return out;
-    }
-
-    private static Position at(MeshResource r) {
-        return r.position();
     }
 }
