@@ -45,6 +45,7 @@ public final class GatewayApiTranslation {
 
     private GatewayApiTranslation(MeshSpec mesh, List<MeshResource> resources, Map<String, String> ingressLabels) {
         Map<String, GatewaySpec> gatewaySpecs = new LinkedHashMap<>();
+        Map<GatewaySpec, List<Problem>> gatewayProblems = new LinkedHashMap<>();
         Set<String> classes = new LinkedHashSet<>(Set.of(DEFAULT_CLASS));
         List<ReferenceGrant> grants = new ArrayList<>();
         List<Integer> routeIndexes = new ArrayList<>();
@@ -58,6 +59,7 @@ public final class GatewayApiTranslation {
             byResource.put(r, new ArrayList<>(b.problems()));
             if (b.value() instanceof GatewaySpec g) {
                 gatewaySpecs.put(g.key(), g);
+                gatewayProblems.put(g, byResource.get(r));
             } else if (b.value() instanceof GatewayClass c && c.controllerName().equals(GatewayApiBinder.ISTIO_CONTROLLER)) {
                 classes.add(c.name());
             } else if (b.value() instanceof ReferenceGrant g) {
@@ -67,11 +69,8 @@ public final class GatewayApiTranslation {
                 routeIndexes.add(i);
             }
         }
-        for (MeshResource r : resources) {
-            if (GatewayApiBinder.handles(r) && r.kind().equals("Gateway") && gatewaySpecs.containsKey(r.namespace() + "/" + r.name())) {
-                gateway(gatewaySpecs.get(r.namespace() + "/" + r.name()), classes, ingressLabels, byResource.get(r));
-            }
-        }
+        // the classes first: a GatewayClass may come after the Gateways of its class
+        gatewayProblems.forEach((g, problems) -> gateway(g, classes, ingressLabels, problems));
         Backends backends = new Backends(mesh, grants);
         Parents parents = new Parents(mesh, gatewaySpecs, classes);
         Map<String, VirtualServiceDraft> drafts = new LinkedHashMap<>();
