@@ -99,12 +99,13 @@ public final class LoopmeshCli implements Callable<Integer> {
     static List<Problem> checkResources(Topology topology) {
         MeshTranslator translator = new MeshTranslator();
         Registry registry = RegistryPlanner.perPodAddresses(topology.mesh(), 1);
-        List<Problem> out = new ArrayList<>();
+        // a finding of one resource that the cross-resource analysis finds again is told once
+        java.util.Set<Problem> out = new java.util.LinkedHashSet<>();
         for (MeshResource r : topology.resources()) {
             out.addAll(translator.validate(r, registry, topology.resources()));
         }
         out.addAll(translator.analyze(registry, topology.resources()));
-        return out;
+        return new ArrayList<>(out);
     }
 
     @Override

@@ -205,14 +205,17 @@ public final class RouteCommand implements Callable<Integer> {
         out.println("proxy:          " + proxy);
         out.println("outcome:        " + d.outcome() + (d.status() != 0 ? " " + d.status() : ""));
         if (!d.virtualService().isEmpty()) {
-            out.println("virtualService: " + d.virtualService() + " rule " + d.ruleIndex()
+            // a rule generated from a Gateway API route names the route: "httpRoute:      default/reviews rule 1"
+            String label = Character.toLowerCase(d.routeKind().charAt(0)) + d.routeKind().substring(1) + ":";
+            label = label.startsWith("hTTP") ? "httpRoute:" : label.startsWith("gRPC") ? "grpcRoute:" : label;
+            out.println(String.format("%-16s", label) + d.virtualService() + " rule " + d.ruleIndex()
                     + (d.routeName().isEmpty() ? "" : " (name \"" + d.routeName() + "\")"));
         } else if (!d.routeName().isEmpty()) {
             out.println("route:          " + d.routeName());
         }
         if (!d.cluster().isEmpty()) {
             out.println("cluster:        " + d.cluster() + (cluster == null && d.outcome() == RoutingDecision.Outcome.ROUTE
-                    ? " (no such cluster: 503 NC)" : ""));
+                    ? " (no such cluster: " + d.clusterNotFoundStatus() + " NC)" : ""));
         }
         if (!d.destinationHost().isEmpty()) {
             out.println("destination:    " + d.destinationHost() + (d.subset().isEmpty() ? "" : " subset " + d.subset())
@@ -253,6 +256,7 @@ public final class RouteCommand implements Callable<Integer> {
         field(b, "proxy", proxy).append(',');
         field(b, "outcome", d.outcome().name()).append(',');
         field(b, "virtualService", d.virtualService()).append(',');
+        field(b, "routeKind", d.routeKind()).append(',');
         b.append("\"ruleIndex\":").append(d.ruleIndex()).append(',');
         field(b, "routeName", d.routeName()).append(',');
         field(b, "cluster", d.cluster()).append(',');

@@ -43,8 +43,9 @@ public final class MeshTranslator implements Translator {
 
     @Override
     public List<Problem> validate(MeshResource resource, Registry registry, List<MeshResource> context) {
-        if (dev.loopmesh.security.SecurityBinder.handles(resource)) {
-            return dev.loopmesh.security.SecurityBinder.validate(resource, context);
+        if (dev.loopmesh.security.SecurityBinder.handles(resource)
+                || dev.loopmesh.controlplane.gatewayapi.GatewayApiBinder.handles(resource)) {
+            return istio.validate(resource, registry, context);
         }
         return validate(resource, registry);
     }

@@ -105,7 +105,7 @@ final class RequestFilters {
         }
         if (x.cluster == null) {
             x.flags.add(ResponseFlag.NC);
-            DownstreamResponse.respondLocal(x, 503, "no cluster " + decision.cluster(), false);
+            DownstreamResponse.respondLocal(x, decision.clusterNotFoundStatus(), "no cluster " + decision.cluster(), false);
             return;
         }
         x.corsOrigin = Cors.allowedOrigin(decision.cors(), x.request);

@@ -26,7 +26,7 @@ import static java.util.Objects.requireNonNull;
 public final class TopologyLoader {
     /** The name of the built-in default mesh. */
     public static final String DEFAULT_BUILT_IN = "bookinfo";
-    private static final List<String> BUILT_IN_NAMES = List.of("bookinfo", "shop", "canary", "grpc-tcp");
+    private static final List<String> BUILT_IN_NAMES = List.of("bookinfo", "shop", "canary", "grpc-tcp", "gateway-api");
     private static final String BUILT_IN_DIR = "dev/loopmesh/topologies/";
 
     private final YamlReader reader;

@@ -28,6 +28,26 @@ public final class Snippets {
                       - destination: {host: reviews, subset: v1}
                     """)));
 
+    public static final Snippet JASON_GATEWAY_API = new Snippet("jason → reviews v2 (Gateway API)",
+            "The same with an HTTPRoute on the reviews Service (GAMMA); reviews-v1 and reviews-v2 are its versions' Services",
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: reviews
+            spec:
+              parentRefs:
+              - {group: "", kind: Service, name: reviews, port: 9080}
+              rules:
+              - matches:
+                - headers:
+                  - {name: end-user, value: jason}
+                backendRefs:
+                - {name: reviews-v2, port: 9080}
+              - backendRefs:
+                - {name: reviews-v1, port: 9080}
+            """);
+
     public static final Snippet FIFTY_FIFTY = new Snippet("50/50 v1/v3", "Half of reviews traffic to v1, half to v3 (traffic shifting)",
             withReviewsSubsets(virtualService("reviews", """
                     - route:
@@ -103,7 +123,7 @@ public final class Snippets {
                       mirrorPercentage: {value: 100}
                     """)));
 
-    public static final List<Snippet> ALL = List.of(JASON, FIFTY_FIFTY, DELAY_JASON, ABORT, RETRIES, CONNECTION_LIMITS, OUTLIER, MIRROR);
+    public static final List<Snippet> ALL = List.of(JASON, JASON_GATEWAY_API, FIFTY_FIFTY, DELAY_JASON, ABORT, RETRIES, CONNECTION_LIMITS, OUTLIER, MIRROR);
 
     private Snippets() {
     }

@@ -29,6 +29,8 @@ import static java.util.Objects.requireNonNull;
  * VirtualService claims every host, a Gateway and a VirtualService named {@value #NAME} take over
  * those routes, in the same order, with the fault on the routes to the service.</li>
  * </ul>
+ * Gateway API routes attached to a Gateway the ingress serves get the fault through their annotation
+ * (see {@link RouteFaults}), and one without hostnames claims every host as a {@code *} VirtualService does.
  * When the last gateway fault goes, the bound VirtualServices are put back as they were and the two
  * resources of our own are deleted; one edited while the faults were in force keeps the edit, less our
  * faults. A service the gateway has no route to is refused with a message.
@@ -46,6 +48,7 @@ final class GatewayFaults {
 
     private final Mesh mesh;
     private final PolicyService policies;
+    private final RouteFaults routes;
     /** Each bound VirtualService's own version (without our faults), by resource key, while faults are in force. */
     private final Map<String, Bound> bases = new LinkedHashMap<>();
     /** Each bound VirtualService's spec as it went live with our faults: a live spec that differs was edited since. */
@@ -55,6 +58,7 @@ final class GatewayFaults {
     GatewayFaults(PolicyService policies) {
         this.policies = requireNonNull(policies, "policies");
         this.mesh = policies.mesh();
+        this.routes = new RouteFaults(policies);
     }
 
     /** Whether a fault acts on the gateway's edge. */
@@ -79,6 +83,7 @@ final class GatewayFaults {
         for (Bound b : before.bound()) {
             docs.add(YamlText.write(boundDocument(b, byService, routed)));
         }
+        docs.addAll(routes.documents(byService, routed));
         String ns = mesh.topology().mesh().namespace();
         List<IngressSpec.Route> routes = mesh.topology().mesh().ingress().routes();
         boolean ours = !before.claimsAll() && routes.stream().anyMatch(r -> byService.containsKey(r.service()));
@@ -89,7 +94,7 @@ final class GatewayFaults {
         List<String> missing = byService.keySet().stream().filter(s -> !routed.contains(s)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("the ingress gateway has no route to " + String.join(", ", missing)
-                    + ": neither a VirtualService bound to it nor an ingress route of the mesh sends requests there");
+                    + ": neither a VirtualService or HTTPRoute bound to it nor an ingress route of the mesh sends requests there");
         }
         PolicyService.Result r = policies.apply(String.join("---\n", docs), "fault");
         if (r.rejected()) {
@@ -110,7 +115,8 @@ final class GatewayFaults {
         if (!active) {
             return;
         }
-        List<String> docs = snapshot().bound().stream().map(Bound::text).toList();
+        List<String> docs = new ArrayList<>(snapshot().bound().stream().map(Bound::text).toList());
+        docs.addAll(routes.restore());
         active = false;
         bases.clear();
         written.clear();
@@ -197,6 +203,8 @@ final class GatewayFaults {
                 claimsAll |= strings(r.spec(), "hosts").contains("*");
             }
         }
+        // a Gateway API route without hostnames claims every host its listeners take
+        claimsAll |= routes.attached().stream().anyMatch(dev.loopmesh.controlplane.gatewayapi.IngressRoutes.Attached::anyHost);
         return new Before(List.copyOf(bound), claimsAll);
     }
 

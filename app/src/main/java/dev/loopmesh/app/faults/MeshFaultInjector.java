@@ -74,6 +74,14 @@ public final class MeshFaultInjector implements FaultInjector {
         }
         if (request.kind().isPolicy()) {
             String service = serviceOf(request.target());
+            String route = dev.loopmesh.controlplane.gatewayapi.IngressRoutes.meshRouted(mesh.topology().mesh(),
+                    mesh.controlPlane().resources()).get(service);
+            if (route != null) {
+                // a VirtualService with the fault would lose the host to the route on the sidecars (istiod's order)
+                throw new IllegalArgumentException(service + " is routed by " + route + " (Gateway API), which has no fault "
+                        + "filter: a delay or abort here would not act; inject it on the ingress edge, or route " + service
+                        + " with a VirtualService");
+            }
             bases.computeIfAbsent(service, this::baseOf);
             faults.put(fault.id(), fault);
             try {

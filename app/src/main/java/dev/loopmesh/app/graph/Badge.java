@@ -12,6 +12,8 @@ public record Badge(Kind kind, String source, String detail) {
     /** Each kind's short text on the graph and the sentence its tooltip starts with. */
     public enum Kind {
         VIRTUAL_SERVICE("VS", "VirtualService: routing rules for calls to this service (first matching rule wins)", false),
+        HTTP_ROUTE("RT", "Gateway API route (HTTPRoute, GRPCRoute): routing rules for calls to this service "
+                + "(the most specific match wins)", false),
         DESTINATION_RULE("DR", "DestinationRule: subsets, load balancing and connection settings for this service", false),
         FAULT("FI", "Fault injection: a share of requests delayed (flag DI) or aborted (flag FI) by the caller's proxy", true),
         MIRROR("MIR", "Mirroring: a copy of each request goes to another destination; its answer is dropped (Host gets -shadow)", false),
@@ -49,17 +51,22 @@ public record Badge(Kind kind, String source, String detail) {
         }
     }
 
+    /** Put there by a routing resource as written (a VirtualService or a Gateway API route), not by a fault from the app. */
+    public boolean declared() {
+        return source.startsWith("VirtualService ") || source.startsWith("HTTPRoute ") || source.startsWith("GRPCRoute ");
+    }
+
     public String tooltip() {
         return kind.explanation() + "\n" + source + (detail.isEmpty() ? "" : ": " + detail);
     }
 
     /**
      * One FI badge for a node's faults, telling them all: a fault injected from the app lives in a
-     * VirtualService too, which would otherwise put a second FI beside it.
+     * VirtualService (or a route's annotation) too, which would otherwise put a second FI beside it.
      */
     static List<Badge> mergeFaults(List<Badge> badges) {
         List<Badge> faults = badges.stream().filter(b -> b.kind() == Kind.FAULT)
-                .sorted(java.util.Comparator.comparing((Badge b) -> b.source().startsWith("VirtualService "))).toList();
+                .sorted(java.util.Comparator.comparing(Badge::declared)).toList();
         if (faults.size() < 2) {
             return badges;
         }

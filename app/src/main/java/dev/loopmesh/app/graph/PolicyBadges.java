@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Which policies apply to which service, read from the resources' specs as written: a VirtualService
- * by its hosts, or on the ingress when bound to gateways only (and, inside, faults, mirrors, retries, timeouts), a DestinationRule by its host
+ * by its hosts, or on the ingress when bound to gateways only (and, inside, faults, mirrors, retries, timeouts), a Gateway
+ * API route by its parents (a Service of the mesh, or a Gateway: the ingress), a DestinationRule by its host
  * (connection limits, outlier detection), an AuthorizationPolicy or a rate limit by its selector's
  * {@code app} label (no selector: every service of its namespace). Pure.
  */
@@ -50,6 +51,11 @@ public final class PolicyBadges {
                         List<Badge> b = out.computeIfAbsent(service, k -> new ArrayList<>());
                         b.add(new Badge(Badge.Kind.VIRTUAL_SERVICE, source, rules(r)));
                         httpBadges(r, source, b);
+                    }
+                }
+                case "HTTPRoute", "GRPCRoute" -> {
+                    if (r.group().equals("gateway.networking.k8s.io")) {
+                        routeBadges(mesh, r, source, out);
                     }
                 }
                 case "DestinationRule" -> {
@@ -101,6 +107,48 @@ public final class PolicyBadges {
             }
             rule.get("retries").ifPresent(x -> b.add(new Badge(Badge.Kind.RETRIES, source, flat(x))));
             scalar(rule, "timeout").ifPresent(t -> b.add(new Badge(Badge.Kind.TIMEOUT, source, t)));
+        }
+    }
+
+    /**
+     * A Gateway API route: on the services it is attached to as parent (GAMMA: their callers' sidecars route by it),
+     * and on the ingress when a Gateway is its parent; inside, mirrors, retries, timeouts and the faults of its
+     * {@code loopmesh.dev/faults} annotation.
+     */
+    private static void routeBadges(MeshSpec mesh, MeshResource r, String source, Map<String, List<Badge>> out) {
+        Set<String> where = new LinkedHashSet<>();
+        if (r.spec().get("parentRefs").orElse(null) instanceof YamlNode.Sequence parents) {
+            for (YamlNode n : parents.items()) {
+                if (!(n instanceof YamlNode.Mapping p)) {
+                    continue;
+                }
+                String kind = scalar(p, "kind").orElse("Gateway");
+                String ns = scalar(p, "namespace").orElse(r.namespace());
+                if (kind.equals("Service")) {
+                    scalar(p, "name").ifPresent(name -> mesh.service(name, ns).ifPresent(s -> where.add(s.name())));
+                } else if (kind.equals("Gateway")) {
+                    where.add(GraphLayout.INGRESS);
+                }
+            }
+        }
+        List<YamlNode.Mapping> rules = new ArrayList<>();
+        if (r.spec().get("rules").orElse(null) instanceof YamlNode.Sequence s) {
+            s.items().stream().filter(YamlNode.Mapping.class::isInstance).map(YamlNode.Mapping.class::cast).forEach(rules::add);
+        }
+        String faults = r.annotations().get("loopmesh.dev/faults");
+        for (String service : where) {
+            List<Badge> b = out.computeIfAbsent(service, k -> new ArrayList<>());
+            b.add(new Badge(Badge.Kind.HTTP_ROUTE, source, rules.size() + " rule(s)"));
+            for (YamlNode.Mapping rule : rules) {
+                if (deepHas(rule, "requestMirror")) {
+                    b.add(new Badge(Badge.Kind.MIRROR, source, ""));
+                }
+                rule.get("retry").ifPresent(x -> b.add(new Badge(Badge.Kind.RETRIES, source, flat(x))));
+                rule.get("timeouts").ifPresent(x -> b.add(new Badge(Badge.Kind.TIMEOUT, source, flat(x))));
+            }
+            if (faults != null && !faults.isBlank()) {
+                b.add(new Badge(Badge.Kind.FAULT, source, faults));
+            }
         }
     }
 

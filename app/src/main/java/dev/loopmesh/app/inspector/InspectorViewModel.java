@@ -131,13 +131,13 @@ public final class InspectorViewModel {
         calls.call(() -> h.mesh().telemetry().tracer().store().trace(t.traceId()).orElse(List.of()), waterfall::set, why -> { });
     }
 
-    /** The policies on an edge's service that act on it: from the gateway, its own VirtualServices instead of the sidecars'. */
+    /** The policies on an edge's service that act on it: from the gateway, its own routes instead of the sidecars'. */
     private List<Badge> policiesAt(Selection s, List<Badge> onService) {
         if (!(s instanceof Selection.Edge e && GraphLayout.INGRESS.equals(e.source()))) {
             return onService;
         }
         List<Badge> here = new java.util.ArrayList<>(graph.decorations().node(GraphLayout.INGRESS));
-        onService.stream().filter(b -> !b.source().startsWith("VirtualService ")).forEach(here::add);
+        onService.stream().filter(b -> !b.declared()).forEach(here::add);
         return here;
     }
 
@@ -229,9 +229,9 @@ public final class InspectorViewModel {
             });
         }
         // faults injected from the app, and else those a VirtualService declares (the app's own are also in a VirtualService)
-        List<Badge> injected = found.stream().filter(b -> b.kind().isFault() && !b.source().startsWith("VirtualService ")).toList();
+        List<Badge> injected = found.stream().filter(b -> b.kind().isFault() && !b.declared()).toList();
         List<Badge> shown = injected.isEmpty() ? found.stream().filter(b -> b.kind().isFault()).toList() : injected;
-        return shown.stream().map(b -> b.source().startsWith("VirtualService ") ? b.source() + ": " + b.detail() : b.detail()).distinct()
+        return shown.stream().map(b -> b.declared() ? b.source() + ": " + b.detail() : b.detail()).distinct()
                 .collect(java.util.stream.Collectors.joining("\n"));
     }
 

@@ -164,6 +164,66 @@ class GatewayFaultsTest {
     }
 
     @Test
+    void anHttpRouteServingTheIngressGetsTheFaultInItsAnnotationAndIsPutBackAsItWas() throws Exception {
+        // the Gateway API has no fault filter: the fault goes into the route's loopmesh.dev/faults annotation
+        String gatewayApi = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: bookinfo-gateway}
+                spec:
+                  gatewayClassName: istio
+                  listeners: [{name: http, port: 80, protocol: HTTP}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: bookinfo}
+                spec:
+                  parentRefs: [{name: bookinfo-gateway}]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /productpage}}]
+                    backendRefs: [{name: productpage, port: 9080}]
+                """;
+        assertThat(policies.apply(gatewayApi, "test").applied()).isTrue();
+        String key = "gateway.networking.k8s.io/HTTPRoute/default/bookinfo";
+        String before = policies.liveText(key).orElseThrow();
+        assertThat(get("/productpage")).isEqualTo(200);
+
+        ActiveFault abort = faults.inject(FaultRequest.abort(INGRESS_TO_PRODUCTPAGE, 503, 100));
+
+        assertThat(get("/productpage")).isEqualTo(503);
+        assertThat(lastGatewayFlags()).isEqualTo("FI");
+        assertThat(policies.live(key).orElseThrow().annotations()).containsKey("loopmesh.dev/faults");
+        // the route claims every host, so no resource of our own is needed
+        assertThat(policies.live("networking.istio.io/VirtualService/default/" + GatewayFaults.NAME)).isEmpty();
+
+        faults.remove(abort.id());
+
+        assertThat(get("/productpage")).isEqualTo(200);
+        assertThat(policies.liveText(key).orElseThrow()).isEqualTo(before);
+        assertThat(policies.live(key).orElseThrow().annotations()).doesNotContainKey("loopmesh.dev/faults");
+    }
+
+    @Test
+    void aDelayOnAServiceAMeshHttpRouteRoutesIsRefusedWithWhy() {
+        // a VirtualService with the fault would lose reviews' host to the route on the sidecars (istiod's order)
+        assertThat(policies.apply("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: reviews}
+                spec:
+                  parentRefs: [{group: "", kind: Service, name: reviews, port: 9080}]
+                  rules: [{backendRefs: [{name: reviews-v1, port: 9080}]}]
+                """, "test").applied()).isTrue();
+        FaultTarget.Edge toReviews = new FaultTarget.Edge("productpage-v1", "productpage", "v1", "reviews-v1", "reviews");
+
+        assertThatThrownBy(() -> faults.inject(FaultRequest.delay(toReviews, 7000, 100)))
+                .hasMessageContaining("reviews is routed by HTTPRoute default/reviews (Gateway API), which has no fault filter");
+
+        assertThat(faults.active()).isEmpty();
+        assertThat(policies.live("networking.istio.io/VirtualService/default/reviews-faults")).isEmpty();
+    }
+
+    @Test
     void aLatencyToxicOnTheIngressEdgeActsOnTheGatewaysHopOnly() throws Exception {
         ChaosFaultInjector chaos = new ChaosFaultInjector(mesh.chaos(), faults);
         assertThat(get("/productpage")).isEqualTo(200);

@@ -70,6 +70,31 @@ class ResourcesViewModelTest {
     }
 
     @Test
+    void gatewayApiResourcesAreListedWithTheirFindings() {
+        policies.apply("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: bookinfo-gateway}
+                spec:
+                  gatewayClassName: istio
+                  listeners: [{name: http, port: 80, protocol: HTTP}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: bookinfo}
+                spec:
+                  parentRefs: [{name: bookinfo-gateway}]
+                  rules:
+                  - backendRefs: [{name: prodcutpage, port: 9080}]
+                """, "test");
+
+        assertThat(row("Gateway default/bookinfo-gateway").state()).isEqualTo(ResourcesViewModel.State.OK);
+        ResourcesViewModel.Row route = row("HTTPRoute default/bookinfo");
+        assertThat(route.state()).isEqualTo(ResourcesViewModel.State.WARNING);
+        assertThat(route.detail()).contains("LM0410").contains("did you mean `productpage`?").contains("500");
+    }
+
+    @Test
     void aRejectedResourceIsListedAsNotInForceWithTheReason() {
         policies.apply("""
                 apiVersion: networking.istio.io/v1

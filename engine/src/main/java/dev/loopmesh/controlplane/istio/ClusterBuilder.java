@@ -77,6 +77,7 @@ final class ClusterBuilder {
         out.put(ClusterConfig.name("outbound", port, "", host),
                 cluster(ClusterConfig.name("outbound", port, "", host), host, "", port, all,
                         TrafficPolicy.effective(top, null, port), defaultLb, drKey, protocol));
+        versionClusters(host, port, all, dr, top, defaultLb, drKey, protocol, out);
         if (dr == null) {
             return;
         }
@@ -90,6 +91,24 @@ final class ClusterBuilder {
             String name = ClusterConfig.name("outbound", port, subset.name(), host);
             out.put(name, cluster(name, host, subset.name(), port, selected,
                     TrafficPolicy.effective(top, subset.trafficPolicy(), port), defaultLb, drKey, protocol));
+        }
+    }
+
+    /**
+     * The clusters of the versions Gateway API backendRefs name as {@code <service>-<version>} Services: the pods
+     * labelled with that version, under the subset name of the version. A DestinationRule subset of that name
+     * takes its place (it comes after), as Istio users name subsets after versions.
+     */
+    private void versionClusters(String host, int port, List<Endpoint> all, DestinationRule dr, TrafficPolicy top,
+                                 LbPolicy defaultLb, String drKey, Protocol protocol, Map<String, ClusterConfig> out) {
+        for (String version : config.gatewayApi.versionSubsets().getOrDefault(host, Set.of())) {
+            if (dr != null && dr.subset(version) != null) {
+                continue;
+            }
+            List<Endpoint> selected = all.stream().filter(e -> version.equals(e.labels().get("version"))).toList();
+            String name = ClusterConfig.name("outbound", port, version, host);
+            out.put(name, cluster(name, host, version, port, selected, TrafficPolicy.effective(top, null, port), defaultLb, drKey,
+                    protocol));
         }
     }
 

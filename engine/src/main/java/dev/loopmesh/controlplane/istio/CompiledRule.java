@@ -18,26 +18,42 @@ import java.util.regex.Pattern;
  * proxy (sourceLabels, sourceNamespace, gateways) are already gone, regexes are compiled, header
  * operations combined, and a rule with a fault carries no retries and no timeout.
  *
- * @param virtualService {@code namespace/name}, "" for a generated route
+ * @param virtualService {@code namespace/name} of the VirtualService, or of the Gateway API route for a rule generated
+ *                       from one ({@code kind} says which); "" for a generated route
+ * @param ruleIndex      the index of the rule in the VirtualService's {@code http}, or in the route's {@code rules}
  * @param matches        empty: matches every request; else the blocks, ORed
  * @param outcome        ROUTE, REDIRECT or DIRECT_RESPONSE
+ * @param kind           {@code VirtualService}, or {@code HTTPRoute} / {@code GRPCRoute} for a rule istiod generates
+ *                       from Gateway API (whose missing clusters answer 500, not 503)
  */
 public record CompiledRule(String virtualService, int ruleIndex, String routeName, String title,
                            List<RouteMatch> matches, Outcome outcome, List<WeightedCluster> destinations,
                            RedirectAction redirect, int directStatus, String directBody, HeaderOps directResponseHeaders,
                            String rewriteUri, String rewriteAuthority, RegexRewrite regexRewrite,
                            Duration timeout, RetryPolicy retry, FaultPolicy fault, List<MirrorCluster> mirrors,
-                           CorsPolicy cors) {
+                           CorsPolicy cors, String kind) {
+    public static final String VIRTUAL_SERVICE = "VirtualService";
+
     public CompiledRule {
         matches = List.copyOf(matches);
         destinations = List.copyOf(destinations);
         mirrors = List.copyOf(mirrors);
+        kind = kind == null ? VIRTUAL_SERVICE : kind;
     }
 
     /** The same rule with other match blocks (one Envoy route per block, when a gateway reorders them). */
     CompiledRule withMatches(List<RouteMatch> m) {
         return new CompiledRule(virtualService, ruleIndex, routeName, title, m, outcome, destinations, redirect, directStatus,
-                directBody, directResponseHeaders, rewriteUri, rewriteAuthority, regexRewrite, timeout, retry, fault, mirrors, cors);
+                directBody, directResponseHeaders, rewriteUri, rewriteAuthority, regexRewrite, timeout, retry, fault, mirrors, cors,
+                kind);
+    }
+
+    /**
+     * What a request routed to a cluster the proxy does not have gets: istiod sets Envoy's
+     * cluster_not_found_response_code to 500 for Gateway API routes ("an invalid backend … 500"), 503 (NC) otherwise.
+     */
+    int clusterNotFoundStatus() {
+        return kind.equals(VIRTUAL_SERVICE) ? 503 : 500;
     }
 
     /** Every route of this rule is a catch-all: no match blocks, or only catch-all ones. */
@@ -53,23 +69,59 @@ public record CompiledRule(String virtualService, int ruleIndex, String routeNam
         return t;
     }
 
-    /** @param code 301 unless written */
-    public record RedirectAction(String scheme, String authority, int port, String uri, int code) {
-        String location(RequestView req) {
+    /**
+     * @param code          301 unless written
+     * @param derivePort    Istio's derivePort: {@code FROM_REQUEST_PORT} keeps the port the request came to,
+     *                      {@code FROM_PROTOCOL_DEFAULT} drops it; "" when not written
+     * @param replacePrefix {@code uri} replaces the prefix the request matched (Envoy's prefix_rewrite), not the path
+     */
+    public record RedirectAction(String scheme, String authority, int port, String uri, int code, String derivePort,
+                                 boolean replacePrefix) {
+        public RedirectAction {
+            derivePort = derivePort == null ? "" : derivePort;
+        }
+
+        public RedirectAction(String scheme, String authority, int port, String uri, int code) {
+            this(scheme, authority, port, uri, code, "", false);
+        }
+
+        String location(RequestView req, RouteMatch block) {
             String s = scheme != null ? scheme : req.scheme() == null ? "http" : req.scheme();
             String a = authority != null ? authority : req.authority();
-            if (port != 0) {
-                a = HostNames.hostOf(a) + ":" + port;
+            int p = port;
+            if (p == 0 && derivePort.equals("FROM_REQUEST_PORT")) {
+                int requestPort = HostNames.portOf(req.authority() == null ? "" : req.authority());
+                p = requestPort > 0 ? requestPort : req.port();
+            }
+            if (p != 0) {
+                // istiod leaves out :80 for http and :443 for https
+                boolean standard = p == 80 && s.equals("http") || p == 443 && s.equals("https");
+                a = standard ? HostNames.hostOf(a) : HostNames.hostOf(a) + ":" + p;
+            } else if (derivePort.equals("FROM_PROTOCOL_DEFAULT")) {
+                a = HostNames.hostOf(a);
             }
             String path;
             if (uri == null) {
                 path = req.path();
+            } else if (replacePrefix) {
+                path = replacedPrefix(req.path(), block);
             } else {
                 // Envoy's path_redirect replaces the path; the query survives unless the new path has one
                 String q = req.query();
                 path = uri.indexOf('?') >= 0 || q.isEmpty() ? uri : uri + "?" + q;
             }
             return s + "://" + a + path;
+        }
+
+        /** Envoy's prefix_rewrite on a redirect: the matched prefix becomes {@code uri}, the rest of the path stays. */
+        private String replacedPrefix(String path, RouteMatch block) {
+            StringMatch m = block == null ? null : block.uri();
+            String prefix = m == null || m.kind() == StringMatch.Kind.REGEX ? "/" : m.value();
+            String rest = path.substring(Math.min(prefix.length(), path.length()));
+            if (uri.endsWith("/") && rest.startsWith("/")) {
+                return uri + rest.substring(1);
+            }
+            return uri.isEmpty() && !rest.startsWith("/") ? "/" + rest : uri + rest;
         }
     }
 
@@ -151,7 +203,7 @@ public record CompiledRule(String virtualService, int ruleIndex, String routeNam
         }
         StringMatch uri = block == null ? null : block.uri();
         String path = req.path();
-        if (uri == null || uri.kind() == StringMatch.Kind.PREFIX) {
+        if (uri == null || uri.kind() == StringMatch.Kind.PREFIX || uri.kind() == StringMatch.Kind.PATH_PREFIX) {
             String prefix = uri == null ? "/" : uri.value();
             String rest = path.substring(Math.min(prefix.length(), path.length()));
             if (uri != null && rewriteUri.equals("/") && !prefix.endsWith("/")) {

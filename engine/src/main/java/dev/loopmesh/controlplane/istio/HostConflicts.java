@@ -31,7 +31,8 @@ final class HostConflicts {
     static List<Problem> check(IstioConfig config, List<MeshResource> resources) {
         Map<ScopedHost, Set<VirtualService>> byHost = new LinkedHashMap<>();
         for (VirtualService vs : config.virtualServices) {
-            if (!RouteTableBuilder.boundToMesh(vs)) {
+            // generated from Gateway API routes: RouteConflicts reports those
+            if (!RouteTableBuilder.boundToMesh(vs) || vs.gatewaySemantics()) {
                 continue;
             }
             for (String scope : scopes(vs)) {

@@ -3,6 +3,7 @@ package dev.loopmesh.controlplane.istio;
 import dev.loopmesh.controlplane.istio.DestinationRule.Subset;
 import dev.loopmesh.controlplane.istio.DestinationRule.TrafficPolicy;
 import dev.loopmesh.policy.resilience.ConnectionPoolSettings;
+import dev.loopmesh.policy.resilience.FaultPolicy;
 import dev.loopmesh.policy.resilience.OutlierSettings;
 import dev.loopmesh.policy.resilience.RetryBudget;
 import dev.loopmesh.policy.routing.LbPolicy;
@@ -77,6 +78,17 @@ public final class IstioBinder {
             }
         }
         return new Bound(res, r.hasErrors() ? null : value, r.problems);
+    }
+
+    /**
+     * An Istio {@code HTTPFaultInjection} ({@code delay}, {@code abort}) read on its own, for the faults Loopmesh layers
+     * over routes that have no fault field of their own (Gateway API); problems go to {@code problems}.
+     */
+    public static FaultPolicy fault(YamlNode.Mapping node, List<Problem> problems) {
+        SpecFields r = IstioFields.reader();
+        FaultPolicy f = new VirtualServiceBinder(r).fault(node);
+        problems.addAll(r.problems);
+        return r.hasErrors() ? null : f;
     }
 
     private static DestinationRule destinationRule(SpecFields r, MeshResource res) {

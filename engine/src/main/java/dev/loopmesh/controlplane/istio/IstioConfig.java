@@ -1,6 +1,7 @@
 package dev.loopmesh.controlplane.istio;
 
 import dev.loopmesh.controlplane.Registry;
+import dev.loopmesh.controlplane.gatewayapi.GatewayApiTranslation;
 import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.Problem;
 import dev.loopmesh.topology.ServiceSpec;
@@ -27,13 +28,26 @@ final class IstioConfig {
     final List<Problem> problems = new ArrayList<>();
     /** by FQDN */
     final Map<String, ServiceSpec> services = new LinkedHashMap<>();
+    /** Gateway API resources as istiod converts them: their VirtualServices and Gateways are in the lists above. */
+    final GatewayApiTranslation gatewayApi;
 
     IstioConfig(Registry registry, List<MeshResource> resources) {
         this.registry = registry;
         for (ServiceSpec s : registry.mesh().services()) {
             services.put(s.fqdn(), s);
         }
-        for (MeshResource r : resources) {
+        gatewayApi = GatewayApiTranslation.translate(registry.mesh(), resources, IstioTranslator.GATEWAY_LABELS);
+        List<GatewayApiTranslation.Generated> generated = gatewayApi.virtualServices();
+        problems.addAll(gatewayApi.problems());
+        gateways.addAll(gatewayApi.gateways());
+        for (int i = 0; i < resources.size(); i++) {
+            MeshResource r = resources.get(i);
+            // a generated VirtualService takes the place of the route that created it (creation order)
+            for (GatewayApiTranslation.Generated g : generated) {
+                if (g.resourceIndex() == i) {
+                    virtualServices.add(g.virtualService());
+                }
+            }
             if (!IstioBinder.handles(r)) {
                 continue;
             }
@@ -56,7 +70,7 @@ final class IstioConfig {
 
     VirtualService virtualService(String name, String namespace) {
         for (VirtualService vs : virtualServices) {
-            if (vs.name().equals(name) && vs.namespace().equals(namespace)) {
+            if (vs.name().equals(name) && vs.namespace().equals(namespace) && !vs.gatewaySemantics()) {
                 return vs;
             }
         }

@@ -233,17 +233,19 @@ public final class IstioRouteTable implements RouteTable {
         String matched = block == null ? rule.title() + ": matches every request" : rule.title() + ": " + block.description() + " matched";
         switch (rule.outcome()) {
             case REDIRECT: {
-                String location = rule.redirect().location(req);
+                String location = rule.redirect().location(req, block);
                 trace.add(matched + " → redirect " + rule.redirect().code() + " " + location);
                 return new RoutingDecision(Outcome.REDIRECT, rule.virtualService(), rule.ruleIndex(), rule.routeName(),
                         "", "", "", 0, null, null, HeaderOps.NONE, rule.directResponseHeaders(), null, RetryPolicy.NONE,
-                        rule.fault(), List.of(), rule.redirect().code(), location, rule.cors(), trace);
+                        rule.fault(), List.of(), rule.redirect().code(), location, rule.cors(), trace, rule.kind(),
+                        rule.clusterNotFoundStatus());
             }
             case DIRECT_RESPONSE:
                 trace.add(matched + " → direct response " + rule.directStatus());
                 return new RoutingDecision(Outcome.DIRECT_RESPONSE, rule.virtualService(), rule.ruleIndex(),
                         rule.routeName(), "", "", "", 0, null, null, HeaderOps.NONE, rule.directResponseHeaders(), null,
-                        RetryPolicy.NONE, rule.fault(), List.of(), rule.directStatus(), rule.directBody(), rule.cors(), trace);
+                        RetryPolicy.NONE, rule.fault(), List.of(), rule.directStatus(), rule.directBody(), rule.cors(), trace,
+                        rule.kind(), rule.clusterNotFoundStatus());
             default:
                 break;
         }
@@ -258,7 +260,8 @@ public final class IstioRouteTable implements RouteTable {
         }
         return new RoutingDecision(Outcome.ROUTE, rule.virtualService(), rule.ruleIndex(), rule.routeName(), d.cluster(),
                 d.host(), d.subset(), d.port(), rule.rewritePath(req, block), rule.rewriteAuthority(), d.requestHeaders(),
-                d.responseHeaders(), rule.timeout(), rule.retry(), rule.fault(), mirrors, 0, "", rule.cors(), trace);
+                d.responseHeaders(), rule.timeout(), rule.retry(), rule.fault(), mirrors, 0, "", rule.cors(), trace, rule.kind(),
+                rule.clusterNotFoundStatus());
     }
 
     /** Envoy's weighted_clusters: a uniform draw over the total weight; weights are relative. */

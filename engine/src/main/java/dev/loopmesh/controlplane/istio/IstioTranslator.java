@@ -5,6 +5,8 @@ import dev.loopmesh.controlplane.PodInfo;
 import dev.loopmesh.controlplane.ProxySnapshot;
 import dev.loopmesh.controlplane.Registry;
 import dev.loopmesh.controlplane.Translator;
+import dev.loopmesh.controlplane.gatewayapi.GatewayApiBinder;
+import dev.loopmesh.controlplane.gatewayapi.GatewayApiTranslation;
 import dev.loopmesh.policy.routing.ClusterConfig;
 import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.Problem;
@@ -33,6 +35,9 @@ public final class IstioTranslator implements Translator {
         if (dev.loopmesh.security.SecurityBinder.handles(resource)) {
             return dev.loopmesh.security.SecurityBinder.validate(resource);
         }
+        if (GatewayApiBinder.handles(resource)) {
+            return GatewayApiTranslation.validate(registry.mesh(), resource);
+        }
         if (!IstioBinder.handles(resource)) {
             return List.of();
         }
@@ -49,6 +54,20 @@ public final class IstioTranslator implements Translator {
     public List<Problem> validate(MeshResource resource, Registry registry, List<MeshResource> context) {
         if (dev.loopmesh.security.SecurityBinder.handles(resource)) {
             return dev.loopmesh.security.SecurityBinder.validate(resource, context);
+        }
+        if (GatewayApiBinder.handles(resource)) {
+            // what a route does depends on its Gateways and ReferenceGrants: translate it with the resources it joins
+            List<MeshResource> with = new ArrayList<>();
+            boolean replaced = false;
+            for (MeshResource r : context) {
+                boolean same = r.key().equals(resource.key());
+                with.add(same ? resource : r);
+                replaced |= same;
+            }
+            if (!replaced) {
+                with.add(resource);
+            }
+            return GatewayApiTranslation.translate(registry.mesh(), with, GATEWAY_LABELS).problemsOf(resource);
         }
         return validate(resource, registry);
     }

@@ -70,6 +70,7 @@ final class References {
             }
         }
         out.addAll(HostConflicts.check(config, resources));
+        out.addAll(RouteConflicts.check(config, resources));
         return out;
     }
 

@@ -99,12 +99,26 @@ final class RouteTableBuilder {
             rules = List.of(RuleCompiler.defaultRoute(defaultHost, port));
         } else {
             rules = compiled.computeIfAbsent(vs, v -> compiler.compile(v, proxy, used));
-            used.add("VirtualService " + vs.key());
+            used.addAll(sources(vs));
             if (rules.isEmpty()) {
                 return; // claimed, but nothing applies here: istiod builds no virtual host
             }
         }
         out.add(new VirtualHost(name, hosts, port, rules));
+    }
+
+    /** What a VirtualService stands for in a proxy's resources: itself, or the Gateway API routes it was generated from. */
+    static Set<String> sources(VirtualService vs) {
+        if (!vs.gatewaySemantics()) {
+            return Set.of("VirtualService " + vs.key());
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (VirtualService.HttpRule r : vs.http()) {
+            if (r.origin() != null) {
+                out.add(r.origin().resource());
+            }
+        }
+        return out;
     }
 
     /** The VirtualService claiming {@code host}: an exact host first, else the most specific wildcard. */
@@ -137,9 +151,9 @@ final class RouteTableBuilder {
                 for (String d : domains(vs, gw)) {
                     if (rules == null) {
                         rules = compiler.compile(vs, proxy, used);
-                        used.add("VirtualService " + vs.key());
+                        used.addAll(sources(vs));
                     }
-                    used.add("Gateway " + gw.key());
+                    used.add(gw.source());
                     List<CompiledRule> list = byDomain.computeIfAbsent(d, k -> new ArrayList<>());
                     for (CompiledRule r : rules) {
                         if (!list.contains(r)) {

@@ -39,7 +39,7 @@ final class RuleCompiler {
         List<CompiledRule> out = new ArrayList<>();
         for (int i = 0; i < vs.http().size(); i++) {
             HttpRule rule = vs.http().get(i);
-            String title = "VirtualService " + vs.key() + " rule " + i + named(rule.name());
+            String title = title(vs, rule, i);
             if (rule.delegate() == null) {
                 CompiledRule c = compile(rule, vs, vs.namespace(), i, title, proxy);
                 if (c != null) {
@@ -104,6 +104,15 @@ final class RuleCompiler {
         return name.isEmpty() ? "" : " (name \"" + name + "\")";
     }
 
+    /** How the trace names a rule: {@code VirtualService default/reviews rule 0}, or the Gateway API rule it came from. */
+    private static String title(VirtualService vs, HttpRule rule, int index) {
+        VirtualService.Origin o = rule.origin();
+        if (o == null) {
+            return "VirtualService " + vs.key() + " rule " + index + named(rule.name());
+        }
+        return o.resource() + " rule " + o.rule() + (o.match() >= 0 ? " match " + o.match() : "");
+    }
+
     /** A default route: every request to {@code host}'s cluster, with the mesh's default retries. */
     static CompiledRule defaultRoute(String host, int port) {
         String cluster = ClusterConfig.name("outbound", port, "", host);
@@ -111,7 +120,7 @@ final class RuleCompiler {
                 "cluster " + cluster);
         return new CompiledRule("", -1, "default", "default route of " + host + ":" + port, List.of(), Outcome.ROUTE,
                 List.of(d), null, 0, "", HeaderOps.NONE, null, null, null, null, RetryPolicy.ISTIO_DEFAULT, null,
-                List.of(), null);
+                List.of(), null, CompiledRule.VIRTUAL_SERVICE);
     }
 
     private CompiledRule compile(HttpRule rule, VirtualService vs, String hostNamespace, int index, String title,
@@ -144,17 +153,22 @@ final class RuleCompiler {
         for (MirrorTarget t : rule.mirrors()) {
             mirrors.add(new MirrorCluster(cluster(t.destination(), hostNamespace), t.percent()));
         }
+        VirtualService.Origin origin = rule.origin();
+        String owner = origin == null ? vs.key() : origin.key();
+        int ruleIndex = origin == null ? index : origin.rule();
+        String kind = origin == null ? CompiledRule.VIRTUAL_SERVICE : origin.kind();
         if (rule.redirect() != null) {
             VirtualService.Redirect r = rule.redirect();
             RedirectAction a = new RedirectAction(r.scheme(), r.authority(), r.port(), r.uri(),
-                    r.redirectCode() == 0 ? 301 : r.redirectCode());
-            return new CompiledRule(vs.key(), index, rule.name(), title, blocks, Outcome.REDIRECT, List.of(), a, 0, "",
-                    rule.responseHeaders(), null, null, null, null, RetryPolicy.NONE, rule.fault(), List.of(), rule.corsPolicy());
+                    r.redirectCode() == 0 ? 301 : r.redirectCode(), r.derivePort(), r.replacePrefix());
+            return new CompiledRule(owner, ruleIndex, rule.name(), title, blocks, Outcome.REDIRECT, List.of(), a, 0, "",
+                    rule.responseHeaders(), null, null, null, null, RetryPolicy.NONE, rule.fault(), List.of(), rule.corsPolicy(),
+                    kind);
         }
         if (rule.directResponse() != null) {
-            return new CompiledRule(vs.key(), index, rule.name(), title, blocks, Outcome.DIRECT_RESPONSE, List.of(), null,
+            return new CompiledRule(owner, ruleIndex, rule.name(), title, blocks, Outcome.DIRECT_RESPONSE, List.of(), null,
                     rule.directResponse().status(), rule.directResponse().body(), rule.responseHeaders(), null, null, null,
-                    null, RetryPolicy.NONE, rule.fault(), List.of(), rule.corsPolicy());
+                    null, RetryPolicy.NONE, rule.fault(), List.of(), rule.corsPolicy(), kind);
         }
         List<WeightedCluster> destinations = new ArrayList<>();
         boolean single = rule.route().size() == 1;
@@ -172,8 +186,8 @@ final class RuleCompiler {
         if (destinations.isEmpty() || destinations.stream().mapToInt(WeightedCluster::weight).sum() <= 0) {
             return null;
         }
-        return new CompiledRule(vs.key(), index, rule.name(), title, blocks, Outcome.ROUTE, destinations, null, 0, "",
-                HeaderOps.NONE, rewriteUri, rewriteAuthority, regex, timeout, retry, rule.fault(), mirrors, rule.corsPolicy());
+        return new CompiledRule(owner, ruleIndex, rule.name(), title, blocks, Outcome.ROUTE, destinations, null, 0, "",
+                HeaderOps.NONE, rewriteUri, rewriteAuthority, regex, timeout, retry, rule.fault(), mirrors, rule.corsPolicy(), kind);
     }
 
     private String cluster(Destination d, String namespace) {

@@ -17,10 +17,14 @@ import static java.util.Objects.requireNonNull;
 /**
  * Istio {@code VirtualService} (networking.istio.io), bound from YAML: its http, tcp and tls rules ({@code tls}
  * routes TLS connections passed through unterminated, by their SNI).
+ *
+ * @param gatewaySemantics true for one istiod generates from Gateway API routes (its
+ *                         {@code internal.istio.io/route-semantics: gateway}): path prefixes match whole path
+ *                         segments, a missing backend answers 500, and sidecars of its namespace prefer it
  */
 public record VirtualService(String name, String namespace, List<String> hosts, List<String> gateways,
                              List<HttpRule> http, List<String> exportTo, Position position, List<TcpRule> tcp,
-                             List<TcpRule> tls) {
+                             List<TcpRule> tls, boolean gatewaySemantics) {
     public VirtualService {
         requireNonNull(name, "name");
         requireNonNull(namespace, "namespace");
@@ -32,6 +36,12 @@ public record VirtualService(String name, String namespace, List<String> hosts, 
         tls = List.copyOf(tls == null ? List.of() : tls);
     }
 
+    /** A VirtualService as written by a user (not generated from Gateway API routes). */
+    public VirtualService(String name, String namespace, List<String> hosts, List<String> gateways, List<HttpRule> http,
+                          List<String> exportTo, Position position, List<TcpRule> tcp, List<TcpRule> tls) {
+        this(name, namespace, hosts, gateways, http, exportTo, position, tcp, tls, false);
+    }
+
     /** A VirtualService without tls rules. */
     public VirtualService(String name, String namespace, List<String> hosts, List<String> gateways, List<HttpRule> http,
                           List<String> exportTo, Position position, List<TcpRule> tcp) {
@@ -41,7 +51,7 @@ public record VirtualService(String name, String namespace, List<String> hosts, 
     /** A VirtualService without tcp rules. */
     public VirtualService(String name, String namespace, List<String> hosts, List<String> gateways, List<HttpRule> http,
                           List<String> exportTo, Position position) {
-        this(name, namespace, hosts, gateways, http, exportTo, position, List.of(), List.of());
+        this(name, namespace, hosts, gateways, http, exportTo, position, List.of(), List.of(), false);
     }
 
     /**
@@ -88,12 +98,13 @@ public record VirtualService(String name, String namespace, List<String> hosts, 
      *
      * @param retries null when the rule says nothing (the mesh default applies)
      * @param mirrorPercentage null when absent (Istio's default: 100)
+     * @param origin  the Gateway API rule it was generated from, or null for a rule written in a VirtualService
      */
     public record HttpRule(String name, List<HttpMatch> match, List<RouteDestination> route, Redirect redirect,
                            Rewrite rewrite, DirectResponse directResponse, Delegate delegate, Duration timeout,
                            RetryPolicy retries, FaultPolicy fault, Destination mirror, Double mirrorPercentage,
                            List<MirrorTarget> mirrors, CorsPolicy corsPolicy, HeaderOps requestHeaders,
-                           HeaderOps responseHeaders, Position position) {
+                           HeaderOps responseHeaders, Position position, Origin origin) {
         public HttpRule {
             name = name == null ? "" : name;
             match = List.copyOf(match);
@@ -103,9 +114,44 @@ public record VirtualService(String name, String namespace, List<String> hosts, 
             responseHeaders = responseHeaders == null ? HeaderOps.NONE : responseHeaders;
         }
 
+        /** A rule written in a VirtualService. */
+        public HttpRule(String name, List<HttpMatch> match, List<RouteDestination> route, Redirect redirect,
+                        Rewrite rewrite, DirectResponse directResponse, Delegate delegate, Duration timeout,
+                        RetryPolicy retries, FaultPolicy fault, Destination mirror, Double mirrorPercentage,
+                        List<MirrorTarget> mirrors, CorsPolicy corsPolicy, HeaderOps requestHeaders,
+                        HeaderOps responseHeaders, Position position) {
+            this(name, match, route, redirect, rewrite, directResponse, delegate, timeout, retries, fault, mirror,
+                    mirrorPercentage, mirrors, corsPolicy, requestHeaders, responseHeaders, position, null);
+        }
+
         HttpRule withMatchAndName(List<HttpMatch> m, String n) {
             return new HttpRule(n, m, route, redirect, rewrite, directResponse, delegate, timeout, retries, fault, mirror,
-                    mirrorPercentage, mirrors, corsPolicy, requestHeaders, responseHeaders, position);
+                    mirrorPercentage, mirrors, corsPolicy, requestHeaders, responseHeaders, position, origin);
+        }
+    }
+
+    /**
+     * Where a generated rule comes from: a Gateway API route's rule (istiod makes one http rule per match).
+     *
+     * @param kind  {@code HTTPRoute} or {@code GRPCRoute}
+     * @param rule  the index of the rule in the route's {@code rules}
+     * @param match the index of the match in the rule's {@code matches}, -1 for a rule without matches
+     */
+    public record Origin(String kind, String namespace, String name, int rule, int match) {
+        public Origin {
+            requireNonNull(kind, "kind");
+            requireNonNull(namespace, "namespace");
+            requireNonNull(name, "name");
+        }
+
+        /** {@code HTTPRoute default/reviews} */
+        public String resource() {
+            return kind + " " + namespace + "/" + name;
+        }
+
+        /** {@code namespace/name} */
+        public String key() {
+            return namespace + "/" + name;
         }
     }
 
@@ -158,8 +204,22 @@ public record VirtualService(String name, String namespace, List<String> hosts, 
         }
     }
 
-    /** @param redirectCode 0 when not written (Envoy answers 301); @param port 0 when not written */
-    public record Redirect(String uri, String authority, int redirectCode, String scheme, int port) {
+    /**
+     * @param redirectCode 0 when not written (Envoy answers 301)
+     * @param port         0 when not written
+     * @param derivePort   {@code FROM_PROTOCOL_DEFAULT}, {@code FROM_REQUEST_PORT}, or "" when not written
+     * @param replacePrefix {@code uri} replaces the matched path prefix (Gateway API ReplacePrefixMatch, istiod's
+     *                     {@code %PREFIX()%}) rather than the whole path
+     */
+    public record Redirect(String uri, String authority, int redirectCode, String scheme, int port, String derivePort,
+                           boolean replacePrefix) {
+        public Redirect {
+            derivePort = derivePort == null ? "" : derivePort;
+        }
+
+        public Redirect(String uri, String authority, int redirectCode, String scheme, int port) {
+            this(uri, authority, redirectCode, scheme, port, "", false);
+        }
     }
 
     /** @param regexMatch null without uriRegexRewrite; {@code regexRewrite} is Envoy's substitution (\1 for groups) */

@@ -268,8 +268,12 @@ final class VirtualServiceBinder {
         }
         r.keys(m, "uri", "authority", "port", "derivePort", "scheme", "redirectCode");
         int code = r.integer(m, "redirectCode", 300, 399, 0);
-        return new Redirect(r.string(m, "uri"), r.string(m, "authority"), code, r.string(m, "scheme"),
-                r.integer(m, "port", 1, 65535, 0));
+        int port = r.integer(m, "port", 1, 65535, 0);
+        String derive = r.enumValue(m, "derivePort", "FROM_PROTOCOL_DEFAULT", "FROM_REQUEST_PORT");
+        if (port != 0 && derive != null) {
+            r.error(IstioCodes.CONFLICT, m, "redirect has port and derivePort (expected: one of them)");
+        }
+        return new Redirect(r.string(m, "uri"), r.string(m, "authority"), code, r.string(m, "scheme"), port, derive, false);
     }
 
     private Rewrite rewrite(YamlNode.Mapping m) {
@@ -379,7 +383,7 @@ final class VirtualServiceBinder {
             "retriable-headers", "http3-post-connect-failure", "cancelled", "deadline-exceeded", "internal",
             "resource-exhausted", "unavailable");
 
-    private FaultPolicy fault(YamlNode.Mapping m) {
+    FaultPolicy fault(YamlNode.Mapping m) {
         if (m == null) {
             return null;
         }

@@ -7,8 +7,10 @@ import java.util.List;
  * The order in which istiod hands a proxy the VirtualServices it can see (SelectVirtualServices for sidecars,
  * VirtualServicesForGateway for gateways), which decides who wins a host two of them claim: first those
  * private to the proxy's namespace ({@code exportTo: [.]}), then those exported to it by name, then the
- * public ones. Within each group the plain ones come before the roots of a delegation (istiod appends the
- * merged roots after the others), each in creation order (resource order here).
+ * public ones. Within each group those generated from Gateway API routes of the proxy's own namespace come first
+ * (istiod's "consumer override": a namespace's HTTPRoute wins over a VirtualService for the same host on its
+ * sidecars), then the plain ones, then the roots of a delegation (istiod appends the merged roots after the
+ * others), each in creation order (resource order here).
  */
 final class VirtualServiceOrder {
     private VirtualServiceOrder() {
@@ -16,12 +18,15 @@ final class VirtualServiceOrder {
 
     /** The VirtualServices a proxy in {@code namespace} sees, in istiod's order; those it cannot see are left out. */
     static List<VirtualService> visibleTo(List<VirtualService> all, String namespace) {
-        List<List<VirtualService>> groups = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<VirtualService>> groups = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            groups.add(new ArrayList<>());
+        }
         for (VirtualService vs : all) {
             int group = group(vs, namespace);
             if (group >= 0) {
-                groups.get(group * 2 + (isRoot(vs) ? 1 : 0)).add(vs);
+                int within = vs.gatewaySemantics() && vs.namespace().equals(namespace) ? 0 : isRoot(vs) ? 2 : 1;
+                groups.get(group * 3 + within).add(vs);
             }
         }
         List<VirtualService> out = new ArrayList<>();

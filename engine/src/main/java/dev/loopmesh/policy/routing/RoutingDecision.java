@@ -24,13 +24,18 @@ import static java.util.Objects.requireNonNull;
  * @param body            for DIRECT_RESPONSE: the body; for REDIRECT: the Location
  * @param cors            null when the route has no corsPolicy
  * @param trace           one line per decision taken, in order, for people
+ * @param routeKind       what {@code virtualService} names: {@code VirtualService}, or the Gateway API route
+ *                        ({@code HTTPRoute}, {@code GRPCRoute}) the rule was generated from
+ * @param clusterNotFoundStatus what a ROUTE to a cluster the proxy does not have answers (flag NC): 503, or 500
+ *                        for a Gateway API route (istiod's cluster_not_found_response_code)
  */
 public record RoutingDecision(Outcome outcome, String virtualService, int ruleIndex, String routeName,
                               String cluster, String destinationHost, String subset, int destinationPort,
                               String rewritePath, String rewriteAuthority,
                               HeaderOps requestHeaders, HeaderOps responseHeaders,
                               Duration timeout, RetryPolicy retry, FaultPolicy fault, List<Mirror> mirrors,
-                              int status, String body, CorsPolicy cors, List<String> trace) {
+                              int status, String body, CorsPolicy cors, List<String> trace, String routeKind,
+                              int clusterNotFoundStatus) {
 
     public enum Outcome {
         /** forward to {@link #cluster} */
@@ -60,6 +65,20 @@ public record RoutingDecision(Outcome outcome, String virtualService, int ruleIn
         mirrors = List.copyOf(mirrors == null ? List.of() : mirrors);
         body = body == null ? "" : body;
         trace = List.copyOf(trace == null ? List.of() : trace);
+        routeKind = routeKind == null || routeKind.isEmpty() ? "VirtualService" : routeKind;
+        clusterNotFoundStatus = clusterNotFoundStatus == 0 ? 503 : clusterNotFoundStatus;
+    }
+
+    /** A decision of a VirtualService (or of no route at all): a missing cluster answers 503 NC. */
+    public RoutingDecision(Outcome outcome, String virtualService, int ruleIndex, String routeName,
+                           String cluster, String destinationHost, String subset, int destinationPort,
+                           String rewritePath, String rewriteAuthority,
+                           HeaderOps requestHeaders, HeaderOps responseHeaders,
+                           Duration timeout, RetryPolicy retry, FaultPolicy fault, List<Mirror> mirrors,
+                           int status, String body, CorsPolicy cors, List<String> trace) {
+        this(outcome, virtualService, ruleIndex, routeName, cluster, destinationHost, subset, destinationPort, rewritePath,
+                rewriteAuthority, requestHeaders, responseHeaders, timeout, retry, fault, mirrors, status, body, cors, trace,
+                "VirtualService", 503);
     }
 
     public static RoutingDecision noRoute(String why) {

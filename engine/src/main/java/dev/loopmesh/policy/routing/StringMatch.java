@@ -6,11 +6,16 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Istio's StringMatch: exact, prefix or regex (RE2 semantics: the whole value must match).
+ * Istio's StringMatch: exact, prefix or regex (RE2 semantics: the whole value must match), and for paths
+ * routed with Gateway API semantics Envoy's {@code path_separated_prefix}.
  * A regex is compiled once, when the config is built, never per request.
  */
 public record StringMatch(Kind kind, String value, boolean ignoreCase, Pattern pattern) {
-    public enum Kind { EXACT, PREFIX, REGEX }
+    /**
+     * {@code PATH_PREFIX} is Envoy's path_separated_prefix, which istiod writes for a Gateway API PathPrefix:
+     * {@code /api} matches {@code /api} and {@code /api/v1}, not {@code /apiv1}.
+     */
+    public enum Kind { EXACT, PREFIX, REGEX, PATH_PREFIX }
 
     public StringMatch {
         requireNonNull(kind, "kind");
@@ -40,7 +45,13 @@ public record StringMatch(Kind kind, String value, boolean ignoreCase, Pattern p
             case EXACT -> ignoreCase ? value.equalsIgnoreCase(s) : value.equals(s);
             case PREFIX -> ignoreCase ? s.toLowerCase(Locale.ROOT).startsWith(value.toLowerCase(Locale.ROOT)) : s.startsWith(value);
             case REGEX -> pattern.matcher(s).matches();
+            case PATH_PREFIX -> pathPrefix(ignoreCase ? s.toLowerCase(Locale.ROOT) : s,
+                    ignoreCase ? value.toLowerCase(Locale.ROOT) : value);
         };
+    }
+
+    private static boolean pathPrefix(String s, String prefix) {
+        return s.startsWith(prefix) && (s.length() == prefix.length() || s.charAt(prefix.length()) == '/');
     }
 
     // Pattern has identity equality; compare by the text so equal configs compare equal.
