@@ -255,6 +255,8 @@ public final class MainView extends BorderPane {
         headers.setOnAction(e -> sendRequest());
         vm.stateProperty().addListener((o, before, now) -> showState(before, now));
         showState(null, vm.state());
+        // "send one request" starts from a path the mesh's own load sends through the ingress (Bookinfo's /productpage)
+        vm.specProperty().addListener((o, a, spec) -> firstIngressPath(spec).ifPresent(path::setText));
         vm.probeProperty().addListener((o, a, r) -> {
             if (r != null) {
                 probe.show(r.path(), r.status(), r.millis(), r.body(), r.error(), r.requestId(), r.trace());
@@ -358,5 +360,13 @@ public final class MainView extends BorderPane {
         startStop.setDisable(busy);
         open.setDisable(now == MeshState.STOPPING);
         send.setDisable(now != MeshState.RUNNING);
+    }
+
+    private static java.util.Optional<String> firstIngressPath(dev.loopmesh.topology.MeshSpec spec) {
+        if (spec == null) {
+            return java.util.Optional.empty();
+        }
+        return spec.traffic().stream().filter(c -> "ingress".equals(c.target())).flatMap(c -> c.paths().stream())
+                .map(dev.loopmesh.topology.TrafficClientSpec.Weighted::value).findFirst();
     }
 }

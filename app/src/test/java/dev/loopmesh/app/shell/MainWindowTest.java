@@ -100,6 +100,8 @@ class MainWindowTest {
 
         assertThat(robot.lookup("#mesh-name").queryAs(Label.class).getText()).isEqualTo("shop");
         assertThat(robot.lookup("#ingress-address").queryAs(Label.class).getText()).startsWith("http://127.0.0.1:");
+        assertThat(robot.lookup("#probe-path").queryAs(javafx.scene.control.TextField.class).getText())
+                .as("the path the mesh's own load sends, not Bookinfo's").isEqualTo("/");
         TreeView<?> tree = robot.lookup("#services-tree").queryAs(TreeView.class);
         List<String> lines = onFx(() -> {
             List<String> out = new ArrayList<>();
