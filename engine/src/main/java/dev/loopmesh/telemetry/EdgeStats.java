@@ -171,12 +171,24 @@ public final class EdgeStats implements RequestSink {
             counts.clear();
         }
 
+        boolean isEmpty() {
+            return counts.isEmpty() && histogram.getTotalCount() == 0;
+        }
+
         void add(Bucket b) {
             // HdrHistogram's add sweeps every count slot, empty or not: a quiet second costs nothing
             if (b.histogram.getTotalCount() > 0) {
                 histogram.add(b.histogram);
             }
             b.counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
+        }
+
+        /** Takes out what {@code b} added before (a second or ten leaving a window). */
+        void subtract(Bucket b) {
+            if (b.histogram.getTotalCount() > 0) {
+                histogram.subtract(b.histogram);
+            }
+            b.counts.forEach((k, v) -> counts.compute(k, (x, now) -> now == null || now - v == 0 ? null : now - v));
         }
     }
 
@@ -206,6 +218,13 @@ public final class EdgeStats implements RequestSink {
         final Bucket[] seconds = new Bucket[SHORT];
         final Bucket[] tens = new Bucket[LONG];
         final Bucket current10 = new Bucket();
+        /**
+         * The windows kept summed as seconds come and go (a second in, the one leaving out), so a snapshot reads
+         * them instead of merging ten or seven histograms per edge: the short window is the last {@code SHORT}
+         * seconds, the long one every ten-second bucket plus the current ten.
+         */
+        final Bucket shortWindow = new Bucket();
+        final Bucket longWindow = new Bucket();
         final Histogram total = new Histogram(1, MAX_MICROS, 2);
         final Map<String, Long> totalCounts = new HashMap<>();
         final Map<String, Long> lastCounts = new HashMap<>();
@@ -227,19 +246,29 @@ public final class EdgeStats implements RequestSink {
                 firstTick = tick;
             }
             Bucket b = seconds[(int) (tick % SHORT)];
-            b.reset();
+            if (!b.isEmpty()) {
+                shortWindow.subtract(b);
+                b.reset();
+            }
             // a request is counted after its latency, status and flags: with no new count there is nothing new
             // to fold in (what was recorded in between is folded in with its count at the next tick). Most edges
             // of a big mesh are quiet in a given second; swapping their recorders would clear a histogram each.
             if (requests.sum() != lastCounts.getOrDefault("requests", 0L)) {
                 foldIn(b);
+                shortWindow.add(b);
+                longWindow.add(b);
+                current10.add(b);
             }
-            current10.add(b);
             if (tick % SHORT == 0) {
                 Bucket t = tens[(int) ((tick / SHORT) % LONG)];
-                t.reset();
-                t.add(current10);
-                current10.reset();
+                if (!t.isEmpty()) {
+                    longWindow.subtract(t);
+                    t.reset();
+                }
+                if (!current10.isEmpty()) {
+                    t.add(current10);
+                    current10.reset();
+                }
             }
         }
 
@@ -265,33 +294,14 @@ public final class EdgeStats implements RequestSink {
             totalCounts.putAll(now);
         }
 
-        EdgeSnapshot window(Key k, boolean shortWindow, long tick) {
-            if (idle(shortWindow)) {
+        EdgeSnapshot window(Key k, boolean isShort, long tick) {
+            Bucket w = isShort ? shortWindow : longWindow;
+            if (w.counts.isEmpty()) {
+                // no request in the window (most edges of a big mesh, most of the time)
                 return summarize(k, EMPTY, Map.of(), 1);
             }
-            Bucket sum = new Bucket();
-            if (shortWindow) {
-                for (Bucket b : seconds) {
-                    sum.add(b);
-                }
-            } else {
-                for (Bucket b : tens) {
-                    sum.add(b);
-                }
-                sum.add(current10);
-            }
-            return summarize(k, sum.histogram, sum.counts, shortWindow ? Math.min(SHORT, tick - firstTick + 1)
+            return summarize(k, w.histogram, w.counts, isShort ? Math.min(SHORT, tick - firstTick + 1)
                     : Math.min(SHORT * LONG + (tick % SHORT), tick - firstTick + 1));
-        }
-
-        /** No request in the window: its histograms need no merging (most edges of a big mesh, most of the time). */
-        private boolean idle(boolean shortWindow) {
-            for (Bucket b : shortWindow ? seconds : tens) {
-                if (!b.counts.isEmpty()) {
-                    return false;
-                }
-            }
-            return shortWindow || current10.counts.isEmpty();
         }
 
         EdgeSnapshot summarize(Key k, AbstractHistogram h, Map<String, Long> counts, long windowSeconds) {

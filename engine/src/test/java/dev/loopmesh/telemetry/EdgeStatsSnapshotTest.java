@@ -79,4 +79,26 @@ class EdgeStatsSnapshotTest {
         });
         assertThat(edges.totals()).singleElement().satisfies(e -> assertThat(e.requests()).isEqualTo(2));
     }
+
+    @Test
+    void theWindowsHoldExactlyTheirSecondsAsTrafficComesAndGoes() {
+        EdgeStats edges = new EdgeStats();
+        for (int second = 1; second <= 30; second++) {
+            edges.record(call(second % 3 == 0 ? 503 : 200, second * 1000L));
+            edges.tick();
+        }
+        assertThat(edges.snapshot(10)).singleElement().satisfies(e -> {
+            assertThat(e.requests()).isEqualTo(10);
+            assertThat(e.responses()).containsEntry("503", 4L).containsEntry("200", 6L); // 21, 24, 27, 30
+            assertThat(e.p50Ms()).isBetween(24.0, 26.0); // seconds 21..30 took 21..30 ms
+        });
+        assertThat(edges.snapshot(60)).singleElement().satisfies(e -> assertThat(e.requests()).isEqualTo(30));
+
+        for (int quiet = 0; quiet < 70; quiet++) {
+            edges.tick();
+        }
+        assertThat(edges.snapshot(10)).isEmpty();
+        assertThat(edges.snapshot(60)).as("past the long window too").isEmpty();
+        assertThat(edges.totals()).singleElement().satisfies(e -> assertThat(e.requests()).isEqualTo(30));
+    }
 }
