@@ -31,6 +31,16 @@ final class MetricChips {
 
     /** A metric box: an edge's ({@code edgeKey}) or a version row's ({@code workload}), in screen pixels. */
     record Chip(double x, double y, double w, double h, String edgeKey, String workload) {
+        /**
+         * On whole pixels: a chip is redrawn in place a slice per frame, and at a fraction of a pixel its
+         * anti-aliased border, drawn again and again, built up into a dark line along the chip.
+         */
+        Chip {
+            x = Math.round(x);
+            y = Math.round(y);
+            w = Math.round(w);
+            h = Math.round(h);
+        }
     }
 
     private final GraphViewModel vm;
