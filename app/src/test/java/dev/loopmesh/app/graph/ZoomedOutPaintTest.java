@@ -1,8 +1,6 @@
 package dev.loopmesh.app.graph;
 
-import javafx.scene.Scene;
 import javafx.scene.canvas.Canvas;
-import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,10 +17,7 @@ class ZoomedOutPaintTest {
 
     @Start
     void start(Stage stage) {
-        palette = new CanvasPalette();
-        stage.setScene(new Scene(new StackPane(palette), 100, 100));
-        stage.getScene().getStylesheets().add(getClass().getResource("/dev/loopmesh/app/loopmesh.css").toExternalForm());
-        stage.show();
+        palette = PaletteStage.show(stage);
     }
 
     @Test
