@@ -3,6 +3,7 @@ package dev.loopmesh.app.faults;
 import dev.loopmesh.Mesh;
 import dev.loopmesh.MeshOptions;
 import dev.loopmesh.app.editor.PolicyService;
+import dev.loopmesh.controlplane.Registry;
 import dev.loopmesh.controlplane.istio.IstioTranslator;
 import dev.loopmesh.telemetry.RequestRecord;
 import dev.loopmesh.topology.TopologyLoader;
@@ -154,5 +155,62 @@ class MeshRouteFaultsTest {
         assertThat(faults.active()).isEmpty();
         assertThat(policies.live(KEY).orElseThrow().annotations()).doesNotContainKey("loopmesh.dev/faults");
         assertThat(policies.live("networking.istio.io/VirtualService/default/back-faults")).isEmpty();
+    }
+
+    @Test
+    void anIngressFaultAndAMeshFaultOnOneRouteShareItsAnnotationAndComeOffApart() {
+        String shop = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: shop-gateway}
+                spec:
+                  gatewayClassName: istio
+                  listeners: [{name: http, port: 80, protocol: HTTP}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: shop}
+                spec:
+                  parentRefs: [{name: shop-gateway}, {group: "", kind: Service, name: back, port: 8000}]
+                  rules: [{backendRefs: [{name: back, port: 8000}]}]
+                """;
+        assertThat(policies.apply(shop, "test").applied()).isTrue();
+        String key = "gateway.networking.k8s.io/HTTPRoute/default/shop";
+        String before = policies.liveText(key).orElseThrow();
+        FaultTarget.Edge ingressToBack = new FaultTarget.Edge(Registry.GATEWAY, Registry.GATEWAY, "", "back-v1", "back");
+
+        ActiveFault ingress = faults.inject(FaultRequest.abort(ingressToBack, 503, 100));
+        ActiveFault service = faults.inject(FaultRequest.delay(BACK, 20, 100));
+
+        assertThat(policies.live(key).orElseThrow().annotations().get("loopmesh.dev/faults")).contains("abort").contains("delay");
+
+        faults.remove(ingress.id());
+
+        assertThat(policies.live(key).orElseThrow().annotations().get("loopmesh.dev/faults")).contains("delay").doesNotContain("abort");
+
+        faults.remove(service.id());
+
+        assertThat(policies.liveText(key).orElseThrow()).isEqualTo(before);
+        assertThat(policies.live(KEY).orElseThrow().annotations()).doesNotContainKey("loopmesh.dev/faults");
+    }
+
+    @Test
+    void aServiceWhoseMeshRouteAlsoRoutesAnotherServiceIsRefusedAndNothingChanges() {
+        assertThat(policies.apply("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: both}
+                spec:
+                  parentRefs: [{group: "", kind: Service, name: front, port: 8000}, {group: "", kind: Service, name: back, port: 8000}]
+                  rules: [{backendRefs: [{name: back, port: 8000}]}]
+                """, "test").applied()).isTrue();
+
+        assertThatThrownBy(() -> faults.inject(FaultRequest.abort(BACK, 503, 100)))
+                .hasMessageContaining("which is also the route of front");
+
+        assertThat(faults.active()).isEmpty();
+        assertThat(policies.live(KEY).orElseThrow().annotations()).doesNotContainKey("loopmesh.dev/faults");
+        assertThat(policies.live("gateway.networking.k8s.io/HTTPRoute/default/both").orElseThrow().annotations())
+                .doesNotContainKey("loopmesh.dev/faults");
     }
 }
