@@ -55,10 +55,10 @@ final class GatewayFaults {
     private final Map<String, Object> written = new LinkedHashMap<>();
     private boolean active;
 
-    GatewayFaults(PolicyService policies) {
+    GatewayFaults(PolicyService policies, RouteFaults routes) {
         this.policies = requireNonNull(policies, "policies");
         this.mesh = policies.mesh();
-        this.routes = new RouteFaults(policies);
+        this.routes = requireNonNull(routes, "routes");
     }
 
     /** Whether a fault acts on the gateway's edge. */

@@ -3,6 +3,8 @@ package dev.loopmesh.app.faults;
 import dev.loopmesh.Mesh;
 import dev.loopmesh.app.editor.PolicyService;
 import dev.loopmesh.app.editor.YamlText;
+import dev.loopmesh.controlplane.gatewayapi.Faults;
+import dev.loopmesh.controlplane.gatewayapi.IngressRoutes;
 import dev.loopmesh.topology.MeshResource;
 import dev.loopmesh.topology.YamlNode;
 import dev.loopmesh.workload.WorkloadServer;
@@ -11,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +29,9 @@ import static java.util.Objects.requireNonNull;
  * Faults with what the engine offers today: delay and abort as Istio fault injection (the service's
  * VirtualService, rewritten with a {@code fault} on each rule, or a new one; an edge's fault only for
  * requests whose {@code sourceLabels} are the caller's; the ingress gateway's edge in the gateway's own
- * routes, see {@link GatewayFaults}), and pod kill and pause through the pod's workload server.
- * Removing the last fault of a service puts its VirtualService back as it was.
+ * routes, see {@link GatewayFaults}; a service a mesh (GAMMA) HTTPRoute routes in that route's annotation, see
+ * {@link RouteFaults}), and pod kill and pause through the pod's workload server.
+ * Removing the last fault of a service puts its VirtualService (or route) back as it was.
  */
 public final class MeshFaultInjector implements FaultInjector {
     private static final Set<FaultKind> SUPPORTED = EnumSet.of(FaultKind.DELAY, FaultKind.ABORT, FaultKind.KILL_POD, FaultKind.PAUSE_POD);
@@ -42,12 +46,16 @@ public final class MeshFaultInjector implements FaultInjector {
     private final Map<String, ActiveFault> faults = new LinkedHashMap<>();
     private final Map<String, Base> bases = new HashMap<>();
     private final GatewayFaults gateway;
+    private final RouteFaults routes;
+    /** The ids of the faults in a mesh route's annotation. */
+    private final Set<String> onRoutes = new HashSet<>();
     private int next;
 
     public MeshFaultInjector(PolicyService policies) {
         this.policies = requireNonNull(policies, "policies");
         this.mesh = policies.mesh();
-        this.gateway = new GatewayFaults(policies);
+        this.routes = new RouteFaults(policies);
+        this.gateway = new GatewayFaults(policies, routes);
     }
 
     @Override
@@ -74,13 +82,25 @@ public final class MeshFaultInjector implements FaultInjector {
         }
         if (request.kind().isPolicy()) {
             String service = serviceOf(request.target());
-            String route = dev.loopmesh.controlplane.gatewayapi.IngressRoutes.meshRouted(mesh.topology().mesh(),
-                    mesh.controlPlane().resources()).get(service);
+            String route = IngressRoutes.meshRouted(mesh.topology().mesh(), mesh.controlPlane().resources()).get(service);
             if (route != null) {
                 // a VirtualService with the fault would lose the host to the route on the sidecars (istiod's order)
-                throw new IllegalArgumentException(service + " is routed by " + route + " (Gateway API), which has no fault "
-                        + "filter: a delay or abort here would not act; inject it on the ingress edge, or route " + service
-                        + " with a VirtualService");
+                if (request.target() instanceof FaultTarget.Edge) {
+                    throw new IllegalArgumentException(service + " is routed by " + route + " (Gateway API): its faults go in the "
+                            + "route's annotation " + Faults.ANNOTATION + ", which has no source match, so a fault on one caller's "
+                            + "edge cannot be expressed; inject it on " + service + " itself (every caller)");
+                }
+                faults.put(fault.id(), fault);
+                onRoutes.add(fault.id());
+                try {
+                    routes.applyMesh(routeFaults());
+                } catch (RuntimeException e) {
+                    faults.remove(fault.id());
+                    onRoutes.remove(fault.id());
+                    routes.applyMesh(routeFaults());
+                    throw e;
+                }
+                return fault;
             }
             bases.computeIfAbsent(service, this::baseOf);
             faults.put(fault.id(), fault);
@@ -110,7 +130,9 @@ public final class MeshFaultInjector implements FaultInjector {
             return false;
         }
         FaultRequest r = f.request();
-        if (r.kind().isPolicy() && GatewayFaults.concerns(r.target())) {
+        if (onRoutes.remove(id)) {
+            routes.applyMesh(routeFaults());
+        } else if (r.kind().isPolicy() && GatewayFaults.concerns(r.target())) {
             gateway.apply(gatewayFaults());
         } else if (r.kind().isPolicy()) {
             rewrite(serviceOf(r.target()));
@@ -135,6 +157,17 @@ public final class MeshFaultInjector implements FaultInjector {
 
     private List<ActiveFault> gatewayFaults() {
         return faults.values().stream().filter(f -> f.request().kind().isPolicy() && GatewayFaults.concerns(f.request().target())).toList();
+    }
+
+    /** The faults in mesh routes' annotations, by service. */
+    private Map<String, List<ActiveFault>> routeFaults() {
+        Map<String, List<ActiveFault>> out = new LinkedHashMap<>();
+        for (ActiveFault f : faults.values()) {
+            if (onRoutes.contains(f.id())) {
+                out.computeIfAbsent(serviceOf(f.request().target()), k -> new ArrayList<>()).add(f);
+            }
+        }
+        return out;
     }
 
     private WorkloadServer pod(FaultTarget target) {
@@ -205,7 +238,7 @@ public final class MeshFaultInjector implements FaultInjector {
     private void rewrite(String service) {
         Base base = bases.get(service);
         List<ActiveFault> mine = faults.values().stream().filter(f -> f.request().kind().isPolicy())
-                .filter(f -> !GatewayFaults.concerns(f.request().target()))
+                .filter(f -> !GatewayFaults.concerns(f.request().target()) && !onRoutes.contains(f.id()))
                 .filter(f -> serviceOf(f.request().target()).equals(service)).toList();
         String key = VS_GROUP + "/VirtualService/" + base.namespace() + "/" + base.name();
         if (mine.isEmpty()) {

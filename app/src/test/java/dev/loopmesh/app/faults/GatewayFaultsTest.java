@@ -204,26 +204,6 @@ class GatewayFaultsTest {
     }
 
     @Test
-    void aDelayOnAServiceAMeshHttpRouteRoutesIsRefusedWithWhy() {
-        // a VirtualService with the fault would lose reviews' host to the route on the sidecars (istiod's order)
-        assertThat(policies.apply("""
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: HTTPRoute
-                metadata: {name: reviews}
-                spec:
-                  parentRefs: [{group: "", kind: Service, name: reviews, port: 9080}]
-                  rules: [{backendRefs: [{name: reviews-v1, port: 9080}]}]
-                """, "test").applied()).isTrue();
-        FaultTarget.Edge toReviews = new FaultTarget.Edge("productpage-v1", "productpage", "v1", "reviews-v1", "reviews");
-
-        assertThatThrownBy(() -> faults.inject(FaultRequest.delay(toReviews, 7000, 100)))
-                .hasMessageContaining("reviews is routed by HTTPRoute default/reviews (Gateway API), which has no fault filter");
-
-        assertThat(faults.active()).isEmpty();
-        assertThat(policies.live("networking.istio.io/VirtualService/default/reviews-faults")).isEmpty();
-    }
-
-    @Test
     void aLatencyToxicOnTheIngressEdgeActsOnTheGatewaysHopOnly() throws Exception {
         ChaosFaultInjector chaos = new ChaosFaultInjector(mesh.chaos(), faults);
         assertThat(get("/productpage")).isEqualTo(200);

@@ -25,6 +25,19 @@ public final class IngressRoutes {
         }
     }
 
+    /**
+     * A route whose parents include mesh Services (GAMMA).
+     *
+     * @param parents  the mesh services among its parentRefs
+     * @param services the mesh services its backendRefs reach, as in {@link Attached}
+     */
+    public record MeshRoute(MeshResource resource, Set<String> parents, Set<String> services) {
+        public MeshRoute {
+            parents = Set.copyOf(parents);
+            services = Set.copyOf(services);
+        }
+    }
+
     private IngressRoutes() {
     }
 
@@ -50,19 +63,43 @@ public final class IngressRoutes {
                     || route.parentRefs().stream().noneMatch(p -> p.isGateway() && gateways.contains(p.namespace() + "/" + p.name()))) {
                 continue;
             }
-            Set<String> services = new LinkedHashSet<>();
-            for (RouteSpec.Rule rule : route.rules()) {
-                for (RouteSpec.BackendRef b : rule.backendRefs()) {
-                    Backends.Resolution res = backends.resolve(b, route.kind(), route.namespace(), false);
-                    if (res.valid()) {
-                        String host = res.destination().host();
-                        services.add(host.substring(0, host.indexOf('.')));
-                    }
-                }
-            }
-            out.add(new Attached(r, services, route.hostnames().isEmpty() || route.hostnames().contains("*")));
+            out.add(new Attached(r, backendServices(backends, route), route.hostnames().isEmpty() || route.hostnames().contains("*")));
         }
         return out;
+    }
+
+    /** The routes that mesh Services have as parents (GAMMA), for tools that fault every call to such a service. */
+    public static List<MeshRoute> meshRoutes(MeshSpec mesh, List<MeshResource> resources) {
+        Backends backends = new Backends(mesh, List.of());
+        List<MeshRoute> out = new ArrayList<>();
+        for (MeshResource r : resources) {
+            if (GatewayApiBinder.handles(r) && GatewayApiBinder.bind(r).value() instanceof RouteSpec route) {
+                Set<String> parents = new LinkedHashSet<>();
+                for (RouteSpec.ParentRef p : route.parentRefs()) {
+                    if (p.isService() && mesh.service(p.name(), p.namespace()).isPresent()) {
+                        parents.add(p.name());
+                    }
+                }
+                if (!parents.isEmpty()) {
+                    out.add(new MeshRoute(r, parents, backendServices(backends, route)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> backendServices(Backends backends, RouteSpec route) {
+        Set<String> services = new LinkedHashSet<>();
+        for (RouteSpec.Rule rule : route.rules()) {
+            for (RouteSpec.BackendRef b : rule.backendRefs()) {
+                Backends.Resolution res = backends.resolve(b, route.kind(), route.namespace(), false);
+                if (res.valid()) {
+                    String host = res.destination().host();
+                    services.add(host.substring(0, host.indexOf('.')));
+                }
+            }
+        }
+        return services;
     }
 
     /**
