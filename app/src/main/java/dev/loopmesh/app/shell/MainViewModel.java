@@ -70,6 +70,9 @@ public final class MainViewModel implements AutoCloseable {
     private final ReadOnlyStringWrapper meshName = new ReadOnlyStringWrapper(this, "meshName", "loopmesh");
     private final ReadOnlyStringWrapper ingress = new ReadOnlyStringWrapper(this, "ingress", "");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+    /** The status line while the mesh runs, before what {@link JitWarmUp} adds. */
+    private String running = "";
+    private final JitWarmUp jit = JitWarmUp.ofThisJvm();
     private final ReadOnlyObjectWrapper<MeshSpec> spec = new ReadOnlyObjectWrapper<>(this, "spec");
     private final ReadOnlyObjectWrapper<List<PodInfo>> pods = new ReadOnlyObjectWrapper<>(this, "pods", List.of());
     private final ReadOnlyObjectWrapper<ProbeResult> probe = new ReadOnlyObjectWrapper<>(this, "probe");
@@ -294,7 +297,8 @@ public final class MainViewModel implements AutoCloseable {
         poller.setLogQuery(inspector.logQuery());
         poller.start(h, POLL_MILLIS);
         state.set(MeshState.RUNNING);
-        message.set("Running " + h.pods().size() + " pods" + (timeScale.get() == 1.0 ? "" : " at " + speed(timeScale.get()) + " speed"));
+        running = "Running " + h.pods().size() + " pods" + (timeScale.get() == 1.0 ? "" : " at " + speed(timeScale.get()) + " speed");
+        message.set(running);
         if (pendingStopAfterStart) {
             pendingStopAfterStart = false;
             stop();
@@ -367,6 +371,10 @@ public final class MainViewModel implements AutoCloseable {
             load.update(frame.traffic());
         }
         timeline.update(frame.nanoTime(), frame.events(), frame.edges());
+        if (jit != null) {
+            jit.update(frame.nanoTime());
+            message.set(running + jit.describe());
+        }
         ChaosFaultInjector c = chaosFaults;
         timeline.meshEvents(frame.meshEvents(), id -> c != null && c.started(id));
     }
