@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JitWarmUpTest {
     static final long SECOND = 1_000_000_000L;
     final AtomicLong compiled = new AtomicLong();
-    final JitWarmUp jit = new JitWarmUp(compiled::get);
+    final JitWarmUp jit = new JitWarmUp(compiled::get, JitWarmUp.BUSY);
 
     @Test
     void busyCompilingIsWarmingUpUntilThreeQuietSecondsInARow() {
