@@ -94,8 +94,7 @@ final class RouteFaults {
                     continue;
                 }
                 if (m.parents().size() > 1) {
-                    throw new IllegalArgumentException(e.getKey() + " is routed by " + m.resource().kind() + " " + m.resource().namespace()
-                            + "/" + m.resource().name() + ", which is also the route of " + String.join(", ", m.parents().stream()
+                    throw new IllegalArgumentException(e.getKey() + " is routed by " + m.label() + ", which is also the route of " + String.join(", ", m.parents().stream()
                             .filter(p -> !p.equals(e.getKey())).sorted().toList()) + ": a fault in its annotation "
                             + Faults.ANNOTATION + " would act on those calls too");
                 }

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The metric chips: opaque boxes at fixed places on their own canvas (an edge's rps, success % and p99;
@@ -173,15 +172,17 @@ final class MetricChips {
         for (GraphLayout.Node n : layout.nodes()) {
             boxes.add(new Chip(ox + n.x() * scale, oy + n.y() * scale, n.w() * scale, n.h() * scale, null, null));
         }
-        List<EdgeSnapshot> sorted = new ArrayList<>(edges);
-        sorted.sort(Comparator.comparingDouble(e -> EdgeGeometry.between(layout, e.source(), e.destination()).map(g -> g.y(0.5)).orElse(0.0)));
+        record Placing(EdgeSnapshot edge, EdgeGeometry geometry) {
+        }
+        List<Placing> sorted = new ArrayList<>();
+        for (EdgeSnapshot e : edges) {
+            EdgeGeometry.between(layout, e.source(), e.destination()).ifPresent(g -> sorted.add(new Placing(e, g)));
+        }
+        sorted.sort(Comparator.comparingDouble(p -> p.geometry().y(0.5)));
         List<Chip> placed = new ArrayList<>();
-        for (EdgeSnapshot e : sorted) {
-            Optional<EdgeGeometry> geo = EdgeGeometry.between(layout, e.source(), e.destination());
-            if (geo.isEmpty()) {
-                continue;
-            }
-            EdgeGeometry x = geo.get();
+        for (Placing p : sorted) {
+            EdgeSnapshot e = p.edge();
+            EdgeGeometry x = p.geometry();
             Chip chosen = null;
             for (double t : ALONG) {
                 Chip c = new Chip(ox + x.x(t) * scale - cw / 2, oy + x.y(t) * scale - ch / 2, cw, ch, GraphPainter.key(e), null);

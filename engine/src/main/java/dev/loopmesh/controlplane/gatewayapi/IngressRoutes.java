@@ -36,6 +36,11 @@ public final class IngressRoutes {
             parents = Set.copyOf(parents);
             services = Set.copyOf(services);
         }
+
+        /** {@code HTTPRoute default/reviews}. */
+        public String label() {
+            return resource.kind() + " " + resource.namespace() + "/" + resource.name();
+        }
     }
 
     private IngressRoutes() {
@@ -108,14 +113,8 @@ public final class IngressRoutes {
      */
     public static Map<String, String> meshRouted(MeshSpec mesh, List<MeshResource> resources) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (MeshResource r : resources) {
-            if (GatewayApiBinder.handles(r) && GatewayApiBinder.bind(r).value() instanceof RouteSpec route) {
-                for (RouteSpec.ParentRef p : route.parentRefs()) {
-                    if (p.isService() && mesh.service(p.name(), p.namespace()).isPresent()) {
-                        out.putIfAbsent(p.name(), route.label());
-                    }
-                }
-            }
+        for (MeshRoute m : meshRoutes(mesh, resources)) {
+            m.parents().forEach(p -> out.putIfAbsent(p, m.label()));
         }
         return out;
     }
