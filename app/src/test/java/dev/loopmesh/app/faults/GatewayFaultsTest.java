@@ -1,5 +1,6 @@
 package dev.loopmesh.app.faults;
 
+import dev.loopmesh.app.fixtures.GatewayYaml;
 import dev.loopmesh.Mesh;
 import dev.loopmesh.MeshOptions;
 import dev.loopmesh.app.editor.PolicyService;
@@ -83,16 +84,7 @@ class GatewayFaultsTest {
 
     @Test
     void aVirtualServiceBoundToTheGatewayGetsTheFaultAndIsPutBackAsItWas() throws Exception {
-        String bound = """
-                apiVersion: networking.istio.io/v1
-                kind: Gateway
-                metadata: {name: bookinfo-gateway}
-                spec:
-                  selector: {istio: ingressgateway}
-                  servers:
-                  - port: {number: 8080, name: http, protocol: HTTP}
-                    hosts: ["*"]
-                ---
+        String bound = GatewayYaml.ISTIO_BOOKINFO + """
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
                 metadata: {name: bookinfo}
@@ -122,17 +114,6 @@ class GatewayFaultsTest {
 
     @Test
     void anEditOfTheBoundVirtualServiceWhileTheFaultIsInForceSurvivesTheFaultsRemoval() throws Exception {
-        String gateway = """
-                apiVersion: networking.istio.io/v1
-                kind: Gateway
-                metadata: {name: bookinfo-gateway}
-                spec:
-                  selector: {istio: ingressgateway}
-                  servers:
-                  - port: {number: 8080, name: http, protocol: HTTP}
-                    hosts: ["*"]
-                ---
-                """;
         String bound = """
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
@@ -144,7 +125,7 @@ class GatewayFaultsTest {
                   - match: [{uri: {prefix: /productpage}}]
                     route: [{destination: {host: productpage, port: {number: 9080}}}]
                 """;
-        assertThat(policies.apply(gateway + bound, "test").applied()).isTrue();
+        assertThat(policies.apply(GatewayYaml.ISTIO_BOOKINFO + bound, "test").applied()).isTrue();
         ActiveFault abort = faults.inject(FaultRequest.abort(INGRESS_TO_PRODUCTPAGE, 500, 100));
         String withFault = policies.liveText("networking.istio.io/VirtualService/default/bookinfo").orElseThrow();
         assertThat(withFault).contains("abort");
@@ -166,14 +147,7 @@ class GatewayFaultsTest {
     @Test
     void anHttpRouteServingTheIngressGetsTheFaultInItsAnnotationAndIsPutBackAsItWas() throws Exception {
         // the Gateway API has no fault filter: the fault goes into the route's loopmesh.dev/faults annotation
-        String gatewayApi = """
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: Gateway
-                metadata: {name: bookinfo-gateway}
-                spec:
-                  gatewayClassName: istio
-                  listeners: [{name: http, port: 80, protocol: HTTP}]
-                ---
+        String gatewayApi = GatewayYaml.gatewayApi("bookinfo-gateway") + """
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
                 metadata: {name: bookinfo}

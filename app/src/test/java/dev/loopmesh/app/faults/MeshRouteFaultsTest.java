@@ -1,5 +1,6 @@
 package dev.loopmesh.app.faults;
 
+import dev.loopmesh.app.fixtures.GatewayYaml;
 import dev.loopmesh.Mesh;
 import dev.loopmesh.MeshOptions;
 import dev.loopmesh.app.editor.PolicyService;
@@ -159,14 +160,7 @@ class MeshRouteFaultsTest {
 
     @Test
     void anIngressFaultAndAMeshFaultOnOneRouteShareItsAnnotationAndComeOffApart() {
-        String shop = """
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: Gateway
-                metadata: {name: shop-gateway}
-                spec:
-                  gatewayClassName: istio
-                  listeners: [{name: http, port: 80, protocol: HTTP}]
-                ---
+        String shop = GatewayYaml.gatewayApi("shop-gateway") + """
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
                 metadata: {name: shop}

@@ -1,5 +1,6 @@
 package dev.loopmesh.app.shell;
 
+import dev.loopmesh.app.fixtures.GatewayYaml;
 import dev.loopmesh.Mesh;
 import dev.loopmesh.MeshOptions;
 import dev.loopmesh.app.editor.PolicyService;
@@ -71,14 +72,7 @@ class ResourcesViewModelTest {
 
     @Test
     void gatewayApiResourcesAreListedWithTheirFindings() {
-        policies.apply("""
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: Gateway
-                metadata: {name: bookinfo-gateway}
-                spec:
-                  gatewayClassName: istio
-                  listeners: [{name: http, port: 80, protocol: HTTP}]
-                ---
+        policies.apply(GatewayYaml.gatewayApi("bookinfo-gateway") + """
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
                 metadata: {name: bookinfo}
