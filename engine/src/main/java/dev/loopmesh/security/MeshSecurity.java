@@ -60,6 +60,9 @@ public final class MeshSecurity implements AutoCloseable {
     }
 
     private void warmUp() {
+        if (MeshTls.PROVIDER != io.netty.handler.ssl.SslProvider.JDK) {
+            return; // BoringSSL's handshake is native code: there is no TLS stack to load and compile first
+        }
         java.time.Duration d = java.time.Duration.ofMinutes(5);
         MeshTls a = new MeshTls(ca.root(), settings.trustDomain(), clock, ca.issue(SpiffeId.of(settings.trustDomain(), "loopmesh", "warmup-a"), d));
         MeshTls b = new MeshTls(ca.root(), settings.trustDomain(), clock, ca.issue(SpiffeId.of(settings.trustDomain(), "loopmesh", "warmup-b"), d));
