@@ -27,8 +27,7 @@ record Machine(int cores, String model, String jvm, String os, double loadAverag
         }
         String jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 // the desktop launchers run C1 alone (see ./loopmesh): warm code is slower than the full JIT's
-                + (ManagementFactory.getRuntimeMXBean().getInputArguments().stream().anyMatch(a -> a.matches("-XX:TieredStopAtLevel=[0-3]"))
-                        ? " (C1 only: slower than the full JIT; -XX:TieredStopAtLevel=4 restores it)" : "");
+                + (dev.loopmesh.JitMode.c1Only() ? " (C1 only: slower than the full JIT; -XX:TieredStopAtLevel=4 restores it)" : "");
         String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch");
         return new Machine(Runtime.getRuntime().availableProcessors(), model, jvm, os, currentLoad());
     }

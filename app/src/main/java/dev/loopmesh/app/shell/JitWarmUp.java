@@ -42,8 +42,7 @@ final class JitWarmUp {
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return null;
         }
-        boolean c1Only = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:TieredStopAtLevel=1");
-        return new JitWarmUp(jit::getTotalCompilationTime, c1Only ? BUSY_C1 : BUSY);
+        return new JitWarmUp(jit::getTotalCompilationTime, dev.loopmesh.JitMode.c1Only() ? BUSY_C1 : BUSY);
     }
 
     /** Takes a reading at {@code nanoTime}; a verdict changes once a second at most. Returns whether it is warming up. */
